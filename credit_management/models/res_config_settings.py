@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_hold_mode = fields.Selection(
+        related="company_id.credit_hold_mode", readonly=False, required=True
+    )
+    credit_overdue_block_days = fields.Integer(
+        related="company_id.credit_overdue_block_days", readonly=False
+    )
+    credit_responsible_id = fields.Many2one(
+        related="company_id.credit_responsible_id", readonly=False
+    )

@@ -1,0 +1,161 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    partner_credit_hold = fields.Boolean(
+        related="partner_id.commercial_partner_id.credit_hold",
+        string="Customer on Credit Hold",
+    )
+    credit_check_message = fields.Text(
+        string="Credit Check",
+        compute="_compute_credit_check",
+        help="Why the customer is on credit hold, and the credit still available.",
+    )
+    credit_check_blocked = fields.Boolean(compute="_compute_credit_check")
+    credit_override_reason = fields.Text(
+        string="Credit Override Reason", readonly=True, copy=False, tracking=True
+    )
+    credit_override_user_id = fields.Many2one(
+        comodel_name="res.users", string="Credit Override By", readonly=True, copy=False
+    )
+    credit_override_date = fields.Datetime(
+        string="Credit Override On", readonly=True, copy=False
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id", "amount_total", "currency_id", "state")
+    def _compute_credit_check(self):
+        for order in self:
+            order.credit_check_message = False
+            order.credit_check_blocked = False
+            if order.state not in ("draft", "sent") or not order.partner_id:
+                continue
+            check = order._credit_check_details()
+            if not check["reasons"]:
+                continue
+            order.credit_check_blocked = check["blocked"]
+            order.credit_check_message = order._credit_check_text(check)
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _credit_amount_company_currency(self):
+        """Amount of the order in the company currency, at the order's rate."""
+        self.ensure_one()
+        return self.amount_total / (self.currency_rate or 1.0)
+
+    def _credit_check_details(self):
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        return partner._credit_check_details(
+            self._credit_amount_company_currency(), company=self.company_id
+        )
+
+    def _credit_check_text(self, check):
+        """The reasons of the hold, then the figures a sales rep needs."""
+        currency = check["company"].currency_id
+        lines = [message for _code, message in check["reasons"]]
+        if check["limit"] > 0:
+            lines.append(
+                _(
+                    "Credit limit: %(limit)s. Exposure: %(exposure)s. This order: %(amount)s. "
+                    "Available credit: %(available)s.",
+                    limit=formatLang(self.env, check["limit"], currency_obj=currency),
+                    exposure=formatLang(self.env, check["exposure"], currency_obj=currency),
+                    amount=formatLang(self.env, check["amount"], currency_obj=currency),
+                    available=formatLang(
+                        self.env, max(check["available"], 0.0), currency_obj=currency
+                    ),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "No credit limit. Exposure: %(exposure)s. This order: %(amount)s.",
+                    exposure=formatLang(self.env, check["exposure"], currency_obj=currency),
+                    amount=formatLang(self.env, check["amount"], currency_obj=currency),
+                )
+            )
+        return "\n".join(lines)
+
+    def _credit_block_message(self, check):
+        self.ensure_one()
+        return _(
+            "%(order)s cannot be confirmed: %(customer)s is on credit hold.\n%(details)s\n"
+            "Ask a credit manager to override the hold.",
+            order=self.name,
+            customer=check["partner"].display_name,
+            details=self._credit_check_text(check),
+        )
+
+    def _credit_collector(self):
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
+        return partner.dunning_responsible_id or self.company_id.credit_responsible_id
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_confirm(self):
+        # System operations (an online payment confirming its order) are not held back.
+        if self.env.context.get("credit_hold_override") or self.env.su:
+            return super().action_confirm()
+        checks = {
+            order: order._credit_check_details()
+            for order in self
+            if order.state in ("draft", "sent") and order.partner_id
+        }
+        blocked = self.browse([order.id for order, check in checks.items() if check["blocked"]])
+        if blocked:
+            if self.env.user.has_group("credit_management.group_credit_manager"):
+                return blocked._action_open_credit_hold_override()
+            raise UserError(blocked[0]._credit_block_message(checks[blocked[0]]))
+        res = super().action_confirm()
+        for order, check in checks.items():
+            if check["warning"]:
+                order._credit_warn_confirmed(check)
+        return res
+
+    def _credit_warn_confirmed(self, check):
+        """Warning mode: the order went through; tell the collector."""
+        self.ensure_one()
+        text = self._credit_check_text(check)
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (_("Confirmed while the customer is on credit hold."), text),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        collector = self._credit_collector()
+        if collector:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collector.id,
+                summary=_("Order confirmed for a customer on credit hold"),
+                note=text,
+            )
+
+    def _action_open_credit_hold_override(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Override the Credit Hold"),
+            "res_model": "credit.hold.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": [fields.Command.set(self.ids)]},
+        }
+
+    def action_credit_hold_override(self):
+        """Button for credit managers on a blocked quotation."""
+        return self._action_open_credit_hold_override()
