@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (both do the set-up).
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test bench
 
 setup:
 	@scripts/setup.sh
@@ -9,9 +9,6 @@ demo:
 
 test:
 	@scripts/test.sh
-
-lint:
-	@CREDIT_SKIP_E2E=1 CREDIT_ADDONS=none scripts/lint.sh
 
 bench:
 	@scripts/bench.sh

@@ -8,7 +8,7 @@
     "license": "AGPL-3",
     "application": True,
     "depends": ["account", "sale", "sms", "portal"],
-    "external_dependencies": {"python": ["stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",

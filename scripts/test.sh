@@ -42,6 +42,7 @@ grep -E " (ERROR|CRITICAL|FAIL)[: ]" "$LOG" | head -40 || true
 if [ -n "$result" ]; then
     read -r f e t < <(echo "$result" | sed -E 's/.*: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
     passed=$((passed + t - f - e)); failed=$((failed + f + e))
+    [ "$t" -gt 0 ] || { echo "Odoo ran no test"; failed=$((failed + 1)); }
     echo "Odoo tests: $((t - f - e)) passed, $((f + e)) failed or in error (log: $LOG)"
 else
     echo "Odoo tests: no result line (log: $LOG)"; tail -30 "$LOG"

@@ -1,5 +1,5 @@
+from . import credit_payer_profile
 from . import res_company
 from . import res_config_settings
-from . import credit_payer_profile
 from . import res_partner
 from . import sale_order

@@ -1,4 +1,7 @@
-from odoo import _, api, fields, models
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
 from odoo.exceptions import ValidationError
 
 
@@ -11,7 +14,6 @@ class ResCompany(models.Model):
             ("warning", "Warn and confirm"),
             ("block", "Block confirmation"),
         ],
-        string="Credit Hold Mode",
         default="warning",
         required=True,
         help="What happens when a sales order is confirmed for a customer on credit hold:\n"
@@ -38,6 +40,13 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The number of days overdue before a credit hold cannot be negative.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("credit_hold_mode", "warning") in ("warning", "block"):
+                vals.setdefault("account_use_credit_limit", True)
+        return super().create(vals_list)
 
     def write(self, vals):
         # Exposure includes Odoo's amount of orders not yet invoiced, which Odoo computes

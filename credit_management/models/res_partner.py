@@ -19,12 +19,19 @@ from datetime import date
 
 from stdnum import eu
 from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.fr import siren, siret
+from stdnum.fr import siren
+from stdnum.fr import siret
 from stdnum.util import get_cc_module
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, format_date, formatLang
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools import format_date
+from odoo.tools import formatLang
 
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
@@ -41,7 +48,6 @@ class ResPartner(models.Model):
     credit_limit = fields.Float(tracking=True)
 
     credit_exposure = fields.Monetary(
-        string="Credit Exposure",
         compute="_compute_credit_facts",
         compute_sudo=True,
         help="Open receivable + draft invoices + confirmed orders not yet invoiced, "
@@ -106,7 +112,6 @@ class ResPartner(models.Model):
     )
     payer_profile_id = fields.Many2one(
         comodel_name="credit.payer.profile",
-        string="Payer Profile",
         tracking=True,
         ondelete="restrict",
     )
@@ -152,7 +157,9 @@ class ResPartner(models.Model):
             candidates = self.sudo()._credit_hold_candidates(company)
             held_ids = [p.id for p in candidates.with_company(company) if p.credit_hold]
         positive = (operator == "=") == value
-        held = self.sudo().search([("commercial_partner_id", "in", held_ids)]).ids if held_ids else []
+        held = (
+            self.sudo().search([("commercial_partner_id", "in", held_ids)]).ids if held_ids else []
+        )
         return [("id", "in" if positive else "not in", held)]
 
     def _credit_hold_candidates(self, company):
@@ -271,19 +278,16 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if CREDIT_MANAGER_FIELDS.intersection(vals) and not self._credit_is_manager():
-            raise AccessError(
-                _("Only credit managers can change credit limits and credit holds.")
-            )
+            raise AccessError(_("Only credit managers can change credit limits and credit holds."))
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(
-            vals.get("credit_hold_manual") or vals.get("credit_limit") for vals in vals_list
-        ) and not self._credit_is_manager():
-            raise AccessError(
-                _("Only credit managers can change credit limits and credit holds.")
-            )
+        if (
+            any(vals.get("credit_hold_manual") or vals.get("credit_limit") for vals in vals_list)
+            and not self._credit_is_manager()
+        ):
+            raise AccessError(_("Only credit managers can change credit limits and credit holds."))
         return super().create(vals_list)
 
     def _credit_is_manager(self):
@@ -379,18 +383,22 @@ class ResPartner(models.Model):
         """Names of this customer's invoices overdue by more than ``min_days``."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        lines = self.env["account.move.line"].sudo().search(
-            [
-                ("partner_id", "child_of", self.id),
-                ("company_id", "in", self._credit_company_ids(company)),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("amount_residual", ">", 0),
-                ("date_maturity", "<", fields.Date.subtract(today, days=min_days)),
-            ],
-            order="date_maturity, id",
-            limit=limit,
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.id),
+                    ("company_id", "in", self._credit_company_ids(company)),
+                    ("parent_state", "=", "posted"),
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", fields.Date.subtract(today, days=min_days)),
+                ],
+                order="date_maturity, id",
+                limit=limit,
+            )
         )
         return [
             _(

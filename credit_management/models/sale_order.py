@@ -1,6 +1,9 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
@@ -18,15 +21,11 @@ class SaleOrder(models.Model):
         help="Why the customer is on credit hold, and the credit still available.",
     )
     credit_check_blocked = fields.Boolean(compute="_compute_credit_check")
-    credit_override_reason = fields.Text(
-        string="Credit Override Reason", readonly=True, copy=False, tracking=True
-    )
+    credit_override_reason = fields.Text(readonly=True, copy=False, tracking=True)
     credit_override_user_id = fields.Many2one(
         comodel_name="res.users", string="Credit Override By", readonly=True, copy=False
     )
-    credit_override_date = fields.Datetime(
-        string="Credit Override On", readonly=True, copy=False
-    )
+    credit_override_date = fields.Datetime(string="Credit Override On", readonly=True, copy=False)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
