@@ -23,7 +23,7 @@ class CreditPayerProfile(models.Model):
     _sql_constraints = [
         (
             "code_company_uniq",
-            "unique(code, company_id)",
+            "unique nulls not distinct (code, company_id)",
             "The code of a payer profile must be unique per company.",
         ),
     ]

@@ -17,7 +17,8 @@ residual, draft invoices their signed company-currency total, and Odoo converts 
 
 from datetime import date
 
-from stdnum import eu
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidLength
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren
 from stdnum.fr import siret
@@ -221,7 +222,7 @@ class ResPartner(models.Model):
             module = siren if len(compact) == 9 else siret if len(compact) == 14 else None
             try:
                 if module is None:
-                    raise StdnumValidationError(_("a SIREN has 9 digits, a SIRET 14"))
+                    raise InvalidLength()
                 module.validate(compact)
             except StdnumValidationError as error:
                 raise ValidationError(
@@ -241,8 +242,8 @@ class ResPartner(models.Model):
             if not vat or vat == "/":
                 continue
             prefix = vat[:2].upper()
-            if prefix.isalpha() and (prefix in eu.vat.MEMBER_STATES or prefix in ("EL", "XI")):
-                module = eu.vat
+            if prefix.isalpha() and (prefix in eu_vat.MEMBER_STATES or prefix in ("EL", "XI")):
+                module = eu_vat
             elif partner.country_id.code:
                 module = get_cc_module(partner.country_id.code.lower(), "vat")
             else:

@@ -1,0 +1,5 @@
+from . import test_credit_access
+from . import test_credit_exposure
+from . import test_credit_hold
+from . import test_credit_identifiers
+from . import test_credit_tour

@@ -1,0 +1,67 @@
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time
+from odoo.tests import tagged
+
+from .common import CreditCommon
+
+
+@freeze_time("2026-06-15")
+@tagged("post_install", "-at_install")
+class TestCreditAccess(CreditCommon):
+    def test_sales_user_reads_but_cannot_change(self):
+        self._invoice(self.customer, 1500.0, due_days=30)
+        customer = self.customer.with_user(self.sales_user)
+        self.assertTrue(customer.credit_hold)
+        self.assertEqual(customer.credit_exposure, 1500.0)
+        self.assertIn("Credit limit exceeded", customer.credit_hold_message)
+        with self.assertRaises(AccessError):
+            customer.write({"credit_limit": 100000.0})
+        with self.assertRaises(AccessError):
+            customer.write({"credit_hold_manual": True})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.sales_user).create(
+                {"name": "Nouveau client", "credit_limit": 5000.0}
+            )
+        # Other fields stay editable for the rep.
+        customer.write({"phone": "+33 1 23 45 67 89"})
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+
+    def test_sales_user_cannot_lift_hold(self):
+        self.customer.with_user(self.manager).credit_hold_manual = True
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.sales_user).write({"credit_hold_manual": False})
+        self.env.invalidate_all()
+        self.assertTrue(self.customer.credit_hold)
+
+    def test_collector_cannot_change_limit(self):
+        customer = self.customer.with_user(self.collector)
+        self.assertEqual(customer.credit_limit, 1000.0)
+        with self.assertRaises(AccessError):
+            customer.write({"credit_limit": 2000.0})
+        with self.assertRaises(AccessError):
+            customer.write({"credit_hold_manual": True})
+        # A collector can take a customer into its portfolio.
+        customer.write({"dunning_responsible_id": self.collector.id})
+        self.assertEqual(self.customer.dunning_responsible_id, self.collector)
+
+    def test_manager_changes_limit_tracked(self):
+        self.customer.with_user(self.manager).write({"credit_limit": 2500.0})
+        self.assertEqual(self.customer.credit_limit, 2500.0)
+        self.env.flush_all()
+        tracked = self.customer.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "credit_limit"
+        )
+        self.assertTrue(tracked)
+        self.assertEqual(tracked[0].new_value_float, 2500.0)
+
+    def test_payer_profiles_rights(self):
+        profiles = self.env["credit.payer.profile"].with_user(self.sales_user).search([])
+        self.assertGreaterEqual(len(profiles), 5)
+        with self.assertRaises(AccessError):
+            profiles[0].write({"name": "Renamed"})
+        self.env["credit.payer.profile"].with_user(self.manager).create(
+            {"name": "Grand compte export", "code": "export"}
+        )
+        profile = self.env.ref("credit_management.payer_profile_late")
+        self.customer.with_user(self.collector).payer_profile_id = profile
+        self.assertEqual(profile.partner_count, 1)
