@@ -41,6 +41,10 @@ source_id() {
 }
 
 fetch_odoo() {
+    # Without an explicit ODOO_SOURCE, an Odoo already brought by an earlier set-up is kept.
+    if [ -z "${ODOO_SOURCE:-}" ] && [ -f "$ODOO_SRC/.credit-source" ]; then
+        return 0
+    fi
     local src=${ODOO_SOURCE:-$DEFAULT_ODOO_SOURCE} id
     id=$(source_id "$src")
     if [ -f "$ODOO_SRC/.credit-source" ] && [ "$(cat "$ODOO_SRC/.credit-source")" = "$id" ]; then

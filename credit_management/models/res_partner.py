@@ -241,8 +241,8 @@ class ResPartner(models.Model):
             vat = (partner.vat or "").strip()
             if not vat or vat == "/":
                 continue
-            prefix = vat[:2].upper()
-            if prefix.isalpha() and (prefix in eu_vat.MEMBER_STATES or prefix in ("EL", "XI")):
+            prefix = vat[:2].lower()
+            if prefix.isalpha() and (prefix in eu_vat.MEMBER_STATES or prefix == "el"):
                 module = eu_vat
             elif partner.country_id.code:
                 module = get_cc_module(partner.country_id.code.lower(), "vat")

@@ -25,12 +25,14 @@ class CreditCommon(AccountTestInvoicingCommon):
         cls.currency = cls.company.currency_id
         cls.group_manager = cls.env.ref("credit_management.group_credit_manager")
         cls.group_collector = cls.env.ref("credit_management.group_credit_collector")
+        # The accountant running the set-up also manages credit (limits, manual holds).
+        cls.env.user.groups_id += cls.group_manager
         company_ids = [Command.set(cls.company.ids)]
         cls.sales_user = new_test_user(
             cls.env,
             login="credit_sales",
             name="Sophie Vendeuse",
-            groups="base.group_user,sales_team.group_sale_salesman",
+            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
             company_id=cls.company.id,
             company_ids=company_ids,
         )
