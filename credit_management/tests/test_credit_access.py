@@ -45,14 +45,25 @@ class TestCreditAccess(CreditCommon):
         self.assertEqual(self.customer.dunning_responsible_id, self.collector)
 
     def test_manager_changes_limit_tracked(self):
+        # Records created in this transaction are not tracked until it commits: close it.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         customer = self.customer.with_context(tracking_disable=False, mail_notrack=False)
         customer.with_user(self.manager).write({"credit_limit": 2500.0})
         self.assertEqual(self.customer.credit_limit, 2500.0)
         # Tracking values are written when the transaction commits.
         self.env.flush_all()
         self.env.cr.precommit.run()
-        tracked = self.customer.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "credit_limit"
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "res.partner"),
+                    ("mail_message_id.res_id", "=", self.customer.id),
+                    ("field_id.name", "=", "credit_limit"),
+                ]
+            )
         )
         self.assertTrue(tracked)
         self.assertEqual(tracked[0].new_value_float, 2500.0)
