@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (both do the set-up).
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench i18n
 
 setup:
 	@scripts/setup.sh
@@ -12,3 +12,6 @@ test:
 
 bench:
 	@scripts/bench.sh
+
+i18n:
+	@scripts/i18n.sh

@@ -3,3 +3,4 @@ from . import test_credit_exposure
 from . import test_credit_hold
 from . import test_credit_identifiers
 from . import test_credit_tour
+from . import test_i18n

@@ -163,7 +163,9 @@ class TestCreditHold(CreditCommon):
         self.assertEqual(action["res_model"], "credit.hold.override")
         self.assertEqual(order.state, "draft")
         wizard_form = Form(
-            self.env["credit.hold.override"].with_user(self.manager).with_context(action["context"])
+            self.env["credit.hold.override"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
         )
         self.assertIn("Credit limit exceeded", wizard_form.check_message)
         wizard_form.reason = "Client stratégique, paiement garanti par le DAF"
