@@ -130,11 +130,9 @@ class SaleOrder(models.Model):
         """Warning mode: the order went through; tell the collector."""
         self.ensure_one()
         text = self._credit_check_text(check)
-        self.message_post(
+        self._message_log(
             body=Markup("<p>%s</p><p>%s</p>")
             % (_("Confirmed while the customer is on credit hold."), text),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
         )
         collector = self._credit_collector()
         if collector:

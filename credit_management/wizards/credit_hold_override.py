@@ -58,10 +58,10 @@ class CreditHoldOverride(models.TransientModel):
                     "credit_override_date": now,
                 }
             )
-            order.message_post(body=body, subtype_xmlid="mail.mt_note")
-            order.partner_id.commercial_partner_id.message_post(
+            # Logged notes: they need no sender email address, unlike message_post.
+            order._message_log(body=body)
+            order.partner_id.commercial_partner_id._message_log(
                 body=Markup("<p>%s</p>") % _("Order %(order)s:", order=order.name) + body,
-                subtype_xmlid="mail.mt_note",
             )
         orders.with_context(credit_hold_override=True).action_confirm()
         return True
