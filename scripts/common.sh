@@ -30,7 +30,7 @@ write_odoo_conf() {
     load_db_env
     cat >"$ODOO_CONF" <<CONF
 [options]
-addons_path = $ODOO_SRC/odoo/addons,$REPO,${CREDIT_EXTRA_ADDONS:-$RUN_DIR/extra-addons}
+addons_path = $ODOO_SRC/odoo/addons,$REPO${CREDIT_EXTRA_ADDONS:+,$CREDIT_EXTRA_ADDONS}
 data_dir = $CM_HOME/filestore
 db_host = $PGHOST
 db_port = $PGPORT
@@ -42,5 +42,4 @@ list_db = True
 admin_passwd = ${CREDIT_ADMIN_PASSWD:-admin}
 max_cron_threads = ${CREDIT_CRON_THREADS:-1}
 CONF
-    mkdir -p "${CREDIT_EXTRA_ADDONS:-$RUN_DIR/extra-addons}"
 }
