@@ -17,9 +17,12 @@ if ! psql -Atqc "select 1 from pg_database where datname='$DB'" postgres | grep 
 import sys
 import odoo
 from odoo.tools import config
-config.parse_config(["-c", sys.argv[1]])
+config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
 odoo.service.db.exp_create_database(sys.argv[2], True, "fr_FR", "admin", "admin", "FR", "")
 PYEOF
+    # Accounting first: it brings the French chart of accounts (l10n_fr), which the demo
+    # invoices of our addons need.
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i account --stop-after-init --log-level=warn
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
 else
     log "updating our addons in $DB"
