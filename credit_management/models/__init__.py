@@ -1,3 +1,4 @@
+from . import credit_demo
 from . import credit_payer_profile
 from . import res_company
 from . import res_config_settings

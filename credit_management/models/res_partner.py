@@ -310,7 +310,19 @@ class ResPartner(models.Model):
         """``_credit_check`` with the facts behind it (for banners and messages)."""
         self.ensure_one()
         company = company or self.env.company
+        # Fetch only what the check reads, not the ~100 columns of a partner.
+        company.sudo().fetch(
+            [
+                "account_use_credit_limit",
+                "credit_hold_mode",
+                "credit_overdue_block_days",
+                "currency_id",
+                "parent_path",
+            ]
+        )
+        self.sudo().fetch(["commercial_partner_id"])
         partner = self.commercial_partner_id.with_company(company).sudo()
+        partner.fetch(["credit_limit", "credit_hold_manual", "credit_hold_note"])
         facts = partner._get_credit_facts(company).get(partner.id) or self._credit_empty_facts()
         limit = partner.credit_limit
         reasons = partner._credit_hold_reasons(facts, limit, amount, company)
@@ -425,7 +437,12 @@ class ResPartner(models.Model):
     @api.model
     def _credit_company_ids(self, company):
         """The company and its branches, as Odoo's own receivable does."""
-        return self.env["res.company"].sudo().search([("id", "child_of", company.root_id.id)]).ids
+        self.env["res.company"].flush_model(["parent_path"])
+        root = company.sudo().parent_path.split("/")[0]
+        rows = self.env.execute_query(
+            SQL("SELECT id FROM res_company WHERE parent_path LIKE %s", f"{root}/%")
+        )
+        return [row[0] for row in rows]
 
     def _get_credit_facts(self, company=None):
         """Credit facts of the commercial entities of ``self``, in a few grouped queries.
@@ -433,6 +450,7 @@ class ResPartner(models.Model):
         :return: ``{commercial_partner_id: facts}`` (see ``_credit_empty_facts``).
         """
         company = company or self.env.company
+        self.sudo().fetch(["commercial_partner_id"])
         partners = self.commercial_partner_id
         if not partners:
             return {}

@@ -1,0 +1,476 @@
+"""Demo data of credit management: a receivable that shows every feature.
+
+This model only serves the demo data (``demo/credit_management_demo.xml``); nothing else
+uses it.
+
+How it works: the users, products, customers and contacts are XML records; this model
+generates the accounting history around them through the ORM, deterministically (fixed random
+seed) and with dates relative to today, so that the aged balance has every bucket filled
+whenever the demo is built:
+
+1. posted customer invoices, per customer according to its scenario (``CUSTOMERS``,
+   ``SCENARIOS``): invoices paid in full, then open ones not due, 1-30, 31-60, 61-90, 91-120
+   and more than 120 days overdue; one customer is invoiced in a foreign currency;
+2. full and partial payments, through the payment wizard as an accountant does (the full
+   payments of a day in one go);
+3. draft invoices, confirmed sales orders not yet invoiced and a few quotations.
+
+The credit limits of the XML customers are set against the amounts generated here: three
+customers end up over their limit, three far overdue (holds) and one on manual hold.
+
+When account is installed in the same run as this module (a new database), Odoo installs the
+chart of accounts at the very end of the loading, after the demo data of every module; the
+invoices are then generated right after the chart is installed.
+"""
+
+import logging
+import random
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.fields import Command
+
+_logger = logging.getLogger(__name__)
+
+SEED = 18_2024
+
+# Days between the due date and today of the open invoices, per aging bucket (negative: not
+# due yet).
+AGING_BUCKETS = {
+    "not_due": (-40, -1),
+    "1_30": (1, 30),
+    "31_60": (31, 60),
+    "61_90": (61, 90),
+    "91_120": (91, 120),
+    "over_120": (121, 240),
+}
+# Days between the due date and today of the invoices paid in full.
+PAID_DUE_DAYS = (20, 330)
+
+# paid: invoices paid in full; open: the aging bucket of each open invoice; partial: share of
+# the open invoices partly paid; size: factor on the quantities.
+SCENARIOS = {
+    "good": {
+        "paid": 5,
+        "open": ("not_due", "not_due", "1_30"),
+        "partial": 0.0,
+        "size": 1.0,
+    },
+    "standard": {
+        "paid": 3,
+        "open": ("not_due", "not_due", "1_30", "31_60"),
+        "partial": 0.25,
+        "size": 1.0,
+    },
+    "strategic": {
+        "paid": 4,
+        "open": ("not_due", "not_due", "not_due", "1_30", "31_60"),
+        "partial": 0.2,
+        "size": 2.5,
+    },
+    "late": {
+        "paid": 2,
+        "open": ("not_due", "1_30", "1_30", "31_60", "31_60"),
+        "partial": 0.5,
+        "size": 1.0,
+    },
+    "far": {
+        "paid": 1,
+        "open": ("31_60", "61_90", "61_90", "91_120", "over_120"),
+        "partial": 0.4,
+        "size": 0.8,
+    },
+    "over_limit": {
+        "paid": 2,
+        "open": ("not_due", "not_due", "not_due", "1_30", "1_30"),
+        "partial": 0.0,
+        "size": 1.6,
+    },
+    "new": {
+        "paid": 0,
+        "open": ("not_due", "not_due"),
+        "partial": 0.0,
+        "size": 0.8,
+    },
+}
+
+# Demo customers (XML ids) and their scenario.
+CUSTOMERS = {
+    "partner_delmas_group": "strategic",
+    "partner_delmas_mecanique": "standard",
+    "partner_delmas_logistique": "over_limit",
+    "partner_delmas_outillage": "good",
+    "partner_kerbrat_holding": "strategic",
+    "partner_kerbrat_maree": "late",
+    "partner_kerbrat_transports": "far",
+    "partner_fournier": "good",
+    "partner_chaumont": "standard",
+    "partner_vieux_port": "late",
+    "partner_tilleuls": "good",
+    "partner_lacoste": "standard",
+    "partner_alpine": "over_limit",
+    "partner_mercier": "far",
+    "partner_pont_neuf": "standard",
+    "partner_saint_aubin": "good",
+    "partner_varenne": "standard",
+    "partner_rigaud": "late",
+    "partner_quatre_vents": "new",
+    "partner_morel": "over_limit",
+    "partner_garnier": "good",
+    "partner_ribeyrolles": "standard",
+    "partner_joubert": "good",
+    "partner_bonnaud": "standard",
+    "partner_le_goff": "far",
+    "partner_vasseur": "late",
+    "partner_lumen": "new",
+    "partner_pharmacie_metz": "good",
+    "partner_perrin": "late",
+    "partner_negoce_atlantique": "standard",
+    "partner_lambert": "standard",
+}
+# Customers invoiced in a foreign currency (USD, or EUR when the company works in USD).
+FOREIGN_CURRENCY_CUSTOMERS = ("partner_negoce_atlantique",)
+FOREIGN_CURRENCY_RATES = {"USD": 1.08, "EUR": 0.92}  # per unit of the company currency
+
+DRAFT_INVOICE_CUSTOMERS = (
+    "partner_delmas_group",
+    "partner_delmas_logistique",
+    "partner_fournier",
+    "partner_lacoste",
+    "partner_varenne",
+    "partner_rigaud",
+    "partner_bonnaud",
+    "partner_joubert",
+    "partner_lambert",
+    "partner_quatre_vents",
+)
+ORDER_CUSTOMERS = (
+    "partner_delmas_group",
+    "partner_delmas_mecanique",
+    "partner_kerbrat_holding",
+    "partner_alpine",
+    "partner_morel",
+    "partner_chaumont",
+    "partner_tilleuls",
+    "partner_pont_neuf",
+    "partner_saint_aubin",
+    "partner_ribeyrolles",
+    "partner_lumen",
+    "partner_negoce_atlantique",
+)
+# Quotations a sales rep can try to confirm: two customers on hold, one in good standing.
+QUOTATION_CUSTOMERS = ("partner_alpine", "partner_mercier", "partner_fournier")
+
+# Demo products (XML ids) and the quantities of one line.
+PRODUCT_QUANTITIES = {
+    "product_cabinet": (1, 4),
+    "product_cable": (2, 20),
+    "product_sensor": (2, 12),
+    "product_supplies": (1, 6),
+    "product_maintenance_day": (1, 5),
+    "product_maintenance_contract": (1, 1),
+    "product_training": (1, 3),
+    "product_study": (1, 2),
+}
+
+
+class CreditDemo(models.AbstractModel):
+    """Generator of the demo data of credit management; only the demo data calls it."""
+
+    _name = "credit.demo"
+    _description = "Credit Management Demo Data"
+
+    @api.model
+    def _load_demo_data(self):
+        company = self.env.ref("base.main_company")
+        if self._demo_chart_ready(company):
+            self._demo_generate(company)
+            return
+        install_chart = getattr(self.env.registry, "_auto_install_template", None)
+        if not install_chart:
+            _logger.info(
+                "Credit management demo: %s has no chart of accounts, no invoices generated.",
+                company.name,
+            )
+            return
+
+        # account installed in this run: Odoo installs the chart of accounts at the end of
+        # the loading (account's ir.module.module._register_hook), after every demo file.
+        def install_chart_then_demo(env):
+            install_chart(env)
+            try:
+                with env.cr.savepoint():
+                    env["credit.demo"]._demo_generate(env.ref("base.main_company"))
+            except Exception:
+                # As Odoo's own demo data: a failed demo never fails the installation.
+                _logger.exception("Credit management demo: the invoices could not be generated.")
+
+        self.env.registry._auto_install_template = install_chart_then_demo
+
+    @api.model
+    def _demo_chart_ready(self, company):
+        return bool(company.chart_template) and bool(
+            self.env["account.journal"].search_count(
+                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+            )
+        )
+
+    @api.model
+    def _demo_generate(self, company):
+        """Invoices, payments, drafts and orders of the demo customers of ``company``."""
+        start = time.monotonic()
+        self = (
+            self.sudo()
+            .with_company(company)
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        )
+        customers = self._demo_records(CUSTOMERS)
+        if self.env["account.move"].search_count(
+            [("commercial_partner_id", "in", customers.ids), ("move_type", "=", "out_invoice")],
+            limit=1,
+        ):
+            return
+        rng = random.Random(SEED)
+        today = fields.Date.context_today(self)
+        products = self._demo_prepare_products(company)
+        self._demo_prepare_partners(customers)
+        foreign_currency = self._demo_foreign_currency(company, today)
+
+        invoices, payments = self._demo_posted_invoices(
+            rng, products, company, foreign_currency, today
+        )
+        self._demo_register_payments(payments)
+        drafts = self._demo_draft_invoices(rng, products, company, today)
+        orders = self._demo_sale_orders(rng, products)
+        _logger.info(
+            "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
+            "%s orders and quotations in %.1fs.",
+            len(invoices),
+            len(payments),
+            len(drafts),
+            len(orders),
+            time.monotonic() - start,
+        )
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _demo_records(self, xml_ids):
+        records = [self.env.ref(f"credit_management.{xml_id}") for xml_id in xml_ids]
+        return self.env[records[0]._name].browse([record.id for record in records])
+
+    @api.model
+    def _demo_prepare_products(self, company):
+        """The demo products with the quantities of one line: ``[(product, low, high)]``."""
+        products = self._demo_records(PRODUCT_QUANTITIES)
+        # The products come before the chart of accounts in a new database: give them the
+        # company's default sales tax.
+        tax = company.account_sale_tax_id
+        if tax:
+            for product in products:
+                if not product.taxes_id.filtered(lambda t: t.company_id == company):
+                    product.taxes_id = [Command.link(tax.id)]
+        return [
+            (product, *quantities)
+            for product, quantities in zip(products, PRODUCT_QUANTITIES.values(), strict=True)
+        ]
+
+    @api.model
+    def _demo_prepare_partners(self, customers):
+        # l10n_fr has its own SIRET field; fill it from the registry number when it is one.
+        if "siret" not in customers._fields:
+            return
+        for partner in customers:
+            if len(partner.company_registry or "") == 14:
+                partner.siret = partner.company_registry
+
+    @api.model
+    def _demo_foreign_currency(self, company, today):
+        code = "EUR" if company.currency_id.name == "USD" else "USD"
+        currency = self.env.ref(f"base.{code}")
+        currency.active = True
+        date = today - timedelta(days=400)
+        Rate = self.env["res.currency.rate"]
+        domain = [
+            ("currency_id", "=", currency.id),
+            ("company_id", "=", company.id),
+            ("name", "=", date),
+        ]
+        if not Rate.search_count(domain):
+            Rate.create(
+                {
+                    "currency_id": currency.id,
+                    "company_id": company.id,
+                    "name": date,
+                    "company_rate": FOREIGN_CURRENCY_RATES[code],
+                }
+            )
+        return currency
+
+    @api.model
+    def _demo_invoice_lines(self, rng, products, size, currency, company, date):
+        lines = []
+        for product, low, high in rng.sample(products, rng.randint(1, 3)):
+            price = company.currency_id._convert(product.lst_price, currency, company, date)
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": max(1, round(rng.randint(low, high) * size)),
+                        "price_unit": currency.round(price),
+                    }
+                )
+            )
+        return lines
+
+    @api.model
+    def _demo_invoice_partner(self, rng, customer):
+        """The invoice address of the customer, or the customer or now and then a contact."""
+        invoice_address = customer.child_ids.filtered(lambda p: p.type == "invoice")
+        if invoice_address:
+            return invoice_address[0]
+        contacts = customer.child_ids.filtered(lambda p: p.type == "contact")
+        if contacts and rng.random() < 0.3:
+            return rng.choice(list(contacts))
+        return customer
+
+    @api.model
+    def _demo_payment_term_days(self, term):
+        """Days of a payment term in one installment a number of days after the invoice."""
+        line = term.line_ids
+        if len(line) == 1 and line.delay_type == "days_after" and line.value == "percent":
+            return line.nb_days
+        return None
+
+    @api.model
+    def _demo_posted_invoices(self, rng, products, company, foreign_currency, today):
+        """Post the invoices of every scenario.
+
+        :return: the invoices and the payments to register ``[(invoice, amount, date)]``
+            (amount ``None``: paid in full)
+        """
+        plans = []
+        for xml_id, scenario_name in CUSTOMERS.items():
+            customer = self.env.ref(f"credit_management.{xml_id}")
+            scenario = SCENARIOS[scenario_name]
+            currency = (
+                foreign_currency if xml_id in FOREIGN_CURRENCY_CUSTOMERS else company.currency_id
+            )
+            paid_count = max(0, scenario["paid"] + rng.randint(-1, 1)) if scenario["paid"] else 0
+            kinds = [("paid", None)] * paid_count + [("open", b) for b in scenario["open"]]
+            for kind, bucket in kinds:
+                low, high = PAID_DUE_DAYS if kind == "paid" else AGING_BUCKETS[bucket]
+                due = today - timedelta(days=rng.randint(low, high))
+                plans.append((customer, currency, scenario, kind, due))
+
+        vals_list = []
+        for customer, currency, scenario, _kind, due in plans:
+            term = customer.property_payment_term_id
+            days = self._demo_payment_term_days(term) if term else None
+            invoice_date = due - timedelta(days=days if days is not None else 30)
+            vals = {
+                "move_type": "out_invoice",
+                "partner_id": self._demo_invoice_partner(rng, customer).id,
+                "invoice_date": invoice_date,
+                "currency_id": currency.id,
+                "invoice_user_id": customer.user_id.id,
+                "invoice_line_ids": self._demo_invoice_lines(
+                    rng, products, scenario["size"], currency, company, invoice_date
+                ),
+            }
+            if days is not None:
+                vals["invoice_payment_term_id"] = term.id
+            else:
+                vals.update(invoice_payment_term_id=False, invoice_date_due=due)
+            vals_list.append(vals)
+
+        # Numbered in the order of their dates, as they would have been.
+        order = sorted(range(len(plans)), key=lambda i: (vals_list[i]["invoice_date"], i))
+        invoices = self.env["account.move"].create([vals_list[i] for i in order])
+        invoices.action_post()
+
+        payments = []
+        for invoice, i in zip(invoices, order, strict=True):
+            _customer, _currency, scenario, kind, due = plans[i]
+            if kind == "paid":
+                # Transfers received around the due date, booked on Fridays.
+                date = due + timedelta(days=rng.randint(-15, 25))
+                date += timedelta(days=(4 - date.weekday()) % 7)
+                amount = None
+            elif rng.random() < scenario["partial"]:
+                date = invoice.invoice_date + timedelta(days=rng.randint(5, 60))
+                share = rng.choice((0.2, 0.3, 0.4, 0.5, 0.6))
+                amount = round(invoice.amount_total * share / 10) * 10
+            else:
+                continue
+            date = max(invoice.invoice_date, min(date, today - timedelta(days=1)))
+            payments.append((invoice, amount, date))
+        return invoices, payments
+
+    @api.model
+    def _demo_register_payments(self, payments):
+        """Register payments with the wizard; the full payments of a day in one go."""
+        full = defaultdict(lambda: self.env["account.move"])
+        for invoice, amount, date in payments:
+            if amount is None:
+                full[date] |= invoice
+            else:
+                self._demo_payment_wizard(
+                    invoice, {"amount": amount, "payment_difference_handling": "open"}, date
+                )._create_payments()
+        for date, invoices in sorted(full.items()):
+            self._demo_payment_wizard(invoices, {"group_payment": False}, date)._create_payments()
+
+    @api.model
+    def _demo_payment_wizard(self, invoices, vals, date):
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(dict(vals, payment_date=date))
+        )
+
+    @api.model
+    def _demo_draft_invoices(self, rng, products, company, today):
+        vals_list = []
+        for xml_id in DRAFT_INVOICE_CUSTOMERS:
+            customer = self.env.ref(f"credit_management.{xml_id}")
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self._demo_invoice_partner(rng, customer).id,
+                    "invoice_user_id": customer.user_id.id,
+                    "invoice_line_ids": self._demo_invoice_lines(
+                        rng, products, 1.0, company.currency_id, company, today
+                    ),
+                }
+            )
+        return self.env["account.move"].create(vals_list)
+
+    @api.model
+    def _demo_sale_orders(self, rng, products):
+        """Confirmed orders not yet invoiced, then quotations."""
+        vals_list = []
+        for xml_id in ORDER_CUSTOMERS + QUOTATION_CUSTOMERS:
+            customer = self.env.ref(f"credit_management.{xml_id}")
+            lines = [
+                Command.create(
+                    {"product_id": product.id, "product_uom_qty": rng.randint(low, high)}
+                )
+                for product, low, high in rng.sample(products, rng.randint(1, 3))
+            ]
+            vals_list.append(
+                {"partner_id": customer.id, "user_id": customer.user_id.id, "order_line": lines}
+            )
+        orders = self.env["sale.order"].create(vals_list)
+        # Confirmed before some of these customers went over their limit.
+        orders[: len(ORDER_CUSTOMERS)].with_context(credit_hold_override=True).action_confirm()
+        now = fields.Datetime.now()
+        for order in orders:
+            order.date_order = now - timedelta(days=rng.randint(1, 25))
+        return orders
