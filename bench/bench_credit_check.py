@@ -194,7 +194,7 @@ class Bench:
         for label, func, rollback in cases:
             results = {}
             for size, (partner, order) in data.items():
-                results[size] = self.measure(lambda p=partner, o=order: func(p, o), rollback)
+                results[size] = self.measure(lambda p=partner, o=order, f=func: f(p, o), rollback)
             self.rows.append((label, results))
             self.print_row(label, results, sizes)
         ours = dict(self.rows[0][1])
