@@ -1,3 +1,4 @@
+from . import account_move
 from . import credit_demo
 from . import credit_payer_profile
 from . import res_company

@@ -493,6 +493,7 @@ class ResPartner(models.Model):
                    AND a.account_type = 'asset_receivable'
                    AND l.parent_state = 'posted'
                    AND l.reconciled IS NOT TRUE
+                   AND l.amount_residual <> 0
                    AND l.company_id = ANY(%(companies)s)
                  GROUP BY p.commercial_partner_id
                 """,
