@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_line
 from . import credit_demo
 from . import credit_payer_profile
 from . import res_company
