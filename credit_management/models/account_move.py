@@ -1,9 +1,92 @@
+from odoo import api
+from odoo import fields
 from odoo import models
 from odoo.tools.sql import create_index
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    dunning_line_ids = fields.One2many(
+        comodel_name="credit.dunning.line",
+        inverse_name="move_id",
+        string="Reminders",
+        readonly=True,
+    )
+    dunning_level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        compute="_compute_dunning_level",
+        store=True,
+        index="btree_not_null",
+        help="Highest level reached by a reminder sent for this invoice.",
+    )
+    dunning_date = fields.Date(
+        string="Last Reminder",
+        compute="_compute_dunning_level",
+        store=True,
+        help="Date of the last reminder sent for this invoice.",
+    )
+    dunning_count = fields.Integer(compute="_compute_dunning_count", string="Reminders Sent")
+    dunning_scenario_id = fields.Many2one(
+        comodel_name="credit.dunning.scenario",
+        copy=False,
+        tracking=True,
+        check_company=True,
+        help="Scenario of this invoice, instead of the customer's.",
+    )
+    dunning_excluded = fields.Boolean(
+        string="No Reminders",
+        copy=False,
+        tracking=True,
+        help="Never remind this invoice.",
+    )
+    dunning_block_until = fields.Date(
+        string="No Reminders Until",
+        copy=False,
+        tracking=True,
+        help="No reminder for this invoice before this date.",
+    )
+    in_dispute = fields.Boolean(
+        copy=False,
+        tracking=True,
+        help="The customer contests this invoice: it is not reminded.",
+    )
+    third_party_payer_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Third-Party Payer",
+        copy=False,
+        tracking=True,
+        help="Who pays this invoice for the customer (a factor, a parent company, an "
+        "insurer…): reminders go to the payer.",
+    )
+
+    @api.depends("dunning_line_ids.state", "dunning_line_ids.level_id")
+    def _compute_dunning_level(self):
+        for move in self:
+            sent = move.dunning_line_ids.filtered(
+                lambda line: line.state == "sent" and line.level_id
+            )
+            last = max(sent, key=lambda line: (line.level_id.days, line.id), default=None)
+            move.dunning_level_id = last.level_id if last else False
+            move.dunning_date = max(sent.dunning_id.mapped("date"), default=False)
+
+    def _compute_dunning_count(self):
+        counts = dict(
+            self.env["credit.dunning.line"]._read_group(
+                [("move_id", "in", self.ids), ("state", "=", "sent")], ["move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.dunning_count = counts.get(move, 0)
+
+    def action_view_dunnings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_dunning_action"
+        )
+        action["domain"] = [("line_ids.move_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     def init(self):
         res = super().init()

@@ -18,6 +18,11 @@ class CreditPayerProfile(models.Model):
         comodel_name="res.company",
         help="Leave empty to share the profile between companies.",
     )
+    dunning_scenario_id = fields.Many2one(
+        comodel_name="credit.dunning.scenario",
+        check_company=True,
+        help="Scenario of the customers of this profile, unless they have their own.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
 
     _sql_constraints = [

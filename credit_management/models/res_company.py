@@ -33,6 +33,15 @@ class ResCompany(models.Model):
         help="Collector who gets the credit activities of customers without a collector.",
     )
 
+    credit_dunning_scenario_id = fields.Many2one(
+        comodel_name="credit.dunning.scenario",
+        string="Default Dunning Scenario",
+        default=lambda self: self.env.ref(
+            "credit_management.dunning_scenario_standard", raise_if_not_found=False
+        ),
+        help="Scenario of the customers with no scenario of their own nor of their payer profile.",
+    )
+
     @api.constrains("credit_overdue_block_days")
     def _check_credit_overdue_block_days(self):
         for company in self:
@@ -40,6 +49,17 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The number of days overdue before a credit hold cannot be negative.")
                 )
+
+    @api.model
+    def _credit_dunning_set_default_scenario(self):
+        """Give the standard scenario to the companies without a default scenario."""
+        scenario = self.env.ref(
+            "credit_management.dunning_scenario_standard", raise_if_not_found=False
+        )
+        if scenario:
+            self.search([("credit_dunning_scenario_id", "=", False)]).write(
+                {"credit_dunning_scenario_id": scenario.id}
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     credit_responsible_id = fields.Many2one(
         related="company_id.credit_responsible_id", readonly=False
     )
+    credit_dunning_scenario_id = fields.Many2one(
+        related="company_id.credit_dunning_scenario_id", readonly=False
+    )

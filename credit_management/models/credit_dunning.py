@@ -1,0 +1,864 @@
+"""Reminders (``credit.dunning``) and the dunning engine that creates and sends them.
+
+How a run works (``run_dunning``), for each company of the environment:
+
+1. ``_dunning_plan`` reads, in one grouped query, every open receivable item of the company
+   (posted, not reconciled, one row per document and currency) with the dunning facts of its
+   document, then the customers' facts in one batched read. For each invoice it finds the
+   scenario (invoice override, customer override, payer profile, company default), the next
+   level and the date it becomes due for that level.
+2. ``_dunning_groups`` keeps the invoices that reach their next level on the run's date, groups
+   them by addressee and currency (customer, invoice address or third-party payer, per the
+   scenario), adds the customer's other open items and credits, and drops what is under the
+   minimum amounts.
+3. Reminders are created and sent in batches: each batch in a savepoint, committed when the
+   run comes from the scheduled action. The database refuses a second live line for the same
+   invoice and level, so a rerun after a crash or a second worker never reminds twice.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2 import errors as pg_errors
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools import format_amount
+from odoo.tools import html2plaintext
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+PENDING_STATES = ("draft", "to_validate", "error")
+INVOICE_TYPES = ("out_invoice", "out_receipt")
+
+
+class CreditDunning(models.Model):
+    _name = "credit.dunning"
+    _description = "Reminder"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Addressee",
+        required=True,
+        index=True,
+        readonly=True,
+        help="Who receives the reminder: the customer, one of its invoice addresses, or the "
+        "third party that pays its invoices.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(comodel_name="res.currency", required=True, readonly=True)
+    scenario_id = fields.Many2one(
+        comodel_name="credit.dunning.scenario",
+        readonly=True,
+        ondelete="restrict",
+    )
+    level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Collector",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+    )
+    line_ids = fields.One2many(
+        comodel_name="credit.dunning.line",
+        inverse_name="dunning_id",
+        string="Lines",
+        readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_amounts", store=True, string="Reminded")
+    amount_total = fields.Monetary(
+        compute="_compute_amounts",
+        store=True,
+        string="Open Invoices",
+        help="Balance of the open invoices listed.",
+    )
+    amount_overdue = fields.Monetary(
+        compute="_compute_amounts", store=True, string="Overdue", help="Part already overdue."
+    )
+    amount_credit = fields.Monetary(
+        compute="_compute_amounts",
+        store=True,
+        string="Credits",
+        help="Credit notes and unallocated payments, netted.",
+    )
+    amount_due = fields.Monetary(
+        compute="_compute_amounts", store=True, string="Balance Due", tracking=True
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("to_validate", "To Validate"),
+            ("sent", "Sent"),
+            ("error", "Error"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    channel_email = fields.Boolean(related="level_id.channel_email", string="By Email")
+    channel_phone = fields.Boolean(related="level_id.channel_phone", string="By Phone")
+    email_state = fields.Selection(
+        selection=[
+            ("none", "Not used"),
+            ("pending", "To send"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("error", "Error"),
+        ],
+        string="Email",
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    phone_state = fields.Selection(
+        selection=[
+            ("none", "Not used"),
+            ("pending", "To schedule"),
+            ("done", "Call scheduled"),
+            ("error", "Error"),
+        ],
+        string="Phone Call",
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    mail_message_id = fields.Many2one(
+        comodel_name="mail.message", string="Email Sent", readonly=True, copy=False
+    )
+    error_message = fields.Text(string="Error", readonly=True, copy=False)
+    is_manual = fields.Boolean(
+        string="Sent by Hand", readonly=True, help="Created with 'Send a reminder now'."
+    )
+    preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("line_ids.amount_residual", "line_ids.line_type", "line_ids.days_overdue")
+    def _compute_amounts(self):
+        for reminder in self:
+            debits = reminder.line_ids.filtered(lambda line: line.line_type != "credit")
+            credits = reminder.line_ids - debits
+            reminder.invoice_count = len(debits.filtered(lambda line: line.line_type == "invoice"))
+            reminder.amount_total = sum(debits.mapped("amount_residual"))
+            reminder.amount_overdue = sum(
+                debits.filtered(lambda line: line.days_overdue > 0).mapped("amount_residual")
+            )
+            reminder.amount_credit = sum(credits.mapped("amount_residual"))
+            reminder.amount_due = reminder.amount_total + reminder.amount_credit
+
+    @api.depends("level_id", "line_ids", "partner_id")
+    def _compute_preview(self):
+        for reminder in self:
+            template = reminder.level_id.mail_template_id
+            if not (template and reminder.id and reminder.channel_email):
+                reminder.preview = False
+                continue
+            try:
+                rendered = template._render_field("body_html", reminder.ids, compute_lang=True)
+                reminder.preview = rendered[reminder.id]
+            except Exception as error:
+                reminder.preview = Markup("<p class='text-danger'>%s</p>") % str(error)
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if missing:
+            names = self._dunning_next_names(len(missing))
+            for vals, name in zip(missing, names, strict=True):
+                vals["name"] = name
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(reminder.state in ("sent", "error") for reminder in self):
+            raise UserError(
+                _(
+                    "A reminder that was sent (or tried) is the proof of the collection: cancel "
+                    "it instead of deleting it."
+                )
+            )
+
+    def _dunning_next_names(self, count):
+        """``count`` references of the reminder sequence, drawn in one query."""
+        sequence = self.env.ref("credit_management.seq_credit_dunning", raise_if_not_found=False)
+        if not sequence:
+            return [_("Reminder")] * count
+        sequence = sequence.sudo()
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _i in range(count)]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(row[0]) for row in rows]
+
+    # ------------------------------------------------------------
+    # MAIL THREAD
+    # ------------------------------------------------------------
+
+    def _message_get_default_recipients(self):
+        return {
+            reminder.id: {
+                "partner_ids": reminder._dunning_recipients().ids,
+                "email_to": False,
+                "email_cc": False,
+            }
+            for reminder in self
+        }
+
+    def _dunning_recipients(self):
+        """Who gets the email: the addressee, or its invoicing contacts when it has no email."""
+        self.ensure_one()
+        partner = self.partner_id
+        if partner.email:
+            return partner
+        contacts = partner.child_ids.filtered(lambda child: child.type == "invoice" and child.email)
+        return contacts or partner.child_ids.filtered("email")[:1]
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_validate(self):
+        """Collector's validation: send the reminders waiting for it."""
+        self._dunning_check_state(("draft", "to_validate"), _("validated"))
+        self._dunning_send()
+        return True
+
+    def action_send(self):
+        self._dunning_check_state(("draft", "to_validate"), _("sent"))
+        self._dunning_send()
+        return True
+
+    def action_retry(self):
+        """Send again the channels that failed."""
+        self._dunning_check_state(("error",), _("retried"))
+        self._dunning_send()
+        return True
+
+    def action_cancel(self):
+        self._dunning_check_state(PENDING_STATES, _("cancelled"))
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["mail.mail_activity_data_call"])
+        return True
+
+    def action_reset_to_validate(self):
+        self._dunning_check_state(("cancelled",), _("reopened"))
+        self.write({"state": "to_validate", "error_message": False})
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.line_ids.move_id.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def action_run_dunning_today(self):
+        """Managers' menu entry: run today's reminders now and show what was created."""
+        reminders = self.run_dunning()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reminders Created Today"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", reminders.ids)],
+            "context": {"create": False},
+        }
+
+    def _dunning_check_state(self, states, verb):
+        self.check_access("write")
+        wrong = self.filtered(lambda reminder: reminder.state not in states)
+        if wrong:
+            state_names = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                _(
+                    "Reminder %(reminder)s is %(state)s: it cannot be %(verb)s.",
+                    reminder=wrong[0].name,
+                    state=state_names[wrong[0].state].lower(),
+                    verb=verb,
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ENGINE: ENTRY POINTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def run_dunning(self, date=None):
+        """Create (and send, when no validation is needed) the reminders due on ``date``.
+
+        Runs for the companies of the environment and returns the reminders created.
+        """
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        created = self.browse()
+        for company in self.env.companies:
+            created |= self.with_company(company)._dunning_run_company(date)
+        return created
+
+    @api.model
+    def _cron_run_dunning(self):
+        """Daily scheduled action: every company, a commit per batch."""
+        # Every company, however many: the scheduled action reminds them all.
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        for company in companies:
+            self.sudo().with_context(
+                allowed_company_ids=company.ids, credit_dunning_commit=True
+            ).run_dunning()
+
+    def _dunning_run_company(self, date):
+        company = self.env.company
+        plan = self._dunning_plan(company, date)
+        groups = self._dunning_groups(plan, date)
+        batch_size = self.env.context.get("credit_dunning_batch_size") or BATCH_SIZE
+        created = self.browse()
+        total = len(groups)
+        _logger.info("Dunning %s on %s: %d reminders to create", company.name, date, total)
+        for start in range(0, total, batch_size):
+            batch = groups[start : start + batch_size]
+            reminders = self._dunning_create_batch(batch)
+            reminders.filtered(lambda r: r.state == "draft")._dunning_send()
+            created |= reminders
+            self._dunning_batch_done(done=min(start + batch_size, total), total=total)
+        return created
+
+    def _dunning_batch_done(self, done, total):
+        """End of a batch: commit when the scheduled action runs, report the progress."""
+        if self.env.context.get("credit_dunning_commit"):
+            # Safe to interrupt: what is committed is never redone (unique live lines).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+
+    def _dunning_create_batch(self, groups):
+        """Create the reminders of ``groups``; skip those another run created meanwhile."""
+        vals_list = [self._dunning_prepare_vals(group) for group in groups]
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals_list)
+        except pg_errors.UniqueViolation:
+            _logger.info("Dunning: another run created some of these reminders, one by one now")
+        reminders = self.browse()
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    reminders |= self.create([vals])
+            except pg_errors.UniqueViolation:
+                _logger.info("Dunning: reminder for partner %s already created", vals["partner_id"])
+        return reminders
+
+    def _dunning_prepare_vals(self, group):
+        level = group["level"]
+        return {
+            "partner_id": group["partner_id"],
+            "company_id": self.env.company.id,
+            "currency_id": group["currency_id"],
+            "scenario_id": level.scenario_id.id,
+            "level_id": level.id,
+            "date": group["date"],
+            "user_id": group["user_id"],
+            "is_manual": group.get("is_manual", False),
+            "state": "to_validate" if level.requires_validation else "draft",
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "move_id": item["move_id"],
+                        "line_type": line_type,
+                        "level_id": item["next_level"].id if line_type == "invoice" else False,
+                        "date_due": item["date_due"],
+                        "days_overdue": item["days_overdue"],
+                        "amount_total": item["amount_total"],
+                        "amount_residual": item["residual_currency"],
+                        "amount_residual_company": item["residual"],
+                    }
+                )
+                for line_type, item in group["lines"]
+            ],
+        }
+
+    # ------------------------------------------------------------
+    # ENGINE: SELECTION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _dunning_open_items(self, company, commercial_ids=None):
+        """Open receivable items of ``company``: one row per document and currency."""
+        self.env.flush_all()
+        accounts = self.env.execute_query(
+            SQL(
+                """
+                SELECT a.id FROM account_account a
+                  JOIN account_account_res_company_rel r ON r.account_account_id = a.id
+                 WHERE a.account_type = 'asset_receivable' AND r.res_company_id = %s
+                """,
+                company.id,
+            )
+        )
+        partner_filter = (
+            SQL("AND p.commercial_partner_id = ANY(%s)", list(commercial_ids))
+            if commercial_ids is not None
+            else SQL()
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT l.move_id, m.move_type, m.partner_id AS address_id,
+                       p.commercial_partner_id, m.third_party_payer_id,
+                       COALESCE(l.currency_id, %(currency)s) AS currency_id,
+                       SUM(l.amount_residual) AS residual,
+                       SUM(l.amount_residual_currency) AS residual_currency,
+                       MIN(COALESCE(l.date_maturity, m.invoice_date_due, l.date)) AS date_due,
+                       m.amount_total_in_currency_signed AS amount_total,
+                       m.dunning_level_id, m.dunning_date, m.dunning_excluded, m.in_dispute,
+                       m.dunning_block_until, m.dunning_scenario_id
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.account_id = ANY(%(accounts)s)
+                   AND l.reconciled IS NOT TRUE AND l.parent_state = 'posted'
+                   AND l.company_id = %(company)s AND l.amount_residual != 0
+                   %(partner_filter)s
+                 GROUP BY l.move_id, m.id, p.commercial_partner_id, l.currency_id
+                """,
+                currency=company.currency_id.id,
+                accounts=[row[0] for row in accounts],
+                company=company.id,
+                partner_filter=partner_filter,
+            )
+        )
+        return rows
+
+    @api.model
+    def _dunning_plan(self, company, date, commercial_ids=None):
+        """Open items of ``company`` with their scenario, next level and the date it is due.
+
+        Returns a list of dicts (one per document and currency) with the row of
+        ``_dunning_open_items`` and: ``kind`` (invoice, debit, credit), ``listed`` (shown on a
+        reminder), ``blocked`` (no reminder for now), ``scenario``, ``next_level``,
+        ``eligible_date`` and ``days_overdue`` on ``date``.
+        """
+        rows = self._dunning_open_items(company, commercial_ids)
+        if not rows:
+            return []
+        Partner = self.env["res.partner"].with_company(company)
+        partner_ids = {row["commercial_partner_id"] for row in rows}
+        partner_ids |= {row["third_party_payer_id"] for row in rows if row["third_party_payer_id"]}
+        partner_facts = {
+            values["id"]: values
+            for values in Partner.browse(partner_ids).read(
+                [
+                    "dunning_scenario_id",
+                    "dunning_block_until",
+                    "payer_profile_id",
+                    "dunning_responsible_id",
+                    "commercial_partner_id",
+                ],
+                load=None,
+            )
+        }
+        profiles = (
+            self.env["credit.payer.profile"]
+            .sudo()
+            .search_read([("dunning_scenario_id", "!=", False)], ["dunning_scenario_id"], load=None)
+        )
+        profile_scenario = {p["id"]: p["dunning_scenario_id"] for p in profiles}
+        scenarios = (
+            self.env["credit.dunning.scenario"]
+            .sudo()
+            .search([("company_id", "in", [False, company.id])])
+        )
+        scenario_levels = {
+            scenario.id: scenario.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.days, lvl.id))
+            for scenario in scenarios
+        }
+        default_scenario = company.credit_dunning_scenario_id.id
+        pending_moves = self._dunning_pending_moves(company)
+        Level = self.env["credit.dunning.level"].sudo()
+        for row in rows:
+            customer = partner_facts[row["commercial_partner_id"]]
+            payer = partner_facts.get(row["third_party_payer_id"]) or {}
+            residual = row["residual"]
+            row["kind"] = (
+                "credit"
+                if residual < 0
+                else "invoice"
+                if row["move_type"] in INVOICE_TYPES
+                else "debit"
+            )
+            row["days_overdue"] = (date - row["date_due"]).days if row["date_due"] else 0
+            blocked_until = max(
+                (
+                    d
+                    for d in (
+                        row["dunning_block_until"],
+                        customer["dunning_block_until"],
+                        payer.get("dunning_block_until"),
+                    )
+                    if d
+                ),
+                default=None,
+            )
+            row["blocked"] = bool(blocked_until and blocked_until > date)
+            row["listed"] = not (row["dunning_excluded"] or row["in_dispute"] or row["blocked"])
+            row["pending"] = row["move_id"] in pending_moves
+            row["user_id"] = customer["dunning_responsible_id"]
+            scenario_id = (
+                row["dunning_scenario_id"]
+                or customer["dunning_scenario_id"]
+                or profile_scenario.get(customer["payer_profile_id"])
+                or default_scenario
+            )
+            row["scenario_id"] = scenario_id if scenario_id in scenario_levels else False
+            row["next_level"] = Level
+            row["eligible_date"] = None
+            if row["kind"] == "invoice" and row["listed"] and row["scenario_id"]:
+                self._dunning_next_level(row, scenario_levels[row["scenario_id"]], date)
+        return rows
+
+    @api.model
+    def _dunning_next_level(self, row, levels, date):
+        """Set the next level of an invoice and the date it becomes due for it."""
+        current = row["dunning_level_id"] and self.env["credit.dunning.level"].browse(
+            row["dunning_level_id"]
+        )
+        if current:
+            levels = levels.filtered(lambda lvl: lvl.days > current.days)
+        date_due = row["date_due"]
+        if date >= date_due:
+            levels = levels.filtered(lambda lvl: lvl.days >= 0)
+        for level in levels:
+            eligible = date_due + timedelta(days=level.days)
+            if row["dunning_date"] and level.min_interval_days:
+                eligible = max(
+                    eligible, row["dunning_date"] + timedelta(days=level.min_interval_days)
+                )
+            if level.days < 0 and eligible >= date_due:
+                continue  # a courtesy reminder is only sent before the due date
+            row["next_level"] = level
+            row["eligible_date"] = eligible
+            return
+
+    @api.model
+    def _dunning_pending_moves(self, company):
+        """Invoices on a reminder not sent yet (draft, to validate, in error)."""
+        self.env["credit.dunning.line"].flush_model(["state", "move_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT move_id FROM credit_dunning_line
+                 WHERE company_id = %s AND state = ANY(%s)
+                """,
+                company.id,
+                list(PENDING_STATES),
+            )
+        )
+        return {row[0] for row in rows}
+
+    @api.model
+    def _dunning_groups(self, plan, date):
+        """Reminders to create on ``date``: addressee, currency, level and lines."""
+        company = self.env.company
+        scenarios = (
+            self.env["credit.dunning.scenario"]
+            .sudo()
+            .browse({row["scenario_id"] for row in plan if row["scenario_id"]})
+        )
+        grouping = {scenario.id: scenario.grouping for scenario in scenarios}
+        default_grouping = company.credit_dunning_scenario_id.grouping or "commercial"
+        groups = defaultdict(lambda: {"lines": [], "escalated": []})
+        for row in plan:
+            if not row["listed"]:
+                continue
+            mode = grouping.get(row["scenario_id"], default_grouping)
+            if row["third_party_payer_id"]:
+                addressee = row["third_party_payer_id"]
+            elif mode == "invoice_address":
+                addressee = row["address_id"] or row["commercial_partner_id"]
+            else:
+                addressee = row["commercial_partner_id"]
+            key = (addressee, row["currency_id"])
+            if mode == "invoice" and row["kind"] == "invoice":
+                key += (row["move_id"],)
+            group = groups[key]
+            group.setdefault("partner_id", addressee)
+            group.setdefault("currency_id", row["currency_id"])
+            group.setdefault("user_id", row["user_id"] or company.credit_responsible_id.id)
+            escalates = (
+                row["kind"] == "invoice"
+                and row["next_level"]
+                and not row["pending"]
+                and row["eligible_date"] <= date
+            )
+            if escalates:
+                group["escalated"].append(row)
+                group["lines"].append(("invoice", row))
+            else:
+                group["lines"].append(("credit" if row["kind"] == "credit" else "open", row))
+        # Credits of a customer reminded per invoice are listed on none of its reminders.
+        result = []
+        for key, group in groups.items():
+            if not group["escalated"]:
+                continue
+            level = max(
+                (row["next_level"] for row in group["escalated"]),
+                key=lambda lvl: (lvl.days, lvl.sequence),
+            )
+            scenario = level.scenario_id
+            lines = group["lines"]
+            if len(key) == 3:  # one reminder per invoice
+                lines = [line for line in lines if line[1]["move_id"] == key[2]]
+            claimed = sum(row["residual"] for line_type, row in lines if line_type != "open")
+            minimum = max(scenario.min_amount, level.min_amount)
+            if company.currency_id.compare_amounts(claimed, minimum) < 0 or claimed <= 0:
+                continue
+            result.append(dict(group, lines=lines, level=level, date=date))
+        result.sort(key=lambda group: (group["partner_id"], group["currency_id"]))
+        return result
+
+    # ------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------
+
+    def _dunning_send(self):
+        """Run the channels of each reminder; failures leave the reminder in error."""
+        reminders = self.filtered(lambda r: r.state in PENDING_STATES)
+        if not reminders:
+            return
+        for reminder in reminders:
+            reminder.email_state = (
+                reminder.email_state
+                if reminder.email_state in ("queued", "sent")
+                else "pending"
+                if reminder.channel_email
+                else "none"
+            )
+            reminder.phone_state = (
+                "done"
+                if reminder.phone_state == "done"
+                else "pending"
+                if reminder.channel_phone
+                else "none"
+            )
+        reminders.error_message = False
+        reminders.filtered(lambda r: r.email_state == "pending")._dunning_send_email()
+        reminders.filtered(lambda r: r.phone_state == "pending")._dunning_send_phone()
+        failed = reminders.filtered(lambda r: "error" in (r.email_state, r.phone_state))
+        done = reminders - failed
+        failed.state = "error"
+        done.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        done._dunning_log_on_customers()
+
+    def _dunning_fail(self, channel, message):
+        self.write({f"{channel}_state": "error", "error_message": message})
+
+    def _dunning_send_email(self):
+        without_address = self.filtered(lambda r: not r._dunning_recipients())
+        without_address._dunning_fail(
+            "email",
+            _(
+                "The customer has no email address: add one, or an invoicing contact "
+                "with an email address, then retry."
+            ),
+        )
+        for template, reminders in (
+            (self - without_address).grouped(lambda r: r.level_id.mail_template_id).items()
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    reminders._dunning_post_email(template)
+                continue
+            except Exception:
+                _logger.info("Dunning: emails of template %s failed, one by one", template.id)
+            for reminder in reminders:
+                try:
+                    with self.env.cr.savepoint():
+                        reminder._dunning_post_email(template)
+                except Exception as error:
+                    reminder._dunning_fail(
+                        "email",
+                        _(
+                            "The email could not be prepared with template %(template)s: %(error)s",
+                            template=template.display_name,
+                            error=error,
+                        ),
+                    )
+
+    def _dunning_post_email(self, template):
+        """Render ``template`` for these reminders and queue the emails (one composer).
+
+        The collector follows the reminder once it is sent (not before, so that he does not
+        get a copy): the customer's reply lands in the reminder's chatter and reaches him.
+        """
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+                mail_notify_force_send=False,
+            )
+            .create(
+                {
+                    "message_type": "comment",
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                    "force_send": False,
+                }
+            )
+        )
+        _mails, messages = composer._action_send_mail()
+        by_reminder = {message.res_id: message for message in messages}
+        for reminder in self:
+            reminder.write(
+                {"email_state": "queued", "mail_message_id": by_reminder.get(reminder.id)}
+            )
+            if reminder.user_id.partner_id:
+                reminder.message_subscribe(partner_ids=reminder.user_id.partner_id.ids)
+
+    def _dunning_send_phone(self):
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        no_user = self.filtered(lambda r: not r.user_id)
+        no_user._dunning_fail(
+            "phone",
+            _("No collector to call the customer: choose the reminder's collector, then retry."),
+        )
+        reminders = self - no_user
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": reminder.id,
+                    "activity_type_id": call_type.id,
+                    "user_id": reminder.user_id.id,
+                    "date_deadline": max(reminder.date, fields.Date.context_today(self)),
+                    "summary": _(
+                        "Call %(partner)s: %(amount)s due",
+                        partner=reminder.partner_id.name,
+                        amount=format_amount(self.env, reminder.amount_due, reminder.currency_id),
+                    ),
+                    "note": reminder._dunning_summary_html(),
+                }
+                for reminder in reminders
+            ]
+        )
+        reminders.phone_state = "done"
+
+    def _dunning_summary_html(self):
+        """Short summary of the reminder: level, phone numbers and the invoices reminded."""
+        self.ensure_one()
+        partner = self.partner_id
+        phones = ", ".join(filter(None, [partner.phone, partner.mobile])) or _("no phone number")
+        rows = Markup("").join(
+            Markup("<li>%s — %s — %s</li>")
+            % (
+                line.move_id.name,
+                _("%(days)s days late", days=line.days_overdue),
+                format_amount(self.env, line.amount_residual, self.currency_id),
+            )
+            for line in self.line_ids
+            if line.line_type != "credit"
+        )
+        return Markup("<p>%s</p><p>%s</p><ul>%s</ul><p>%s</p>") % (
+            _("Reminder %(name)s, level %(level)s.", name=self.name, level=self.level_id.name),
+            _("Phone: %(phones)s", phones=phones),
+            rows,
+            _(
+                "Balance due: %(amount)s",
+                amount=format_amount(self.env, self.amount_due, self.currency_id),
+            ),
+        )
+
+    def _dunning_log_on_customers(self):
+        """Trace of each sent reminder in its customer's chatter (a note, no email)."""
+        bodies = defaultdict(list)
+        for reminder in self:
+            channels = ", ".join(
+                label
+                for label, used in (
+                    (_("email"), reminder.email_state in ("queued", "sent")),
+                    (_("call"), reminder.phone_state == "done"),
+                )
+                if used
+            )
+            bodies[reminder.commercial_partner_id].append(
+                Markup("<p>%s</p>")
+                % _(
+                    "Reminder %(name)s sent (%(channels)s) at level %(level)s: %(count)s "
+                    "invoices, balance due %(amount)s.",
+                    name=reminder.name,
+                    channels=channels,
+                    level=reminder.level_id.name,
+                    count=reminder.invoice_count,
+                    amount=format_amount(self.env, reminder.amount_due, reminder.currency_id),
+                )
+            )
+        partners = self.env["res.partner"].browse([p.id for p in bodies])
+        partners._message_log_batch(
+            bodies={partner.id: Markup("").join(bodies[partner]) for partner in partners}
+        )
+
+    def _dunning_mail_result(self, success, reason=None):
+        """Called when the mail queue sent (or failed to send) the email of these reminders."""
+        if success:
+            self.filtered(lambda r: r.email_state == "queued").email_state = "sent"
+            return
+        for reminder in self:
+            reminder.write(
+                {
+                    "email_state": "error",
+                    "state": "error",
+                    "error_message": _(
+                        "The mail server refused the email: %(reason)s",
+                        reason=html2plaintext(reason or "") or _("unknown"),
+                    ),
+                }
+            )

@@ -1,0 +1,135 @@
+from collections import defaultdict
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class CreditDunningSend(models.TransientModel):
+    _name = "credit.dunning.send"
+    _description = "Send a Reminder Now"
+
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    scenario_id = fields.Many2one(
+        comodel_name="credit.dunning.scenario",
+        compute="_compute_scenario_id",
+        help="The customer's scenario.",
+    )
+    level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        required=True,
+        compute="_compute_level_id",
+        store=True,
+        readonly=False,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        help="Tone and channels of the reminder.",
+    )
+    overdue_only = fields.Boolean(
+        string="Remind Overdue Invoices Only",
+        default=True,
+        help="Remind the overdue invoices; the invoices not yet due are listed for "
+        "information. Untick to remind every open invoice.",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_scenario_id(self):
+        for wizard in self:
+            partner = wizard.partner_id.with_company(wizard.company_id)
+            wizard.scenario_id = (
+                partner.dunning_scenario_id
+                or partner.payer_profile_id.dunning_scenario_id
+                or wizard.company_id.credit_dunning_scenario_id
+            )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_level_id(self):
+        for wizard in self:
+            partner = wizard.partner_id.with_company(wizard.company_id)
+            wizard.level_id = partner.dunning_next_level_id or wizard.scenario_id.level_ids[:1]
+
+    def action_send(self):
+        self.ensure_one()
+        Dunning = self.env["credit.dunning"].with_company(self.company_id)
+        date = fields.Date.context_today(self)
+        plan = Dunning.sudo()._dunning_plan(
+            self.company_id, date, commercial_ids=self.partner_id.commercial_partner_id.ids
+        )
+        live = {
+            line.move_id.id
+            for line in self.env["credit.dunning.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", [row["move_id"] for row in plan]),
+                    ("level_id", "=", self.level_id.id),
+                    ("state", "!=", "cancelled"),
+                ]
+            )
+        }
+        groups = defaultdict(list)
+        for row in plan:
+            if row["listed"] and not row["third_party_payer_id"]:
+                groups[row["currency_id"]].append(row)
+        vals_list = []
+        for currency_id, rows in groups.items():
+            lines = []
+            for row in rows:
+                if row["kind"] == "credit":
+                    lines.append(("credit", row))
+                elif (
+                    row["kind"] == "invoice"
+                    and row["move_id"] not in live
+                    and (row["days_overdue"] > 0 or not self.overdue_only)
+                ):
+                    row["next_level"] = self.level_id
+                    lines.append(("invoice", row))
+                else:
+                    lines.append(("open", row))
+            if not any(line_type == "invoice" for line_type, _row in lines):
+                continue
+            vals = Dunning._dunning_prepare_vals(
+                {
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "currency_id": currency_id,
+                    "user_id": self.partner_id.with_company(
+                        self.company_id
+                    ).dunning_responsible_id.id
+                    or self.env.user.id,
+                    "level": self.level_id,
+                    "date": date,
+                    "lines": lines,
+                    "is_manual": True,
+                }
+            )
+            vals["state"] = "draft"
+            vals_list.append(vals)
+        if not vals_list:
+            raise UserError(
+                _(
+                    "%(partner)s has no invoice to remind at level %(level)s: nothing is "
+                    "overdue, or its invoices are excluded, disputed, blocked or were already "
+                    "reminded at this level.",
+                    partner=self.partner_id.display_name,
+                    level=self.level_id.name,
+                )
+            )
+        reminders = Dunning.create(vals_list)
+        reminders._dunning_send()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_dunning_action"
+        )
+        if len(reminders) == 1:
+            action.update({"res_id": reminders.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [("id", "in", reminders.ids)]
+        return action
