@@ -1,6 +1,7 @@
 from odoo.tests import HttpCase
 from odoo.tests import tagged
 
+from .common import TODAY
 from .common import CreditCommon
 
 
@@ -15,3 +16,18 @@ class TestCreditTour(CreditCommon, HttpCase):
             login=self.sales_user.login,
         )
         self.assertEqual(order.state, "draft")
+
+    def test_collector_validates_a_reminder(self):
+        invoice = self._invoice(self.customer, 400.0, due_days=-20)
+        self.customer.email = "compta@boulangeries-martin.fr"
+        level = self.env.ref("credit_management.dunning_level_standard_2")
+        level.requires_validation = True
+        reminder = self.env["credit.dunning"].run_dunning(TODAY)
+        self.assertEqual(reminder.state, "to_validate")
+        self.start_tour(
+            "/odoo/action-credit_management.credit_dunning_to_validate_action",
+            "credit_management_dunning_validate_tour",
+            login=self.collector.login,
+        )
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(invoice.dunning_level_id, level)
