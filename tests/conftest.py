@@ -154,7 +154,7 @@ class JsonSession:
             payload = json.loads(response.read())
         if "error" in payload:
             raise RpcError(payload["error"])
-        return payload["result"]
+        return payload.get("result")  # Odoo leaves "result" out when it is None
 
     def call_kw(self, model, method, *args, **kwargs):
         return self.rpc(

@@ -334,6 +334,7 @@ class CreditDunning(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    @api.returns("self")
     def run_dunning(self, date=None):
         """Create (and send, when no validation is needed) the reminders due on ``date``.
 
