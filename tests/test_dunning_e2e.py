@@ -173,7 +173,7 @@ def test_two_workers_at_once_remind_once(odoo_server, admin, unique, tmp_path):
     def worker_b():
         try:
             outcome["result"] = admin.call("credit.dunning", "run_dunning", RUN_DATE)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:  # reported by the assertion below
             outcome["error"] = error
 
     thread = threading.Thread(target=worker_b)
@@ -253,7 +253,7 @@ def test_mail_server_refusal_puts_only_that_reminder_in_error(admin, unique, smt
             "sequence": 1,
         },
     )
-    good, good_invoices = make_customers(admin, f"{unique}ok", 2)
+    good, _invoices = make_customers(admin, f"{unique}ok", 2)
     bad = admin.call(
         "res.partner",
         "create",
@@ -285,7 +285,7 @@ def test_mail_server_refusal_puts_only_that_reminder_in_error(admin, unique, smt
         admin.call("ir.mail_server", "write", [server_id], {"active": False})
     assert smtp_server.refused, "the refused mailbox reached the SMTP server"
     assert smtp_server.accepted >= 2
-    by_partner = {r["partner_id"][0]: r for r in reminders_of(admin, good + [bad])}
+    by_partner = {r["partner_id"][0]: r for r in reminders_of(admin, [*good, bad])}
     assert by_partner[bad]["state"] == "error"
     assert (
         "550" in by_partner[bad]["error_message"]
