@@ -246,19 +246,33 @@ class CreditDemo(models.AbstractModel):
         self._demo_register_payments(payments)
         drafts = self._demo_draft_invoices(rng, products, company, today)
         orders = self._demo_sale_orders(rng, products)
+        reminders = self._demo_reminders(today)
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
-            "%s orders and quotations in %.1fs.",
+            "%s orders and quotations, %s reminders in %.1fs.",
             len(invoices),
             len(payments),
             len(drafts),
             len(orders),
+            len(reminders),
             time.monotonic() - start,
         )
 
     # ------------------------------------------------------------
     # HELPER METHODS
     # ------------------------------------------------------------
+
+    def _demo_reminders(self, today):
+        """A dunning history: the daily run replayed every two weeks over two months.
+
+        Reminders escalate as they would have; the levels that need validation leave
+        reminders in the collectors' "to validate" list.
+        """
+        Dunning = self.env["credit.dunning"]
+        reminders = Dunning.browse()
+        for weeks_ago in (8, 6, 4, 2, 0):
+            reminders |= Dunning.run_dunning(today - timedelta(weeks=weeks_ago))
+        return reminders
 
     @api.model
     def _demo_records(self, xml_ids):

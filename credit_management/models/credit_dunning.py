@@ -516,9 +516,20 @@ class CreditDunning(models.Model):
             .sudo()
             .search([("company_id", "in", [False, company.id])])
         )
+        # Plain tuples (days, min_interval_days, level): the loop below runs once per invoice.
         scenario_levels = {
-            scenario.id: scenario.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.days, lvl.id))
+            scenario.id: [
+                (level.days, level.min_interval_days, level)
+                for level in scenario.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.days, lvl.id))
+            ]
             for scenario in scenarios
+        }
+        level_days = {
+            level.id: level.days
+            for level in self.env["credit.dunning.level"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([])
         }
         default_scenario = company.credit_dunning_scenario_id.id
         pending_moves = self._dunning_pending_moves(company)
@@ -561,27 +572,30 @@ class CreditDunning(models.Model):
             row["next_level"] = Level
             row["eligible_date"] = None
             if row["kind"] == "invoice" and row["listed"] and row["scenario_id"]:
-                self._dunning_next_level(row, scenario_levels[row["scenario_id"]], date)
+                current_days = level_days.get(row["dunning_level_id"])
+                self._dunning_next_level(
+                    row, scenario_levels[row["scenario_id"]], current_days, date
+                )
         return rows
 
     @api.model
-    def _dunning_next_level(self, row, levels, date):
-        """Set the next level of an invoice and the date it becomes due for it."""
-        current = row["dunning_level_id"] and self.env["credit.dunning.level"].browse(
-            row["dunning_level_id"]
-        )
-        if current:
-            levels = levels.filtered(lambda lvl: lvl.days > current.days)
+    def _dunning_next_level(self, row, levels, current_days, date):
+        """Set the next level of an invoice and the date it becomes due for it.
+
+        ``levels`` are the scenario's ``(days, min_interval_days, level)`` in order and
+        ``current_days`` the days of the level the invoice reached (None if never reminded).
+        """
         date_due = row["date_due"]
-        if date >= date_due:
-            levels = levels.filtered(lambda lvl: lvl.days >= 0)
-        for level in levels:
-            eligible = date_due + timedelta(days=level.days)
-            if row["dunning_date"] and level.min_interval_days:
-                eligible = max(
-                    eligible, row["dunning_date"] + timedelta(days=level.min_interval_days)
-                )
-            if level.days < 0 and eligible >= date_due:
+        overdue = date >= date_due
+        for days, min_interval, level in levels:
+            if current_days is not None and days <= current_days:
+                continue
+            if overdue and days < 0:
+                continue
+            eligible = date_due + timedelta(days=days)
+            if row["dunning_date"] and min_interval:
+                eligible = max(eligible, row["dunning_date"] + timedelta(days=min_interval))
+            if days < 0 and eligible >= date_due:
                 continue  # a courtesy reminder is only sent before the due date
             row["next_level"] = level
             row["eligible_date"] = eligible

@@ -6,14 +6,15 @@ class MailMail(models.Model):
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
         # A reminder's email refused by the mail server puts the reminder in error, with the
-        # server's reason, so that the collector sees it and retries it.
-        reminder_ids = [
-            mail.mail_message_id.res_id
-            for mail in self
-            if mail.mail_message_id.model == "credit.dunning" and mail.mail_message_id.res_id
-        ]
-        if reminder_ids:
-            reminders = self.env["credit.dunning"].sudo().browse(reminder_ids).exists()
+        # server's reason, so that the collector sees it and retries it. Only the reminder's
+        # own email counts (not, say, the collector's notification of a call activity).
+        messages = self.mail_message_id.filtered(
+            lambda message: message.model == "credit.dunning" and message.res_id
+        )
+        if messages:
+            reminders = (
+                self.env["credit.dunning"].sudo().search([("mail_message_id", "in", messages.ids)])
+            )
             reminders._dunning_mail_result(not failure_type, failure_reason)
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
