@@ -382,16 +382,19 @@ class CreditDunning(models.Model):
     def _dunning_create_batch(self, groups):
         """Create the reminders of ``groups``; skip those another run created meanwhile."""
         vals_list = [self._dunning_prepare_vals(group) for group in groups]
+        # No "created" note nor creator follower on thousands of reminders: the trail of a
+        # reminder is what it sends, and the collector follows it once it is sent.
+        Dunning = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         try:
             with self.env.cr.savepoint():
-                return self.create(vals_list)
+                return Dunning.create(vals_list).with_env(self.env)
         except pg_errors.UniqueViolation:
             _logger.info("Dunning: another run created some of these reminders, one by one now")
         reminders = self.browse()
         for vals in vals_list:
             try:
                 with self.env.cr.savepoint():
-                    reminders |= self.create([vals])
+                    reminders |= Dunning.create([vals]).with_env(self.env)
             except pg_errors.UniqueViolation:
                 _logger.info("Dunning: reminder for partner %s already created", vals["partner_id"])
         return reminders
@@ -444,7 +447,11 @@ class CreditDunning(models.Model):
             )
         )
         partner_filter = (
-            SQL("AND p.commercial_partner_id = ANY(%s)", list(commercial_ids))
+            SQL(
+                "AND l.partner_id = ANY(ARRAY(SELECT id FROM res_partner "
+                "WHERE commercial_partner_id = ANY(%s)))",
+                list(commercial_ids),
+            )
             if commercial_ids is not None
             else SQL()
         )
