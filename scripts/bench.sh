@@ -1,34 +1,56 @@
 #!/usr/bin/env bash
-# The benchmarks (make bench): our credit check beside Odoo's and OCA's, on the same data of
-# a fresh database. Prints figures; fails only on an error, never on a timing.
+# The benchmarks (make bench), each on a fresh database with its peers from PyPI:
+#   - credit: our credit check beside Odoo's and OCA's sale_financial_risk;
+#   - dunning: our dunning run beside OCA's account_credit_control, and email throughput.
+# Usage: scripts/bench.sh [credit|dunning] [options of that benchmark]; no name runs both.
+# Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
 load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
-PEERS=""
-log "installing the peers of bench/requirements.txt"
-if "$PY" -m pip install -q -r "$REPO/bench/requirements.txt" >"$RUN_DIR/bench-pip.log" 2>&1; then
-    PEERS=",sale_financial_risk"
-else
-    echo "OCA sale_financial_risk could not be installed from PyPI (log: $RUN_DIR/bench-pip.log);"
-    echo "the benchmark runs without it."
-fi
-DB=credit_bench_$$
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
-log "creating $DB with $ADDONS$PEERS"
-if ! "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS$PEERS" --without-demo=all --stop-after-init \
-    --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1; then
-    if [ -n "$PEERS" ]; then
-        echo "OCA sale_financial_risk did not install on Odoo 18 (log: $RUN_DIR/bench-install.log);"
-        echo "the benchmark runs without it."
-        dropdb --if-exists "$DB"
-        PEERS=""
-        "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init \
-            --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
-    else
-        cat "$RUN_DIR/bench-install.log"; exit 1
+WHICH=all
+case "${1:-}" in credit | dunning) WHICH=$1 && shift ;; esac
+DATABASES=()
+trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
+
+# peer_installed ADDON: install the PyPI wheel of OCA's ADDON (listed in bench/requirements.txt).
+peer_installed() {
+    local requirement
+    requirement=$(grep -E "^odoo-addon-$1==" "$REPO/bench/requirements.txt")
+    if "$PY" -m pip install -q "$requirement" >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
+        return 0
     fi
+    echo "OCA $1 could not be installed from PyPI (log: $RUN_DIR/bench-pip-$1.log);"
+    echo "the benchmark runs without it."
+    return 1
+}
+
+# create_db DB PEER: a fresh database with our addons and, if it installs, OCA's PEER.
+create_db() {
+    local db=$1 peer=$2 modules=$ADDONS
+    DATABASES+=("$db")
+    peer_installed "$peer" && modules="$ADDONS,$peer"
+    log "creating $db with $modules"
+    if "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$modules" --without-demo=all --stop-after-init \
+        --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1; then
+        return 0
+    fi
+    [ "$modules" = "$ADDONS" ] && { cat "$RUN_DIR/bench-install.log"; exit 1; }
+    echo "OCA $peer did not install on Odoo 18 (log: $RUN_DIR/bench-install.log);"
+    echo "the benchmark runs without it."
+    dropdb --if-exists "$db"
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
+        --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
+}
+
+if [ "$WHICH" != dunning ]; then
+    create_db "credit_bench_$$" sale_financial_risk
+    log "benchmark: credit check"
+    "$PY" "$REPO/bench/bench_credit_check.py" -c "$ODOO_CONF" -d "credit_bench_$$" "$@"
 fi
-log "benchmark"
-"$PY" "$REPO/bench/bench_credit_check.py" -c "$ODOO_CONF" -d "$DB" "$@"
+if [ "$WHICH" != credit ]; then
+    create_db "dunning_bench_$$" account_credit_control
+    log "benchmark: dunning"
+    "$PY" "$REPO/bench/bench_dunning.py" -c "$ODOO_CONF" -d "dunning_bench_$$" "$@"
+fi

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -62,13 +64,22 @@ class AccountMove(models.Model):
 
     @api.depends("dunning_line_ids.state", "dunning_line_ids.level_id")
     def _compute_dunning_level(self):
-        for move in self:
-            sent = move.dunning_line_ids.filtered(
-                lambda line: line.state == "sent" and line.level_id
+        # One search for all the invoices: a dunning run recomputes thousands of them, and
+        # most have no sent reminder yet.
+        sent = defaultdict(list)
+        moves = self._origin.filtered("id")
+        if moves:
+            lines = self.env["credit.dunning.line"].search_fetch(
+                [("move_id", "in", moves.ids), ("state", "=", "sent"), ("level_id", "!=", False)],
+                ["move_id", "level_id", "dunning_id"],
             )
-            last = max(sent, key=lambda line: (line.level_id.days, line.id), default=None)
+            for line in lines:
+                sent[line.move_id.id].append(line)
+        for move in self:
+            lines = sent.get(move._origin.id, [])
+            last = max(lines, key=lambda line: (line.level_id.days, line.id), default=None)
             move.dunning_level_id = last.level_id if last else False
-            move.dunning_date = max(sent.dunning_id.mapped("date"), default=False)
+            move.dunning_date = max((line.dunning_id.date for line in lines), default=False)
 
     def _compute_dunning_count(self):
         counts = dict(
