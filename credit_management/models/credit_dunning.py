@@ -34,6 +34,8 @@ from odoo.tools import SQL
 from odoo.tools import format_amount
 from odoo.tools import html2plaintext
 
+from .credit_dunning_level import CHANNELS
+
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
@@ -136,6 +138,8 @@ class CreditDunning(models.Model):
         copy=False,
     )
     channel_email = fields.Boolean(related="level_id.channel_email", string="By Email")
+    channel_sms = fields.Boolean(related="level_id.channel_sms", string="By SMS")
+    channel_letter = fields.Boolean(related="level_id.channel_letter", string="By Letter")
     channel_phone = fields.Boolean(related="level_id.channel_phone", string="By Phone")
     email_state = fields.Selection(
         selection=[
@@ -146,6 +150,31 @@ class CreditDunning(models.Model):
             ("error", "Error"),
         ],
         string="Email",
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    sms_state = fields.Selection(
+        selection=[
+            ("none", "Not used"),
+            ("pending", "To send"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("error", "Error"),
+        ],
+        string="SMS",
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    letter_state = fields.Selection(
+        selection=[
+            ("none", "Not used"),
+            ("pending", "To print"),
+            ("done", "Printed"),
+            ("error", "Error"),
+        ],
+        string="Letter",
         default="none",
         readonly=True,
         copy=False,
@@ -835,25 +864,23 @@ class CreditDunning(models.Model):
         reminders = self.filtered(lambda r: r.state in PENDING_STATES)
         if not reminders:
             return
+        # A channel that already worked (on a first try, before a retry) is not run again.
+        done_states = {"queued", "sent", "done"}
         for reminder in reminders:
-            reminder.email_state = (
-                reminder.email_state
-                if reminder.email_state in ("queued", "sent")
-                else "pending"
-                if reminder.channel_email
-                else "none"
-            )
-            reminder.phone_state = (
-                "done"
-                if reminder.phone_state == "done"
-                else "pending"
-                if reminder.channel_phone
-                else "none"
-            )
+            for channel in CHANNELS:
+                state = reminder[f"{channel}_state"]
+                if state not in done_states:
+                    reminder[f"{channel}_state"] = (
+                        "pending" if reminder[f"channel_{channel}"] else "none"
+                    )
         reminders.error_message = False
-        reminders.filtered(lambda r: r.email_state == "pending")._dunning_send_email()
-        reminders.filtered(lambda r: r.phone_state == "pending")._dunning_send_phone()
-        failed = reminders.filtered(lambda r: "error" in (r.email_state, r.phone_state))
+        for channel in CHANNELS:
+            pending = reminders.filtered(lambda r, c=channel: r[f"{c}_state"] == "pending")
+            if pending:
+                getattr(pending, f"_dunning_send_{channel}")()
+        failed = reminders.filtered(
+            lambda r: "error" in (r[f"{channel}_state"] for channel in CHANNELS)
+        )
         done = reminders - failed
         failed.state = "error"
         done.write({"state": "sent", "date_sent": fields.Datetime.now()})
@@ -988,6 +1015,8 @@ class CreditDunning(models.Model):
                 label
                 for label, used in (
                     (_("email"), reminder.email_state in ("queued", "sent")),
+                    (_("SMS"), reminder.sms_state in ("queued", "sent")),
+                    (_("letter"), reminder.letter_state == "done"),
                     (_("call"), reminder.phone_state == "done"),
                 )
                 if used

@@ -4,6 +4,9 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
+# The channels of a level, in the order a reminder runs them.
+CHANNELS = ("email", "sms", "letter", "phone")
+
 
 class CreditDunningLevel(models.Model):
     _name = "credit.dunning.level"
@@ -43,9 +46,23 @@ class CreditDunningLevel(models.Model):
         string="Phone Call",
         help="Create a call activity for the collector, with the reminder's summary.",
     )
+    channel_sms = fields.Boolean(
+        string="SMS",
+        help="Send a short text message to the customer's mobile through Odoo's SMS gateway.",
+    )
+    channel_letter = fields.Boolean(
+        string="Letter",
+        help="Print a letter (PDF for a window envelope), attached to the reminder.",
+    )
     mail_template_id = fields.Many2one(
         comodel_name="mail.template",
         string="Email Template",
+        domain="[('model', '=', 'credit.dunning')]",
+        ondelete="restrict",
+    )
+    sms_template_id = fields.Many2one(
+        comodel_name="sms.template",
+        string="SMS Template",
         domain="[('model', '=', 'credit.dunning')]",
         ondelete="restrict",
     )
@@ -87,7 +104,14 @@ class CreditDunningLevel(models.Model):
                 "%(name)s (%(days)+d days)", name=level.name or "", days=level.days or 0
             )
 
-    @api.constrains("channel_email", "channel_phone", "mail_template_id")
+    @api.constrains(
+        "channel_email",
+        "channel_sms",
+        "channel_letter",
+        "channel_phone",
+        "mail_template_id",
+        "sms_template_id",
+    )
     def _check_channels(self):
         for level in self:
             if not level._dunning_channels():
@@ -108,6 +132,25 @@ class CreditDunningLevel(models.Model):
                         scenario=level.scenario_id.display_name,
                     )
                 )
+            if level.channel_sms and not level.sms_template_id:
+                raise ValidationError(
+                    _(
+                        "Level %(level)s of scenario %(scenario)s sends an SMS: choose its SMS "
+                        "template.",
+                        level=level.name,
+                        scenario=level.scenario_id.display_name,
+                    )
+                )
+            if level.sms_template_id and level.sms_template_id.model != "credit.dunning":
+                raise ValidationError(
+                    _(
+                        "The SMS template %(template)s of level %(level)s is not a reminder "
+                        "template (it is for %(model)s).",
+                        template=level.sms_template_id.display_name,
+                        level=level.name,
+                        model=level.sms_template_id.model,
+                    )
+                )
             if level.mail_template_id and level.mail_template_id.model != "credit.dunning":
                 raise ValidationError(
                     _(
@@ -126,4 +169,4 @@ class CreditDunningLevel(models.Model):
     def _dunning_channels(self):
         """Codes of the channels of this level, in the order they are run."""
         self.ensure_one()
-        return [code for code in ("email", "phone") if self[f"channel_{code}"]]
+        return [code for code in CHANNELS if self[f"channel_{code}"]]
