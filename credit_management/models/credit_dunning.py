@@ -481,13 +481,7 @@ class CreditDunning(models.Model):
         # As after create(): the amounts computed next are initial values, not changes.
         reminders._track_discard()
         lines = [
-            dict(
-                line,
-                dunning_id=reminder.id,
-                company_id=row["company_id"],
-                currency_id=row["currency_id"],
-                state=row["state"],
-            )
+            dict(line, dunning_id=reminder.id, state=row["state"], currency_id=row["currency_id"])
             for reminder, row, rows in zip(reminders, reminder_rows, line_rows, strict=True)
             for line in rows
         ]
@@ -522,39 +516,63 @@ class CreditDunning(models.Model):
 
     @api.model
     def _dunning_insert_rows(self, model, rows):
-        """INSERT ``rows`` (dicts of stored field values) of ``model`` with the model's
-        defaults for the other stored fields; return the records, ready for the ORM."""
+        """INSERT ``rows`` (dicts of field values) of ``model`` with the model's defaults for
+        the other stored fields; return the records, ready for the ORM."""
         stored = [
             name for name, field in model._fields.items() if field.store and field.column_type
         ]
         defaults = model.default_get([name for name in stored if name not in MAGIC_COLUMNS])
         rows = [dict(defaults, **row) for row in rows]
-        fnames = sorted(set().union(*rows))
+        # Values of fields without a column (related ones) only serve the conversion, such
+        # as the currency that rounds amounts.
+        fnames = sorted(
+            fname
+            for fname in set().union(*rows)
+            if model._fields[fname].store and model._fields[fname].column_type
+        )
         now, uid = self.env.cr.now(), self.env.uid
+        log_columns = LOG_ACCESS_COLUMNS if model._log_access else []
         converters = {
             fname: self._dunning_column_converter(model, model._fields[fname]) for fname in fnames
         }
+        # One array per column, unnested in order: the arrays are adapted in C, where a
+        # VALUES list of tuples is quoted value by value in Python.
+        columns = SQL(", ").join(
+            SQL(
+                "%s::%s[]",
+                [converters[fname](row.get(fname), row) for row in rows],
+                SQL(model._fields[fname].column_type[1]),
+            )
+            for fname in fnames
+        )
         ids = [
             row[0]
             for row in self.env.execute_query(
                 SQL(
-                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                    SQL.identifier(model._table),
-                    SQL(", ").join(map(SQL.identifier, [*fnames, *LOG_ACCESS_COLUMNS])),
-                    SQL(", ").join(
-                        (
-                            *(converters[fname](row.get(fname), row) for fname in fnames),
-                            uid,
-                            now,
-                            uid,
-                            now,
-                        )
-                        for row in rows
-                    ),
+                    """
+                    INSERT INTO %(table)s (%(names)s)
+                    SELECT %(values)s %(log_values)s
+                      FROM unnest(%(columns)s) WITH ORDINALITY AS u(%(values)s, ordinality)
+                     ORDER BY u.ordinality
+                    RETURNING id
+                    """,
+                    table=SQL.identifier(model._table),
+                    names=SQL(", ").join(map(SQL.identifier, [*fnames, *log_columns])),
+                    values=SQL(", ").join(map(SQL.identifier, fnames)),
+                    log_values=SQL(", %s, %s, %s, %s", uid, now, uid, now)
+                    if log_columns
+                    else SQL(),
+                    columns=columns,
                 )
             )
         ]
         records = model.browse(ids)
+        # The references in cache, as after create(): marking what depends on them (below)
+        # reads them.
+        for fname in fnames:
+            field = model._fields[fname]
+            if field.type == "many2one":
+                self.env.cache.update(records, field, [row.get(fname) or None for row in rows])
         for field in model._fields.values():
             if field.store and field.compute and field.name not in fnames:
                 self.env.add_to_compute(field, records)
@@ -781,12 +799,14 @@ class CreditDunning(models.Model):
     @api.model
     def _dunning_pending_moves(self, company):
         """Invoices on a reminder not sent yet (draft, to validate, in error)."""
-        self.env["credit.dunning.line"].flush_model(["state", "move_id", "company_id"])
+        self.env["credit.dunning.line"].flush_model(["state", "move_id", "dunning_id"])
+        self.env["credit.dunning"].flush_model(["company_id"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT move_id FROM credit_dunning_line
-                 WHERE company_id = %s AND state = ANY(%s)
+                SELECT DISTINCT l.move_id FROM credit_dunning_line l
+                  JOIN credit_dunning d ON d.id = l.dunning_id
+                 WHERE d.company_id = %s AND l.state = ANY(%s)
                 """,
                 company.id,
                 list(PENDING_STATES),

@@ -9,6 +9,8 @@ class CreditDunningLine(models.Model):
     _description = "Reminder Line"
     _order = "dunning_id, line_type, date_due, id"
     _check_company_auto = True
+    # Lines are written once, with their reminder, which keeps who and when.
+    _log_access = False
 
     dunning_id = fields.Many2one(
         comodel_name="credit.dunning",
@@ -17,8 +19,8 @@ class CreditDunningLine(models.Model):
         ondelete="cascade",
         index=True,
     )
-    company_id = fields.Many2one(related="dunning_id.company_id", store=True)
-    currency_id = fields.Many2one(related="dunning_id.currency_id", store=True)
+    company_id = fields.Many2one(related="dunning_id.company_id")
+    currency_id = fields.Many2one(related="dunning_id.currency_id")
     state = fields.Selection(related="dunning_id.state", store=True)
     partner_id = fields.Many2one(related="dunning_id.partner_id", string="Addressee")
     move_id = fields.Many2one(
