@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/credit_payer_profile_data.xml",
         "data/credit_dunning_data.xml",
+        "data/credit_dunning_mail_template_views.xml",
         "data/credit_dunning_mail_template_data.xml",
         "data/credit_dunning_scenario_data.xml",
         "views/credit_dunning_scenario_views.xml",

@@ -199,6 +199,27 @@ class CreditDunning(models.Model):
         string="Sent by Hand", readonly=True, help="Created with 'Send a reminder now'."
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
+    late_fee_rate = fields.Float(
+        compute="_compute_late_fees",
+        string="Late Interest Rate (%)",
+        digits=(16, 3),
+        help="Yearly rate of the late interest, from the company's settings.",
+    )
+    late_fee_interest = fields.Monetary(compute="_compute_late_fees", string="Late Interest")
+    late_fee_indemnity = fields.Monetary(
+        compute="_compute_late_fees", string="Recovery Indemnities"
+    )
+    late_fee_total = fields.Monetary(compute="_compute_late_fees", string="Late Fees")
+    amount_due_with_fees = fields.Monetary(
+        compute="_compute_late_fees", string="Balance Due with Late Fees"
+    )
+    late_fee_move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Late Fees Invoice",
+        readonly=True,
+        copy=False,
+        help="Draft invoice of the late fees of this reminder, created on request.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -228,6 +249,26 @@ class CreditDunning(models.Model):
                 totals["amount_overdue"] += residual
         totals["amount_due"] = totals["amount_total"] + totals["amount_credit"]
         return totals
+
+    @api.depends(
+        "level_id.apply_late_fees",
+        "company_id",
+        "amount_due",
+        "line_ids.late_fee_interest",
+        "line_ids.late_fee_indemnity",
+    )
+    def _compute_late_fees(self):
+        for reminder in self:
+            applies = reminder.level_id.apply_late_fees
+            interest = sum(reminder.line_ids.mapped("late_fee_interest"))
+            indemnity = sum(reminder.line_ids.mapped("late_fee_indemnity"))
+            reminder.late_fee_rate = (
+                reminder.company_id._credit_late_interest_rate() if applies else 0.0
+            )
+            reminder.late_fee_interest = interest
+            reminder.late_fee_indemnity = indemnity
+            reminder.late_fee_total = interest + indemnity
+            reminder.amount_due_with_fees = reminder.amount_due + interest + indemnity
 
     @api.depends("level_id", "line_ids", "partner_id")
     def _compute_preview(self):
@@ -338,6 +379,102 @@ class CreditDunning(models.Model):
         self._dunning_check_state(("cancelled",), _("reopened"))
         self.write({"state": "to_validate", "error_message": False})
         return True
+
+    def action_create_late_fee_invoice(self):
+        """Draft invoice of the late fees of each reminder: interest and indemnity per late
+        invoice. Never posted here: the collector checks it and posts it himself."""
+        self.check_access("write")
+        self.env["account.move"].check_access("create")
+        invoices = self.env["account.move"]
+        for reminder in self:
+            if reminder.late_fee_move_id:
+                raise UserError(
+                    _(
+                        "Reminder %(name)s already has its late-fees invoice %(invoice)s.",
+                        name=reminder.name,
+                        invoice=reminder.late_fee_move_id.display_name,
+                    )
+                )
+            if reminder.currency_id.is_zero(reminder.late_fee_total):
+                raise UserError(
+                    _(
+                        "Reminder %(name)s has no late fees: its level does not apply them "
+                        "or no invoice is late.",
+                        name=reminder.name,
+                    )
+                )
+            invoice = (
+                self.env["account.move"]
+                .with_company(reminder.company_id)
+                .create(reminder._late_fee_invoice_vals())
+            )
+            reminder.late_fee_move_id = invoice
+            reminder._message_log(
+                body=Markup("%s")
+                % _(
+                    "Draft late-fees invoice created: %(amount)s.",
+                    amount=format_amount(self.env, reminder.late_fee_total, reminder.currency_id),
+                )
+            )
+            invoices |= invoice
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(invoices) == 1:
+            action.update(
+                {
+                    "views": [(self.env.ref("account.view_move_form").id, "form")],
+                    "res_id": invoices.id,
+                }
+            )
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        return action
+
+    def _late_fee_invoice_vals(self):
+        self.ensure_one()
+        product = self.company_id.credit_late_fee_product_id
+        lines = []
+        for line in self.line_ids.filtered(
+            lambda line: line.late_fee_interest or line.late_fee_indemnity
+        ):
+            if not self.currency_id.is_zero(line.late_fee_interest):
+                lines.append(
+                    {
+                        "name": _(
+                            "Late-payment interest on %(invoice)s: %(days)s days at %(rate)s%% "
+                            "a year",
+                            invoice=line.move_id.name,
+                            days=line.late_fee_days,
+                            rate=f"{self.late_fee_rate:.2f}",
+                        ),
+                        "price_unit": line.late_fee_interest,
+                    }
+                )
+            if not self.currency_id.is_zero(line.late_fee_indemnity):
+                lines.append(
+                    {
+                        "name": _(
+                            "Fixed recovery indemnity on %(invoice)s (article L441-10 of the "
+                            "French Commercial Code)",
+                            invoice=line.move_id.name,
+                        ),
+                        "price_unit": line.late_fee_indemnity,
+                    }
+                )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.commercial_partner_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_origin": self.name,
+            "ref": _("Late fees of reminder %(name)s", name=self.name),
+            "invoice_line_ids": [
+                fields.Command.create(
+                    dict(vals, product_id=product.id, quantity=1, tax_ids=[fields.Command.clear()])
+                )
+                for vals in lines
+            ],
+        }
 
     def action_view_invoices(self):
         self.ensure_one()

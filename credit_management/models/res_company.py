@@ -42,6 +42,76 @@ class ResCompany(models.Model):
         help="Scenario of the customers with no scenario of their own nor of their payer profile.",
     )
 
+    # French late fees (LME, article L441-10 of the Commercial Code).
+    credit_late_fee_indemnity = fields.Monetary(
+        string="Recovery Indemnity",
+        currency_field="currency_id",
+        default=40.0,
+        help="Fixed indemnity for recovery costs owed for each invoice paid late (40 € in France).",
+    )
+    credit_late_interest_mode = fields.Selection(
+        selection=[
+            ("ecb", "ECB rate plus points"),
+            ("fixed", "Fixed rate"),
+        ],
+        string="Late Interest",
+        default="ecb",
+        required=True,
+    )
+    credit_late_ecb_rate = fields.Float(
+        string="ECB Rate (%)",
+        digits=(16, 3),
+        default=2.15,
+        help="Rate of the European Central Bank's latest main refinancing operation, the one "
+        "in force on the first day of the half-year.",
+    )
+    credit_late_interest_points = fields.Float(
+        string="Points Added (%)",
+        digits=(16, 3),
+        default=10.0,
+        help="Points added to the ECB rate: 10 by default in France.",
+    )
+    credit_late_interest_fixed_rate = fields.Float(
+        string="Fixed Rate (%)",
+        digits=(16, 3),
+        help="Yearly rate of late interest agreed with the customers, instead of the ECB "
+        "rate plus points (at least three times the legal interest rate in France).",
+    )
+    credit_late_fee_product_id = fields.Many2one(
+        comodel_name="product.product",
+        string="Late Fees Product",
+        default=lambda self: self.env.ref(
+            "credit_management.product_late_fees", raise_if_not_found=False
+        ),
+        help="Product of the lines of the late-fees invoices.",
+    )
+
+    @api.constrains(
+        "credit_late_fee_indemnity",
+        "credit_late_ecb_rate",
+        "credit_late_interest_points",
+        "credit_late_interest_fixed_rate",
+    )
+    def _check_credit_late_fees(self):
+        for company in self:
+            if (
+                min(
+                    company.credit_late_fee_indemnity,
+                    company.credit_late_ecb_rate,
+                    company.credit_late_interest_points,
+                    company.credit_late_interest_fixed_rate,
+                )
+                < 0
+            ):
+                raise ValidationError(_("Late fees and their rates cannot be negative."))
+
+    def _credit_late_interest_rate(self):
+        """Yearly rate (%) of late interest of the company."""
+        self.ensure_one()
+        if self.credit_late_interest_mode == "fixed":
+            return self.credit_late_interest_fixed_rate
+        return self.credit_late_ecb_rate + self.credit_late_interest_points
+
     @api.constrains("credit_overdue_block_days")
     def _check_credit_overdue_block_days(self):
         for company in self:
@@ -52,13 +122,18 @@ class ResCompany(models.Model):
 
     @api.model
     def _credit_dunning_set_default_scenario(self):
-        """Give the standard scenario to the companies without a default scenario."""
+        """Give the standard scenario and the late fees product to the companies without."""
         scenario = self.env.ref(
             "credit_management.dunning_scenario_standard", raise_if_not_found=False
         )
         if scenario:
             self.search([("credit_dunning_scenario_id", "=", False)]).write(
                 {"credit_dunning_scenario_id": scenario.id}
+            )
+        product = self.env.ref("credit_management.product_late_fees", raise_if_not_found=False)
+        if product:
+            self.search([("credit_late_fee_product_id", "=", False)]).write(
+                {"credit_late_fee_product_id": product.id}
             )
 
     @api.model_create_multi

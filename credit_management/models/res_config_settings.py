@@ -17,3 +17,21 @@ class ResConfigSettings(models.TransientModel):
     credit_dunning_scenario_id = fields.Many2one(
         related="company_id.credit_dunning_scenario_id", readonly=False
     )
+    credit_late_fee_indemnity = fields.Monetary(
+        related="company_id.credit_late_fee_indemnity",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    credit_late_interest_mode = fields.Selection(
+        related="company_id.credit_late_interest_mode", readonly=False, required=True
+    )
+    credit_late_ecb_rate = fields.Float(related="company_id.credit_late_ecb_rate", readonly=False)
+    credit_late_interest_points = fields.Float(
+        related="company_id.credit_late_interest_points", readonly=False
+    )
+    credit_late_interest_fixed_rate = fields.Float(
+        related="company_id.credit_late_interest_fixed_rate", readonly=False
+    )
+    credit_late_fee_product_id = fields.Many2one(
+        related="company_id.credit_late_fee_product_id", readonly=False
+    )

@@ -5,3 +5,4 @@ from . import test_credit_identifiers
 from . import test_credit_tour
 from . import test_dunning_engine
 from . import test_i18n
+from . import test_late_fees
