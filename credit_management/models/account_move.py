@@ -75,11 +75,13 @@ class AccountMove(models.Model):
             )
             for line in lines:
                 sent[line.move_id.id].append(line)
-        for move in self:
-            lines = sent.get(move._origin.id, [])
-            last = max(lines, key=lambda line: (line.level_id.days, line.id), default=None)
-            move.dunning_level_id = last.level_id if last else False
-            move.dunning_date = max((line.dunning_id.date for line in lines), default=False)
+        never = self.filtered(lambda move: move._origin.id not in sent)
+        never.update({"dunning_level_id": False, "dunning_date": False})
+        for move in self - never:
+            lines = sent[move._origin.id]
+            last = max(lines, key=lambda line: (line.level_id.days, line.id))
+            move.dunning_level_id = last.level_id
+            move.dunning_date = max(line.dunning_id.date for line in lines)
 
     def _compute_dunning_count(self):
         counts = dict(
