@@ -1,6 +1,8 @@
 from . import account_move
 from . import account_move_line
 from . import credit_demo
+from . import credit_dispute
+from . import credit_dispute_reason
 from . import credit_dunning
 from . import credit_dunning_level
 from . import credit_dunning_line
@@ -11,3 +13,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import sms_sms
+from . import sms_tracker

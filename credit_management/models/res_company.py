@@ -33,6 +33,11 @@ class ResCompany(models.Model):
         help="Collector who gets the credit activities of customers without a collector.",
     )
 
+    credit_manager_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Credit Manager",
+        help="Gets an activity for each dispute past its target resolution date.",
+    )
     credit_dunning_scenario_id = fields.Many2one(
         comodel_name="credit.dunning.scenario",
         string="Default Dunning Scenario",

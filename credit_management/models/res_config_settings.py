@@ -35,3 +35,4 @@ class ResConfigSettings(models.TransientModel):
     credit_late_fee_product_id = fields.Many2one(
         related="company_id.credit_late_fee_product_id", readonly=False
     )
+    credit_manager_id = fields.Many2one(related="company_id.credit_manager_id", readonly=False)

@@ -127,7 +127,14 @@ class TestDunningEngine(CreditCommon):
         excluded = self._invoice(self.customer, 110.0, due_days=-20)
         excluded.dunning_excluded = True
         disputed = self._invoice(self.customer, 120.0, due_days=-20)
-        disputed.in_dispute = True
+        self.env["credit.dispute"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(disputed.ids)],
+                "reason_id": self.env.ref("credit_management.dispute_reason_price").id,
+            }
+        )
+        self.assertTrue(disputed.in_dispute)
         blocked = self._invoice(self.customer, 130.0, due_days=-20)
         blocked.dunning_block_until = day(10)
         reminded = self._invoice(self.customer, 140.0, due_days=-20)
