@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import credit_demo
 from . import credit_dispute
 from . import credit_dispute_reason
@@ -8,6 +9,7 @@ from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_scenario
 from . import credit_payer_profile
+from . import credit_payment_promise
 from . import mail_mail
 from . import res_company
 from . import res_config_settings

@@ -59,6 +59,15 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
+    promise_ids = fields.Many2many(
+        comodel_name="credit.payment.promise",
+        relation="credit_payment_promise_account_move_rel",
+        column1="move_id",
+        column2="promise_id",
+        string="Payment Promises",
+        copy=False,
+        readonly=True,
+    )
     in_dispute = fields.Boolean(
         compute="_compute_in_dispute",
         store=True,
@@ -110,6 +119,25 @@ class AccountMove(models.Model):
             "name": _("New Dispute"),
             "type": "ir.actions.act_window",
             "res_model": "credit.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": partners.id,
+                "default_company_id": self.company_id[:1].id,
+                "default_move_ids": self.ids,
+                "default_source": "invoice",
+            },
+        }
+
+    def action_log_promise(self):
+        """A payment promise on the selected invoices (one customer)."""
+        partners = self.commercial_partner_id
+        if len(partners) != 1:
+            raise UserError(_("Select invoices of a single customer to log a promise."))
+        return {
+            "name": _("New Payment Promise"),
+            "type": "ir.actions.act_window",
+            "res_model": "credit.payment.promise",
             "view_mode": "form",
             "target": "new",
             "context": {

@@ -905,6 +905,8 @@ class CreditDunning(models.Model):
         }
         default_scenario = company.credit_dunning_scenario_id.id
         pending_moves = self._dunning_pending_moves(company)
+        # An open payment promise suspends the reminders of its invoices until its grace end.
+        promised = self.env["credit.payment.promise"]._promise_suspensions(company, date)
         Level = self.env["credit.dunning.level"].sudo()
         for row in rows:
             customer = partner_facts[row["commercial_partner_id"]]
@@ -925,6 +927,7 @@ class CreditDunning(models.Model):
                         row["dunning_block_until"],
                         customer["dunning_block_until"],
                         payer.get("dunning_block_until"),
+                        promised.get(row["move_id"]),
                     )
                     if d
                 ),

@@ -33,6 +33,33 @@ class ResCompany(models.Model):
         help="Collector who gets the credit activities of customers without a collector.",
     )
 
+    credit_promise_grace_days = fields.Integer(
+        string="Promise Grace Days",
+        default=3,
+        help="Days after the promised payment date before a promise is broken; reminders "
+        "stay suspended until then.",
+    )
+    credit_promise_max_days = fields.Integer(
+        string="Longest Portal Promise",
+        default=30,
+        help="Customers can promise on the portal a payment at most this many days ahead.",
+    )
+    credit_promise_partial_rule = fields.Selection(
+        selection=[
+            ("full", "The whole amount"),
+            ("share", "A share of the amount"),
+        ],
+        string="Promise Kept With",
+        default="full",
+        required=True,
+        help="What the payments must reach for a promise to be kept: the whole promised "
+        "amount, or a share of it (partial payments).",
+    )
+    credit_promise_kept_share = fields.Float(
+        string="Share Kept (%)",
+        default=90.0,
+        help="Share of the promised amount that keeps a promise, with the 'share' rule.",
+    )
     credit_manager_id = fields.Many2one(
         comodel_name="res.users",
         string="Credit Manager",
@@ -116,6 +143,21 @@ class ResCompany(models.Model):
         if self.credit_late_interest_mode == "fixed":
             return self.credit_late_interest_fixed_rate
         return self.credit_late_ecb_rate + self.credit_late_interest_points
+
+    @api.constrains(
+        "credit_promise_grace_days", "credit_promise_max_days", "credit_promise_kept_share"
+    )
+    def _check_credit_promises(self):
+        for company in self:
+            if company.credit_promise_grace_days < 0 or company.credit_promise_max_days < 1:
+                raise ValidationError(
+                    _(
+                        "The grace days of promises cannot be negative and the longest "
+                        "portal promise is at least one day."
+                    )
+                )
+            if not 0 < company.credit_promise_kept_share <= 100:
+                raise ValidationError(_("The share that keeps a promise is between 0 and 100 %."))
 
     @api.constrains("credit_overdue_block_days")
     def _check_credit_overdue_block_days(self):

@@ -36,3 +36,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_late_fee_product_id", readonly=False
     )
     credit_manager_id = fields.Many2one(related="company_id.credit_manager_id", readonly=False)
+    credit_promise_grace_days = fields.Integer(
+        related="company_id.credit_promise_grace_days", readonly=False
+    )
+    credit_promise_max_days = fields.Integer(
+        related="company_id.credit_promise_max_days", readonly=False
+    )
+    credit_promise_partial_rule = fields.Selection(
+        related="company_id.credit_promise_partial_rule", readonly=False, required=True
+    )
+    credit_promise_kept_share = fields.Float(
+        related="company_id.credit_promise_kept_share", readonly=False
+    )

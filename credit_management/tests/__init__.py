@@ -8,3 +8,4 @@ from . import test_dunning_engine
 from . import test_dunning_sms
 from . import test_i18n
 from . import test_late_fees
+from . import test_payment_promise

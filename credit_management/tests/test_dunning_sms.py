@@ -272,6 +272,29 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertEqual(set(reminders.mapped("state")), {"sent"})
         self.assertEqual(set(reminders.mapped("sms_state")), {"sent"})
 
+    def test_delivery_report_failure(self):
+        """The gateway's later delivery report (``/sms/status``) that the SMS never arrived."""
+        other = self._customer("Client D", mobile="06 00 00 00 05")
+        for partner in self.customer | other:
+            self._invoice(partner, 300.0, due_days=-20)
+        reminders = self._run()
+        self._process_queue()
+        self.assertEqual(set(reminders.mapped("sms_state")), {"sent"})
+        lost = reminders.filtered(lambda r: r.partner_id == other)
+        arrived = reminders - lost
+        report = {
+            "message_statuses": [
+                {"sms_status": "invalid_destination", "uuids": self._sms_of(lost).mapped("uuid")},
+                {"sms_status": "delivered", "uuids": self._sms_of(arrived).mapped("uuid")},
+            ]
+        }
+        self.assertEqual(self.make_jsonrpc_request("/sms/status", report), "OK")
+        self.assertEqual((lost.state, lost.sms_state), ("error", "error"))
+        self.assertIn("Invalid Destination", lost.error_message)
+        self.assertIn("+33600000005", lost.error_message)
+        self.assertEqual((arrived.state, arrived.sms_state), ("sent", "sent"))
+        self.assertEqual(arrived.sms_message_id.notification_ids.notification_status, "sent")
+
     # ------------------------------------------------------------
     # BATCHES
     # ------------------------------------------------------------
@@ -310,4 +333,5 @@ class TestDunningSms(CreditCommon, SMSCase):
         many = queries(reminders[5:])
         self.assertEqual(set(reminders.mapped("sms_state")), {"queued"})
         self.assertEqual(len(self._sms_of(reminders)), 30)
+        import logging; logging.getLogger(__name__).warning("QUERIES few=%s many=%s", few, many)
         self.assertLess(many - few, 25, f"{few} queries for 5 reminders, {many} for 25")
