@@ -1271,11 +1271,15 @@ class CreditDunning(models.Model):
         empty = self.filtered(lambda r: not (bodies[r.id] or "").strip())
         if empty:
             raise UserError(_("The SMS of reminder %(name)s would be empty.", name=empty[0].name))
-        messages = self._message_log_batch(
-            bodies={r.id: sms_content_to_rendered_html(bodies[r.id]) for r in self},
-            message_type="sms",
-        )
-        by_reminder = {message.res_id: message for message in messages}
+        by_reminder = {}
+        for company, reminders in self.grouped("company_id").items():
+            messages = reminders._message_log_batch(
+                bodies={r.id: sms_content_to_rendered_html(bodies[r.id]) for r in reminders},
+                message_type="sms",
+            )
+            # The SMS queue sends through the account of the message's company.
+            messages.record_company_id = company
+            by_reminder.update((message.res_id, message) for message in messages)
         # sudo: the SMS queue and the notifications are technical records only the system
         # writes; access to the reminders was checked by the caller.
         sms_records = (
