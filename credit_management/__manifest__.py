@@ -33,6 +33,7 @@
         "wizards/credit_hold_override_views.xml",
         "wizards/credit_dunning_send_views.xml",
         "wizards/credit_dispute_reject_views.xml",
+        "wizards/credit_collector_desk_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

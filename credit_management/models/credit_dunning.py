@@ -1391,13 +1391,15 @@ class CreditDunning(models.Model):
             )
 
     def _dunning_sms_result(self, success, reason=None):
-        """Called when the SMS gateway accepted (or refused) the SMS of these reminders."""
+        """Called when the SMS gateway accepted (or refused) the SMS of these reminders, or
+        reported later that it never reached the customer."""
         if success:
             self.filtered(lambda r: r.sms_state == "queued").sms_state = "sent"
             return
-        self.write(
+        self.sms_state = "error"
+        # A delivery report can come days later: a reminder cancelled meanwhile stays so.
+        self.filtered(lambda r: r.state != "cancelled").write(
             {
-                "sms_state": "error",
                 "state": "error",
                 "error_message": _(
                     "The SMS could not be sent: %(reason)s",

@@ -11,8 +11,9 @@ class SmsSms(models.Model):
         # The gateway answered for these SMS (their state is written): a reminder's SMS
         # accepted marks its SMS channel sent; refused (or the gateway unreachable), it puts
         # the reminder in error with the reason, so that the collector sees it and retries.
-        super()._handle_call_result_hook(results)
+        res = super()._handle_call_result_hook(results)
         self._dunning_report_results(results)
+        return res
 
     def _dunning_report_results(self, results):
         messages = self.mail_message_id.filtered(

@@ -296,6 +296,16 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertEqual((arrived.state, arrived.sms_state), ("sent", "sent"))
         self.assertEqual(arrived.sms_message_id.notification_ids.notification_status, "sent")
 
+    def test_late_refusal_leaves_cancelled_reminder_cancelled(self):
+        no_email = self._customer("No Email", mobile="06 00 00 00 06", email=False)
+        self._invoice(no_email, 300.0, due_days=-20)
+        reminder = self._run()
+        self.assertEqual((reminder.state, reminder.email_state), ("error", "error"))
+        self.assertEqual(reminder.sms_state, "queued", "the SMS left all the same")
+        reminder.with_user(self.collector).action_cancel()
+        self._process_queue(nbr_t_error={"+33600000006": "wrong_number_format"})
+        self.assertEqual((reminder.state, reminder.sms_state), ("cancelled", "error"))
+
     # ------------------------------------------------------------
     # BATCHES
     # ------------------------------------------------------------

@@ -1,0 +1,127 @@
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+
+
+class CreditCollectorDesk(models.TransientModel):
+    """What a collector does today, with a count each: one screen, each count opens its list.
+
+    Collectors see their portfolio (what is assigned to them); credit managers may switch to
+    everything.
+    """
+
+    _name = "credit.collector.desk"
+    _description = "Collector's Desk"
+
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        required=True,
+        readonly=True,
+    )
+    scope = fields.Selection(
+        selection=[("mine", "My portfolio"), ("all", "Everything")],
+        default="mine",
+        required=True,
+    )
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+    reminder_to_validate_count = fields.Integer(
+        compute="_compute_counts", string="Reminders to Validate"
+    )
+    reminder_error_count = fields.Integer(compute="_compute_counts", string="Reminders in Error")
+    call_count = fields.Integer(compute="_compute_counts", string="Calls Due")
+    dispute_count = fields.Integer(compute="_compute_counts", string="Open Disputes")
+    dispute_late_count = fields.Integer(compute="_compute_counts", string="Late Disputes")
+    promise_due_count = fields.Integer(compute="_compute_counts", string="Promises Due Today")
+    promise_broken_count = fields.Integer(compute="_compute_counts", string="Broken Promises")
+
+    @api.depends_context("uid")
+    def _compute_is_manager(self):
+        is_manager = self.env.user.has_group("credit_management.group_credit_manager")
+        self.is_manager = is_manager
+
+    @api.depends("scope", "user_id")
+    @api.depends_context("date")
+    def _compute_counts(self):
+        for desk in self:
+            for fname, (model, domain) in desk._desk_domains().items():
+                desk[fname] = self.env[model].search_count(domain)
+
+    def _desk_mine(self):
+        self.ensure_one()
+        return self.scope == "mine" or not self.is_manager
+
+    def _desk_domains(self):
+        """``{count field: (model, domain)}`` of the desk, in the user's scope."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        mine = self._desk_mine()
+        user = [("user_id", "=", self.user_id.id)] if mine else []
+        broken_since = fields.Date.subtract(today, days=30)
+        return {
+            "reminder_to_validate_count": (
+                "credit.dunning",
+                [("state", "=", "to_validate"), *user],
+            ),
+            "reminder_error_count": ("credit.dunning", [("state", "=", "error"), *user]),
+            "call_count": (
+                "mail.activity",
+                [
+                    ("res_model", "=", "credit.dunning"),
+                    ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_call").id),
+                    ("date_deadline", "<=", today),
+                    *user,
+                ],
+            ),
+            "dispute_count": (
+                "credit.dispute",
+                [("state", "in", ("new", "in_progress")), *user],
+            ),
+            "dispute_late_count": ("credit.dispute", [("is_late", "=", True), *user]),
+            "promise_due_count": (
+                "credit.payment.promise",
+                [("state", "=", "open"), ("date_promised", "<=", today), *user],
+            ),
+            "promise_broken_count": (
+                "credit.payment.promise",
+                [("state", "=", "broken"), ("date_closed", ">=", broken_since), *user],
+            ),
+        }
+
+    def action_refresh(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "main",
+            "name": _("Collector's Desk"),
+        }
+
+    def action_open(self):
+        """Open the list behind one count (the button's ``count_field`` in context)."""
+        self.ensure_one()
+        fname = self.env.context.get("count_field")
+        model, domain = self._desk_domains()[fname]
+        titles = {
+            "reminder_to_validate_count": _("Reminders to Validate"),
+            "reminder_error_count": _("Reminders in Error"),
+            "call_count": _("Calls Due"),
+            "dispute_count": _("Open Disputes"),
+            "dispute_late_count": _("Late Disputes"),
+            "promise_due_count": _("Promises Due Today"),
+            "promise_broken_count": _("Broken Promises"),
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": titles[fname],
+            "res_model": model,
+            "domain": domain,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "context": {"create": False},
+            "target": "current",
+        }
