@@ -420,6 +420,43 @@ class CreditDunning(models.Model):
         self.write({"state": "to_validate", "error_message": False})
         return True
 
+    def _dunning_followup_context(self, source):
+        self.ensure_one()
+        reminded = self.line_ids.filtered(lambda line: line.line_type != "credit").move_id
+        return {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_company_id": self.company_id.id,
+            "default_move_ids": reminded.ids,
+            "default_dunning_id": self.id,
+            "default_source": source,
+        }
+
+    def action_open_dispute(self):
+        """The customer answers the reminder by contesting some of its invoices."""
+        self.ensure_one()
+        return {
+            "name": _("New Dispute"),
+            "type": "ir.actions.act_window",
+            "res_model": "credit.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": self._dunning_followup_context("reminder"),
+        }
+
+    def action_log_promise(self):
+        """The customer answers the reminder (or the call) with a payment promise."""
+        self.ensure_one()
+        return {
+            "name": _("New Payment Promise"),
+            "type": "ir.actions.act_window",
+            "res_model": "credit.payment.promise",
+            "view_mode": "form",
+            "target": "new",
+            "context": self._dunning_followup_context(
+                "call" if self.channel_phone else "reminder"
+            ),
+        }
+
     def action_create_late_fee_invoice(self):
         """Draft invoice of the late fees of each reminder: interest and indemnity per late
         invoice. Never posted here: the collector checks it and posts it himself."""

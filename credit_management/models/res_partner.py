@@ -147,6 +147,12 @@ class ResPartner(models.Model):
         compute="_compute_dunning_next",
     )
     dunning_count = fields.Integer(string="Reminders", compute="_compute_dunning_count")
+    credit_dispute_count = fields.Integer(
+        string="Disputes", compute="_compute_credit_dispute_count"
+    )
+    credit_promise_count = fields.Integer(
+        string="Payment Promises", compute="_compute_credit_dispute_count"
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -203,6 +209,22 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_credit_dispute_count(self):
+        commercial = self.commercial_partner_id.ids
+        disputes = dict(
+            self.env["credit.dispute"]._read_group(
+                [("partner_id", "in", commercial)], ["partner_id"], ["__count"]
+            )
+        )
+        promises = dict(
+            self.env["credit.payment.promise"]._read_group(
+                [("partner_id", "in", commercial)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.credit_dispute_count = disputes.get(partner.commercial_partner_id, 0)
+            partner.credit_promise_count = promises.get(partner.commercial_partner_id, 0)
 
     def _search_credit_hold(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -621,6 +643,26 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_credit_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_dispute_action"
+        )
+        customer = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {"default_partner_id": customer.id, "default_source": "customer"}
+        return action
+
+    def action_view_credit_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_payment_promise_action"
+        )
+        customer = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {"default_partner_id": customer.id, "default_source": "customer"}
         return action
 
     def action_send_dunning(self):

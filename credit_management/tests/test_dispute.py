@@ -191,3 +191,30 @@ class TestDispute(CreditCommon):
         visible = self.Dispute.with_user(collector).search([])
         self.assertIn(dispute, visible)
         self.assertNotIn(foreign, visible)
+
+    def test_from_a_reminder_and_a_customer(self):
+        invoice = self._invoice(self.customer, 500.0, due_days=-20)
+        reminder = self.Dunning.run_dunning(TODAY)
+        action = reminder.with_user(self.collector).action_open_dispute()
+        form = Form(self.Dispute.with_user(self.collector).with_context(action["context"]))
+        form.reason_id = self.reason_price
+        dispute = form.save()
+        self.assertEqual(dispute.dunning_id, reminder)
+        self.assertEqual(dispute.source, "reminder")
+        self.assertEqual(dispute.move_ids, invoice)
+        action = reminder.with_user(self.collector).action_log_promise()
+        form = Form(
+            self.env["credit.payment.promise"]
+            .with_user(self.collector)
+            .with_context(action["context"])
+        )
+        form.date_promised = day(7)
+        promise = form.save()
+        self.assertEqual(promise.dunning_id, reminder)
+        self.assertEqual(promise.source, "reminder")
+        self.assertEqual(promise.amount, 500.0)
+        self.assertEqual(self.customer.credit_dispute_count, 1)
+        self.assertEqual(self.customer.credit_promise_count, 1)
+        action = self.customer.action_view_credit_disputes()
+        self.assertEqual(self.Dispute.search(action["domain"]), dispute)
+        self.assertEqual(action["context"]["default_source"], "customer")
