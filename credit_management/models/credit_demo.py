@@ -29,6 +29,8 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -247,6 +249,7 @@ class CreditDemo(models.AbstractModel):
         drafts = self._demo_draft_invoices(rng, products, company, today)
         orders = self._demo_sale_orders(rng, products)
         reminders = self._demo_reminders(today)
+        self._demo_disputes_and_promises(customers, today)
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders in %.1fs.",
@@ -488,3 +491,74 @@ class CreditDemo(models.AbstractModel):
         for order in orders:
             order.date_order = now - timedelta(days=rng.randint(1, 25))
         return orders
+
+    @api.model
+    def _demo_disputes_and_promises(self, customers, today):
+        """Disputes (new, in progress, rejected) and promises (open, kept, broken) on the
+        open invoices of the demo customers."""
+        open_invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+                ("currency_id", "=", self.env.company.currency_id.id),
+            ],
+            order="invoice_date_due, id",
+        )
+        by_customer = open_invoices.grouped("commercial_partner_id")
+        picks = [invoices[0] for invoices in by_customer.values() if invoices][:6]
+        if len(picks) < 6:
+            return
+        Dispute = self.env["credit.dispute"]
+        reasons = [
+            "credit_management.dispute_reason_quantity",
+            "credit_management.dispute_reason_price",
+            "credit_management.dispute_reason_not_received",
+        ]
+        disputes = Dispute.create(
+            [
+                {
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "reason_id": self.env.ref(reason).id,
+                    "date_opened": today - timedelta(days=days),
+                    "source": source,
+                    "description": Markup("<p>%s</p>") % message,
+                }
+                for invoice, reason, days, source, message in zip(
+                    picks[:3],
+                    reasons,
+                    (3, 12, 20),
+                    ("portal", "invoice", "reminder"),
+                    (
+                        "Il manque deux palettes sur la livraison du mois dernier.",
+                        "Le prix facturé n'est pas celui du devis signé.",
+                        "Marchandise jamais reçue à notre entrepôt de Lyon.",
+                    ),
+                    strict=True,
+                )
+            ]
+        )
+        disputes[1].action_start()
+        disputes[2]._dispute_rejected(
+            "Bon de livraison signé le jour de la livraison par votre magasinier."
+        )
+        Promise = self.env["credit.payment.promise"]
+        kept, broken, still_open = picks[3:6]
+        for invoice, made, promised in (
+            (kept, 10, 3),
+            (broken, 20, 12),
+            (still_open, 2, -10),
+        ):
+            Promise.create(
+                {
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "date_made": today - timedelta(days=made),
+                    "date_promised": today - timedelta(days=promised),
+                    "source": "call",
+                }
+            )
+        self._demo_register_payments([(kept, None, today - timedelta(days=4))])
+        Promise._cron_evaluate()
