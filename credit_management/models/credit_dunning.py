@@ -511,6 +511,7 @@ class CreditDunning(models.Model):
     def _late_fee_invoice_vals(self):
         self.ensure_one()
         product = self.company_id.credit_late_fee_product_id
+        rate = f"{self.late_fee_rate:.2f}"
         lines = []
         for line in self.line_ids.filtered(
             lambda line: line.late_fee_interest or line.late_fee_indemnity
@@ -523,7 +524,7 @@ class CreditDunning(models.Model):
                             "a year",
                             invoice=line.move_id.name,
                             days=line.late_fee_days,
-                            rate=f"{self.late_fee_rate:.2f}",
+                            rate=rate,
                         ),
                         "price_unit": line.late_fee_interest,
                     }
