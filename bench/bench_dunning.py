@@ -33,10 +33,13 @@ import traceback
 from datetime import timedelta
 
 import odoo
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID
+from odoo import api
+from odoo import fields
 from odoo.fields import Command
 from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from odoo.tools import SQL
+from odoo.tools import config
 
 LEVEL_DAYS = (5, 15, 30, 45, 60)
 TARGET_SECONDS = 60.0
@@ -79,7 +82,7 @@ def table_columns(env, table):
     return [row[0] for row in rows], {row[0] for row in rows if row[1] == "numeric"}
 
 
-def insert_select(env, table, overrides, source, suffix=SQL()):
+def insert_select(env, table, overrides, source, suffix=None):
     """``INSERT INTO table (every column) SELECT ...``: a column in ``overrides`` takes that
     SQL expression, every other one is copied from the template row ``t``."""
     columns, _numeric = table_columns(env, table)
@@ -89,9 +92,11 @@ def insert_select(env, table, overrides, source, suffix=SQL()):
         "INSERT INTO %s (%s) SELECT %s FROM %s %s",
         SQL.identifier(table),
         SQL(", ").join(SQL.identifier(column) for column in columns),
-        SQL(", ").join(overrides.get(column, SQL("t.%s", SQL.identifier(column))) for column in columns),
+        SQL(", ").join(
+            overrides.get(column, SQL("t.%s", SQL.identifier(column))) for column in columns
+        ),
         source,
-        suffix,
+        suffix or SQL(),
     )
 
 
@@ -218,9 +223,7 @@ class Generator:
                 env,
                 "account_move",
                 overrides,
-                SQL(
-                    "account_move t, bench_move b JOIN res_partner p ON p.id = b.partner_id"
-                ),
+                SQL("account_move t, bench_move b JOIN res_partner p ON p.id = b.partner_id"),
                 SQL("WHERE t.id = %s", template.id),
             )
         )
@@ -448,13 +451,17 @@ def send_emails(env, count):
     seconds = time.perf_counter() - started
     queued = env["mail.mail"].search_count([]) - mails_before
     states = dict(
-        (state, count)
-        for state, count in env["credit.dunning"]._read_group(
+        env["credit.dunning"]._read_group(
             [("id", "in", reminders.ids)], ["email_state"], ["__count"]
         )
     )
     env.cr.rollback()  # leave the reminders to validate
-    return {"reminders": len(reminders), "queued": queued, "send_seconds": seconds, "states": states}
+    return {
+        "reminders": len(reminders),
+        "queued": queued,
+        "send_seconds": seconds,
+        "states": states,
+    }
 
 
 # ------------------------------------------------------------

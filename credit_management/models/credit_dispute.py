@@ -65,7 +65,6 @@ class CreditDispute(models.Model):
     )
     reason_id = fields.Many2one(
         comodel_name="credit.dispute.reason",
-        string="Reason",
         required=True,
         tracking=True,
         check_company=True,

@@ -452,9 +452,7 @@ class CreditDunning(models.Model):
             "res_model": "credit.payment.promise",
             "view_mode": "form",
             "target": "new",
-            "context": self._dunning_followup_context(
-                "call" if self.channel_phone else "reminder"
-            ),
+            "context": self._dunning_followup_context("call" if self.channel_phone else "reminder"),
         }
 
     def action_create_late_fee_invoice(self):

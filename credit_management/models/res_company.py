@@ -62,7 +62,6 @@ class ResCompany(models.Model):
     )
     credit_manager_id = fields.Many2one(
         comodel_name="res.users",
-        string="Credit Manager",
         help="Gets an activity for each dispute past its target resolution date.",
     )
     credit_dunning_scenario_id = fields.Many2one(

@@ -81,7 +81,7 @@ class TestDispute(CreditCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.collector)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "  "})
         )
         with self.assertRaises(UserError):
@@ -104,7 +104,7 @@ class TestDispute(CreditCommon):
         self.assertEqual(action["res_model"], "account.move.reversal")
         wizard = (
             self.env["account.move.reversal"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"journal_id": invoice.journal_id.id})
         )
         self.assertEqual(wizard.credit_dispute_id, dispute)
@@ -144,7 +144,7 @@ class TestDispute(CreditCommon):
         invoice = self._invoice(self.customer, 500.0, due_days=-20)
         invoice.invoice_user_id = self.sales_user
         action = invoice.with_user(self.sales_user).action_open_dispute()
-        form = Form(self.Dispute.with_user(self.sales_user).with_context(action["context"]))
+        form = Form(self.Dispute.with_user(self.sales_user).with_context(**action["context"]))
         form.reason_id = self.env.ref("credit_management.dispute_reason_not_received")
         dispute = form.save()
         self.assertEqual(dispute.move_ids, invoice)
@@ -196,7 +196,7 @@ class TestDispute(CreditCommon):
         invoice = self._invoice(self.customer, 500.0, due_days=-20)
         reminder = self.Dunning.run_dunning(TODAY)
         action = reminder.with_user(self.collector).action_open_dispute()
-        form = Form(self.Dispute.with_user(self.collector).with_context(action["context"]))
+        form = Form(self.Dispute.with_user(self.collector).with_context(**action["context"]))
         form.reason_id = self.reason_price
         dispute = form.save()
         self.assertEqual(dispute.dunning_id, reminder)
@@ -206,7 +206,7 @@ class TestDispute(CreditCommon):
         form = Form(
             self.env["credit.payment.promise"]
             .with_user(self.collector)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         form.date_promised = day(7)
         promise = form.save()
