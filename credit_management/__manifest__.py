@@ -16,6 +16,7 @@
         "data/credit_dunning_data.xml",
         "data/credit_dispute_data.xml",
         "data/credit_dispute_reason_data.xml",
+        "report/credit_dunning_report.xml",
         "data/credit_dunning_mail_template_views.xml",
         "data/credit_dunning_mail_template_data.xml",
         "data/credit_dunning_sms_template_data.xml",

@@ -50,6 +50,20 @@ class AccountMove(models.Model):
         tracking=True,
         help="No reminder for this invoice before this date.",
     )
+    dunning_handoff_date = fields.Date(
+        string="Handed Off On",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Day the invoice was handed off to a collection agency or a lawyer: it left the "
+        "dunning scenario.",
+    )
+    dunning_handoff_id = fields.Many2one(
+        comodel_name="credit.dunning",
+        string="Hand-off Reminder",
+        copy=False,
+        readonly=True,
+    )
     dispute_ids = fields.Many2many(
         comodel_name="credit.dispute",
         relation="credit_dispute_account_move_rel",

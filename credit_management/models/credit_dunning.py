@@ -16,10 +16,14 @@ How a run works (``run_dunning``), for each company of the environment:
    invoice and level, so a rerun after a crash or a second worker never reminds twice.
 """
 
+import csv
+import io
 import logging
+import zipfile
 from collections import defaultdict
 from datetime import timedelta
 
+import xlsxwriter
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
@@ -227,6 +231,29 @@ class CreditDunning(models.Model):
     late_fee_total = fields.Monetary(compute="_compute_late_fees", string="Late Fees")
     amount_due_with_fees = fields.Monetary(
         compute="_compute_late_fees", string="Balance Due with Late Fees"
+    )
+    is_formal_notice = fields.Boolean(
+        string="Sent as Formal Notice",
+        readonly=True,
+        copy=False,
+        help="This reminder was sent as a formal notice to pay (mise en demeure).",
+    )
+    formal_notice_deadline = fields.Date(
+        string="Payment Deadline",
+        readonly=True,
+        copy=False,
+        help="Deadline of the formal notice: legal action may follow after it.",
+    )
+    letter_attachment_id = fields.Many2one(
+        comodel_name="ir.attachment", string="Letter", readonly=True, copy=False
+    )
+    handoff_attachment_id = fields.Many2one(
+        comodel_name="ir.attachment",
+        string="Hand-off Pack",
+        readonly=True,
+        copy=False,
+        help="Zip of what a collection agency or a lawyer needs: the invoices (CSV, XLSX and "
+        "PDF) and every reminder letter sent.",
     )
     late_fee_move_id = fields.Many2one(
         comodel_name="account.move",
@@ -867,7 +894,7 @@ class CreditDunning(models.Model):
                        MIN(COALESCE(l.date_maturity, m.invoice_date_due, l.date)) AS date_due,
                        m.amount_total_in_currency_signed AS amount_total,
                        m.dunning_level_id, m.dunning_date, m.dunning_excluded, m.in_dispute,
-                       m.dunning_block_until, m.dunning_scenario_id
+                       m.dunning_block_until, m.dunning_scenario_id, m.dunning_handoff_date
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN res_partner p ON p.id = l.partner_id
@@ -970,7 +997,13 @@ class CreditDunning(models.Model):
                 default=None,
             )
             row["blocked"] = bool(blocked_until and blocked_until > date)
-            row["listed"] = not (row["dunning_excluded"] or row["in_dispute"] or row["blocked"])
+            # Handed off to litigation: out of the scenario, on no reminder.
+            row["listed"] = not (
+                row["dunning_excluded"]
+                or row["in_dispute"]
+                or row["blocked"]
+                or row["dunning_handoff_date"]
+            )
             row["pending"] = row["move_id"] in pending_moves
             row["user_id"] = customer["dunning_responsible_id"]
             scenario_id = (
@@ -1110,6 +1143,8 @@ class CreditDunning(models.Model):
                         "pending" if reminder[f"channel_{channel}"] else "none"
                     )
         reminders.error_message = False
+        for reminder in reminders.filtered(lambda r: r.level_id.is_formal_notice):
+            reminder.formal_notice_deadline = reminder._dunning_formal_notice_deadline()
         for channel in CHANNELS:
             pending = reminders.filtered(lambda r, c=channel: r[f"{c}_state"] == "pending")
             if pending:
@@ -1120,7 +1155,15 @@ class CreditDunning(models.Model):
         done = reminders - failed
         failed.state = "error"
         done.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        done.filtered(lambda r: r.level_id.is_formal_notice).is_formal_notice = True
+        done.filtered(lambda r: r.level_id.is_litigation)._dunning_hand_off()
         done._dunning_log_on_customers()
+
+    def _dunning_formal_notice_deadline(self):
+        self.ensure_one()
+        return self.formal_notice_deadline or self.date + timedelta(
+            days=self.company_id.credit_formal_notice_days
+        )
 
     def _dunning_fail(self, channel, message):
         self.write({f"{channel}_state": "error", "error_message": message})
@@ -1188,6 +1231,163 @@ class CreditDunning(models.Model):
             )
             if reminder.user_id.partner_id:
                 reminder.message_subscribe(partner_ids=reminder.user_id.partner_id.ids)
+
+    def _dunning_letter_pdf(self):
+        """The letter of this reminder, as PDF bytes."""
+        self.ensure_one()
+        report = self.env.ref("credit_management.action_report_credit_dunning_letter")
+        pdf, _report_type = self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
+        return pdf
+
+    def _dunning_send_letter(self):
+        """Render each letter and attach it to its reminder, ready to print and post."""
+        for reminder in self:
+            try:
+                with self.env.cr.savepoint():
+                    pdf = reminder._dunning_letter_pdf()
+                    attachment = self.env["ir.attachment"].create(
+                        {
+                            "name": f"{reminder.name} - {reminder.partner_id.name}.pdf".replace(
+                                "/", "-"
+                            ),
+                            "raw": pdf,
+                            "res_model": self._name,
+                            "res_id": reminder.id,
+                            "mimetype": "application/pdf",
+                        }
+                    )
+                    reminder.write({"letter_attachment_id": attachment.id, "letter_state": "done"})
+            except Exception as error:  # any rendering failure is reported on the reminder
+                _logger.info("Dunning: letter of %s failed: %s", reminder.name, error)
+                reminder._dunning_fail(
+                    "letter",
+                    _("The letter could not be printed: %(error)s", error=error),
+                )
+
+    def action_print_letter(self):
+        self.check_access("read")
+        return self.env.ref("credit_management.action_report_credit_dunning_letter").report_action(
+            self
+        )
+
+    def _dunning_hand_off(self):
+        """Hand-off to litigation: the invoices leave the scenario and the pack is attached."""
+        for reminder in self:
+            invoices = reminder.line_ids.filtered(lambda ln: ln.line_type != "credit").move_id
+            invoices.sudo().write(
+                {
+                    "dunning_handoff_date": reminder.date,
+                    "dunning_handoff_id": reminder.id,
+                }
+            )
+            reminder._dunning_handoff_pack()
+
+    def action_handoff_pack(self):
+        """(Re)build the hand-off pack and download it."""
+        self.ensure_one()
+        self._dunning_check_state(("sent",), _("hand off"))
+        attachment = self._dunning_handoff_pack()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _dunning_handoff_rows(self):
+        """One row per invoice of the hand-off: amounts, dates, reminders and late fees."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda ln: ln.line_type != "credit")
+        header = [
+            _("Invoice"),
+            _("Invoice Date"),
+            _("Due Date"),
+            _("Amount"),
+            _("Balance"),
+            _("Days Late"),
+            _("Reminders Sent"),
+            _("Late Interest"),
+            _("Recovery Indemnity"),
+            _("Currency"),
+        ]
+        rows = []
+        for line in lines:
+            move = line.move_id
+            sent = move.dunning_line_ids.filtered(
+                lambda ln: ln.state == "sent" and ln.dunning_id.date <= self.date
+            ).dunning_id.sorted("date")
+            rows.append(
+                [
+                    move.name,
+                    fields.Date.to_string(move.invoice_date),
+                    fields.Date.to_string(line.date_due),
+                    line.amount_total,
+                    line.amount_residual,
+                    line.days_overdue,
+                    "; ".join(
+                        f"{fields.Date.to_string(r.date)} {r.level_id.name} ({r.name})"
+                        for r in sent
+                    ),
+                    line.late_fee_interest,
+                    line.late_fee_indemnity,
+                    self.currency_id.name,
+                ]
+            )
+        return header, rows
+
+    def _dunning_handoff_pack(self):
+        """The zip of the hand-off, attached to the reminder (replacing an older one)."""
+        self.ensure_one()
+        header, rows = self._dunning_handoff_rows()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
+            csv_buffer = io.StringIO()
+            writer = csv.writer(csv_buffer, delimiter=";")
+            writer.writerow(header)
+            writer.writerows(rows)
+            pack.writestr("invoices.csv", csv_buffer.getvalue().encode("utf-8-sig"))
+            xlsx_buffer = io.BytesIO()
+            workbook = xlsxwriter.Workbook(xlsx_buffer, {"in_memory": True})
+            sheet = workbook.add_worksheet(_("Invoices"))
+            bold = workbook.add_format({"bold": True})
+            sheet.write_row(0, 0, header, bold)
+            for index, row in enumerate(rows, start=1):
+                sheet.write_row(index, 0, row)
+            workbook.close()
+            pack.writestr("invoices.xlsx", xlsx_buffer.getvalue())
+            invoices = self.line_ids.filtered(lambda ln: ln.line_type != "credit").move_id
+            Report = self.env["ir.actions.report"].sudo()
+            for invoice in invoices:
+                pdf, _report_type = Report._render_qweb_pdf("account.account_invoices", invoice.ids)
+                pack.writestr(f"invoices/{invoice.name.replace('/', '-')}.pdf", pdf)
+            letters = invoices.dunning_line_ids.filtered(
+                lambda ln: ln.state == "sent" or ln.dunning_id == self
+            ).dunning_id
+            for reminder in letters.sorted("date"):
+                pdf = (
+                    reminder.letter_attachment_id.raw
+                    if reminder.letter_attachment_id
+                    else reminder._dunning_letter_pdf()
+                )
+                pack.writestr(f"reminders/{reminder.name.replace('/', '-')}.pdf", pdf)
+        name = _(
+            "Hand-off %(name)s - %(customer)s.zip", name=self.name, customer=self.partner_id.name
+        )
+        self.handoff_attachment_id.sudo().unlink()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name.replace("/", "-"),
+                    "raw": buffer.getvalue(),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/zip",
+                }
+            )
+        )
+        self.handoff_attachment_id = attachment
+        return attachment
 
     def _dunning_send_phone(self):
         call_type = self.env.ref("mail.mail_activity_data_call")

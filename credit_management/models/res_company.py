@@ -33,6 +33,11 @@ class ResCompany(models.Model):
         help="Collector who gets the credit activities of customers without a collector.",
     )
 
+    credit_formal_notice_days = fields.Integer(
+        string="Formal Notice Deadline (days)",
+        default=8,
+        help="Days given to the customer to pay after a formal notice.",
+    )
     credit_promise_grace_days = fields.Integer(
         string="Promise Grace Days",
         default=3,

@@ -48,3 +48,6 @@ class ResConfigSettings(models.TransientModel):
     credit_promise_kept_share = fields.Float(
         related="company_id.credit_promise_kept_share", readonly=False
     )
+    credit_formal_notice_days = fields.Integer(
+        related="company_id.credit_formal_notice_days", readonly=False
+    )

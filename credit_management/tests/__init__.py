@@ -7,6 +7,7 @@ from . import test_credit_portal
 from . import test_credit_tour
 from . import test_dispute
 from . import test_dunning_engine
+from . import test_dunning_letter
 from . import test_dunning_sms
 from . import test_i18n
 from . import test_late_fees
