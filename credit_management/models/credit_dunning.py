@@ -38,6 +38,7 @@ from odoo.models import MAGIC_COLUMNS
 from odoo.tools import SQL
 from odoo.tools import format_amount
 from odoo.tools import html2plaintext
+from odoo.tools.pdf import merge_pdf
 
 from .credit_dunning_level import CHANNELS
 
@@ -1263,6 +1264,33 @@ class CreditDunning(models.Model):
                     "letter",
                     _("The letter could not be printed: %(error)s", error=error),
                 )
+
+    def action_print_letters(self):
+        """One PDF of the letters of the selected reminders, to print and post in a batch:
+        the letters attached when they were sent, or printed now."""
+        self.check_access("read")
+        if not self:
+            raise UserError(_("Select the reminders whose letters you want to print."))
+        letters = [
+            reminder.letter_attachment_id.raw
+            if reminder.letter_attachment_id
+            else reminder._dunning_letter_pdf()
+            for reminder in self.sorted(lambda r: (r.partner_id.name or "", r.id))
+        ]
+        merged = merge_pdf(letters) if len(letters) > 1 else letters[0]
+        # Readable by its creator only (no document): the collector who prints.
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _("Reminder letters (%(count)s).pdf", count=len(letters)),
+                "raw": merged,
+                "mimetype": "application/pdf",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_print_letter(self):
         self.check_access("read")
