@@ -250,6 +250,7 @@ class CreditDemo(models.AbstractModel):
         orders = self._demo_sale_orders(rng, products)
         reminders = self._demo_reminders(today)
         self._demo_disputes_and_promises(customers, today)
+        self._demo_litigation(customers)
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders in %.1fs.",
@@ -562,3 +563,34 @@ class CreditDemo(models.AbstractModel):
             )
         self._demo_register_payments([(kept, None, today - timedelta(days=4))])
         Promise._cron_evaluate()
+
+    @api.model
+    def _demo_litigation(self, customers):
+        """The most overdue customer gets a formal notice letter, then is handed off to
+        litigation with its pack."""
+        invoice = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+                ("in_dispute", "=", False),
+                ("promise_ids", "=", False),
+                ("currency_id", "=", self.env.company.currency_id.id),
+            ],
+            order="invoice_date_due, id",
+            limit=1,
+        )
+        if not invoice:
+            return
+        Send = self.env["credit.dunning.send"].with_context(
+            default_partner_id=invoice.commercial_partner_id.id
+        )
+        for xml_id in (
+            "credit_management.dunning_level_standard_5",
+            "credit_management.dunning_level_standard_6",
+        ):
+            wizard = Send.create({"level_id": self.env.ref(xml_id).id})
+            reminder = self.env["credit.dunning"].browse(wizard.action_send()["res_id"])
+            if reminder.state == "to_validate":
+                reminder.action_validate()
