@@ -25,6 +25,7 @@
         "views/credit_dunning_views.xml",
         "views/credit_dispute_views.xml",
         "views/credit_payment_promise_views.xml",
+        "views/credit_partner_score_views.xml",
         "views/portal_templates.xml",
         "views/account_move_views.xml",
         "views/credit_payer_profile_views.xml",

@@ -1,9 +1,10 @@
 """Letters printed by a running Odoo server as real PDFs (wkhtmltopdf), read back with
 poppler's pdftotext: what a collector gets from the Print menu."""
 
-import re
 import subprocess
 import tempfile
+
+import pytest
 
 RUN_DATE = "2026-03-31"
 DUE_DATE = "2026-02-10"
@@ -17,10 +18,6 @@ def pdf_text(pdf):
         return subprocess.run(
             ["pdftotext", "-layout", handle.name, "-"], check=True, capture_output=True, text=True
         ).stdout
-
-
-def html_text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
 
 
 def letter_scenario(admin, unique):
@@ -99,7 +96,19 @@ def customer_with_invoice(admin, unique, scenario, name, street, amount):
     return partner, name
 
 
-def test_letters_are_real_pdfs(odoo_server, admin, unique):
+@pytest.fixture
+def unstyled_reports(admin):
+    """Reports printed without their stylesheets: this machine's wkhtmltopdf (Debian's, on an
+    unpatched Qt) prints every Odoo report blank once the report stylesheets load, Odoo's own
+    invoices included; Odoo's supported wkhtmltopdf 0.12.6 does not. With report.url on a
+    closed port wkhtmltopdf cannot fetch them and prints the text."""
+    previous = admin.call("ir.config_parameter", "get_param", "report.url")
+    admin.call("ir.config_parameter", "set_param", "report.url", "http://127.0.0.1:9")
+    yield
+    admin.call("ir.config_parameter", "set_param", "report.url", previous or "")
+
+
+def test_letters_are_real_pdfs(odoo_server, admin, unique, unstyled_reports):
     scenario = letter_scenario(admin, unique)
     first, first_invoice = customer_with_invoice(
         admin, unique, scenario, "Boulangerie Lettre", "12 rue des Tanneurs", 1234.0
@@ -149,13 +158,7 @@ def test_letters_are_real_pdfs(odoo_server, admin, unique):
     )
     assert len(notice) == 1
     assert notice[0]["formal_notice_deadline"] == "2026-05-28"
-    letter = download(f"/web/content/{notice[0]['letter_attachment_id'][0]}")
-    assert letter.startswith(b"%PDF")
-    # Its text is read from the server's HTML rendering of the same letter: Debian's
-    # wkhtmltopdf (an unpatched Qt) prints pages blank once the report stylesheets load.
-    text = html_text(
-        download(f"/report/html/credit_management.report_credit_dunning_letter/{notice[0]['id']}")
-    )
+    text = pdf_text(download(f"/web/content/{notice[0]['letter_attachment_id'][0]}"))
     assert "FORMAL NOTICE TO PAY" in text
     assert "formally demand payment" in text
     assert "05/28/2026" in text

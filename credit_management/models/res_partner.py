@@ -34,6 +34,8 @@ from odoo.tools import SQL
 from odoo.tools import format_date
 from odoo.tools import formatLang
 
+from .credit_partner_score import SCORE_NEUTRAL
+
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
     "use_partner_credit_limit",
@@ -147,6 +149,29 @@ class ResPartner(models.Model):
         compute="_compute_dunning_next",
     )
     dunning_count = fields.Integer(string="Reminders", compute="_compute_dunning_count")
+    credit_score = fields.Integer(
+        string="Behaviour Score",
+        compute="_compute_credit_score",
+        help="0 to 100, from the last 12 months: days late, invoices paid late, promises "
+        "broken, disputes rejected and what is overdue now. Updated every night.",
+    )
+    credit_grade = fields.Selection(
+        selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
+        string="Grade",
+        compute="_compute_credit_score",
+    )
+    avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        compute="_compute_credit_score",
+        help="Over the last 12 months, weighted by the invoices' amounts.",
+    )
+    credit_score_id = fields.Many2one(
+        comodel_name="credit.partner.score",
+        string="Score Factors",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
     credit_dispute_count = fields.Integer(
         string="Disputes", compute="_compute_credit_dispute_count"
     )
@@ -209,6 +234,35 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("company")
+    def _compute_credit_score(self):
+        Score = self.env["credit.partner.score"]
+        # Everyone who reads a customer reads its score; the factors are for managers.
+        scores = {
+            score.partner_id.id: score
+            for score in Score.sudo().search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+        }
+        neutral = SCORE_NEUTRAL
+        for partner in self:
+            score = scores.get(partner.commercial_partner_id.id)
+            partner.credit_score = score.score if score else neutral
+            partner.credit_grade = score.grade if score else Score._score_grade(neutral)
+            partner.avg_days_late = score.avg_days_late if score else 0.0
+            partner.credit_score_id = score.id if score else False
+
+    @api.model
+    def _cron_update_credit_score(self, date=None):
+        """Every night: the behaviour score of every customer of every company, set-based."""
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        Score = self.env["credit.partner.score"].sudo()
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+            Score.with_company(company)._score_update(company, date)
 
     def _compute_credit_dispute_count(self):
         commercial = self.commercial_partner_id.ids

@@ -4,6 +4,7 @@ from . import test_credit_exposure
 from . import test_credit_hold
 from . import test_credit_identifiers
 from . import test_credit_portal
+from . import test_credit_score
 from . import test_credit_tour
 from . import test_dispute
 from . import test_dunning_engine
