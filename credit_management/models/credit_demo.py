@@ -251,6 +251,8 @@ class CreditDemo(models.AbstractModel):
         reminders = self._demo_reminders(today)
         self._demo_disputes_and_promises(customers, today)
         self._demo_litigation(customers)
+        # Graded customers: the nightly score, computed now on this history.
+        self.env["res.partner"]._cron_update_credit_score()
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders in %.1fs.",

@@ -1,5 +1,8 @@
+from odoo import _
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import ValidationError
 
 
 class CreditPayerProfile(models.Model):
@@ -24,6 +27,17 @@ class CreditPayerProfile(models.Model):
         help="Scenario of the customers of this profile, unless they have their own.",
     )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
+    auto_assign = fields.Boolean(
+        string="Follows the Score",
+        help="Customers whose behaviour score falls within the bounds get this profile every "
+        "night, unless a manager pinned their profile.",
+    )
+    score_min = fields.Integer(string="Score From", default=0)
+    score_max = fields.Integer(string="Score To", default=100)
+    avg_days_late_max = fields.Float(
+        string="Average Days Late At Most",
+        help="Also required to get the profile automatically; 0: no bound.",
+    )
 
     _sql_constraints = [
         (
@@ -32,6 +46,26 @@ class CreditPayerProfile(models.Model):
             "The code of a payer profile must be unique per company.",
         ),
     ]
+
+    @api.constrains("score_min", "score_max", "avg_days_late_max")
+    def _check_bounds(self):
+        for profile in self:
+            if not 0 <= profile.score_min <= profile.score_max <= 100:
+                raise ValidationError(
+                    _(
+                        "Payer profile %(name)s: the score bounds are between 0 and 100, the "
+                        "lower one first.",
+                        name=profile.name,
+                    )
+                )
+            if profile.avg_days_late_max < 0:
+                raise ValidationError(_("The average days late cannot be negative."))
+
+    def _matches(self, score, avg_days_late):
+        self.ensure_one()
+        return self.score_min <= score <= self.score_max and (
+            not self.avg_days_late_max or avg_days_late <= self.avg_days_late_max
+        )
 
     def _compute_partner_count(self):
         counts = dict(

@@ -15,6 +15,7 @@ residual, draft invoices their signed company-currency total, and Odoo converts 
 ``_credit_check`` turns those facts and the company's settings into the hold decision.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from stdnum.eu import vat as eu_vat
@@ -149,6 +150,11 @@ class ResPartner(models.Model):
         compute="_compute_dunning_next",
     )
     dunning_count = fields.Integer(string="Reminders", compute="_compute_dunning_count")
+    payer_profile_pinned = fields.Boolean(
+        string="Profile Pinned",
+        tracking=True,
+        help="Set when a manager chooses the profile by hand: it no longer follows the score.",
+    )
     credit_score = fields.Integer(
         string="Behaviour Score",
         compute="_compute_credit_score",
@@ -261,8 +267,52 @@ class ResPartner(models.Model):
         """Every night: the behaviour score of every customer of every company, set-based."""
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         Score = self.env["credit.partner.score"].sudo()
-        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
+        for company in companies:
             Score.with_company(company)._score_update(company, date)
+            self.sudo()._credit_profile_follow_score(company)
+
+    @api.model
+    def _credit_profile_follow_score(self, company):
+        """The customers of ``company`` (and the shared ones) get the first
+        automatic profile whose bounds hold their score, unless their profile is pinned. The
+        change is tracked in their chatter."""
+        profiles = self.env["credit.payer.profile"].search(
+            [("auto_assign", "=", True), ("company_id", "in", [False, company.id])]
+        )
+        if not profiles:
+            return
+        scores = self.env["credit.partner.score"].search_fetch(
+            [("company_id", "=", company.id)], ["partner_id", "score", "avg_days_late"]
+        )
+        moves = defaultdict(lambda: self.browse())
+        for score in scores:
+            partner = score.partner_id
+            # A customer of one company follows its score there; a shared one, its score in
+            # each company with a history (the companies in order: the last one decides).
+            if partner.payer_profile_pinned or partner.company_id not in (
+                company,
+                company.browse(),
+            ):
+                continue
+            target = next(
+                (p for p in profiles if p._matches(score.score, score.avg_days_late)), None
+            )
+            if target and partner.payer_profile_id != target:
+                moves[target] |= partner
+        scored = {score.partner_id.id: score.score for score in scores}
+        for profile, partners in moves.items():
+            partners.with_context(credit_profile_auto=True).write({"payer_profile_id": profile.id})
+            partners._message_log_batch(
+                bodies={
+                    partner.id: _(
+                        "Payer profile set to %(profile)s by the behaviour score (%(score)s).",
+                        profile=profile.name,
+                        score=scored[partner.id],
+                    )
+                    for partner in partners
+                }
+            )
 
     def _compute_credit_dispute_count(self):
         commercial = self.commercial_partner_id.ids
@@ -411,6 +461,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
+        if (
+            "payer_profile_id" in vals
+            and "payer_profile_pinned" not in vals
+            and not self.env.context.get("credit_profile_auto")
+        ):
+            vals = dict(vals, payer_profile_pinned=bool(vals["payer_profile_id"]))
         if CREDIT_MANAGER_FIELDS.intersection(vals) and not self._credit_is_manager():
             raise AccessError(_("Only credit managers can change credit limits and credit holds."))
         return super().write(vals)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -116,3 +117,27 @@ class TestCreditScore(CreditCommon):
         other = self.setup_other_company()["company"]
         self.assertEqual(self.late.with_company(other).credit_grade, "C", "no history there")
         self.assertEqual(self.late.credit_grade, "D")
+
+    def test_profile_follows_the_score_unless_pinned(self):
+        good = self.env.ref("credit_management.payer_profile_good")
+        standard = self.env.ref("credit_management.payer_profile_standard")
+        late = self.env.ref("credit_management.payer_profile_late")
+        strategic = self.env.ref("credit_management.payer_profile_strategic")
+        self._paid(self.on_time, 1000.0, -100, 0)
+        self._paid(self.late, 1000.0, -100, 45)
+        self._paid(self.mixed, 1000.0, -100, 45)
+        # A manager chose the profile of this one by hand: pinned.
+        self.mixed.with_user(self.manager).payer_profile_id = strategic
+        self.assertTrue(self.mixed.payer_profile_pinned)
+        self.on_time.payer_profile_id = standard
+        self.on_time.payer_profile_pinned = False
+        self._update()
+        self.assertEqual(self.on_time.payer_profile_id, good)
+        self.assertEqual(self.late.payer_profile_id, late)
+        self.assertEqual(self.mixed.payer_profile_id, strategic, "a pinned profile does not move")
+        self.assertFalse(self.fresh.payer_profile_id, "no history, no automatic profile")
+        log = self.on_time.message_ids.filtered(lambda m: "behaviour score" in str(m.body))
+        self.assertIn(good.name, str(log[:1].body), "the change is logged in the chatter")
+        self.assertFalse(self.on_time.payer_profile_pinned, "an automatic change pins nothing")
+        with self.assertRaises(ValidationError):
+            good.score_min = 101
