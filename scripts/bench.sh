@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks (make bench), each on a fresh database with its peers from PyPI:
 #   - credit: our credit check beside Odoo's and OCA's sale_financial_risk;
-#   - dunning: our dunning run beside OCA's account_credit_control, and email throughput.
-# Usage: scripts/bench.sh [credit|dunning] [options of that benchmark]; no name runs both.
+#   - dunning: our dunning run beside OCA's account_credit_control, and email throughput;
+#   - score: the nightly behaviour score of every customer.
+# Usage: scripts/bench.sh [credit|dunning|score] [options of that benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -10,7 +11,7 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
-case "${1:-}" in credit | dunning) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -44,13 +45,21 @@ create_db() {
         --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
 }
 
-if [ "$WHICH" != dunning ]; then
+if [ "$WHICH" = all ] || [ "$WHICH" = credit ]; then
     create_db "credit_bench_$$" sale_financial_risk
     log "benchmark: credit check"
     "$PY" "$REPO/bench/bench_credit_check.py" -c "$ODOO_CONF" -d "credit_bench_$$" "$@"
 fi
-if [ "$WHICH" != credit ]; then
+if [ "$WHICH" = all ] || [ "$WHICH" = dunning ]; then
     create_db "dunning_bench_$$" account_credit_control
     log "benchmark: dunning"
     "$PY" "$REPO/bench/bench_dunning.py" -c "$ODOO_CONF" -d "dunning_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = score ]; then
+    DATABASES+=("score_bench_$$")
+    log "creating score_bench_$$ with $ADDONS"
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "score_bench_$$" -i "$ADDONS" --without-demo=all --stop-after-init \
+        --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
+    log "benchmark: behaviour score"
+    "$PY" "$REPO/bench/bench_score.py" -c "$ODOO_CONF" -d "score_bench_$$" "$@"
 fi

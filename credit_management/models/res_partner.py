@@ -305,7 +305,7 @@ class ResPartner(models.Model):
             partners.with_context(credit_profile_auto=True).write({"payer_profile_id": profile.id})
             partners._message_log_batch(
                 bodies={
-                    partner.id: _(
+                    partner.id: self.env._(
                         "Payer profile set to %(profile)s by the behaviour score (%(score)s).",
                         profile=profile.name,
                         score=scored[partner.id],
