@@ -56,10 +56,7 @@ if [ "$WHICH" = all ] || [ "$WHICH" = dunning ]; then
     "$PY" "$REPO/bench/bench_dunning.py" -c "$ODOO_CONF" -d "dunning_bench_$$" "$@"
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = score ]; then
-    DATABASES+=("score_bench_$$")
-    log "creating score_bench_$$ with $ADDONS"
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "score_bench_$$" -i "$ADDONS" --without-demo=all --stop-after-init \
-        --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
+    create_db "score_bench_$$" partner_time_to_pay
     log "benchmark: behaviour score"
     "$PY" "$REPO/bench/bench_score.py" -c "$ODOO_CONF" -d "score_bench_$$" "$@"
 fi

@@ -246,7 +246,7 @@ class CreditDunning(models.Model):
         help="Deadline of the formal notice: legal action may follow after it.",
     )
     letter_attachment_id = fields.Many2one(
-        comodel_name="ir.attachment", string="Letter", readonly=True, copy=False
+        comodel_name="ir.attachment", string="Letter PDF", readonly=True, copy=False
     )
     handoff_attachment_id = fields.Many2one(
         comodel_name="ir.attachment",

@@ -275,8 +275,11 @@ class ResPartner(models.Model):
     @api.model
     def _credit_profile_follow_score(self, company):
         """The customers of ``company`` (and the shared ones) get the first
-        automatic profile whose bounds hold their score, unless their profile is pinned. The
-        change is tracked in their chatter."""
+        automatic profile whose bounds hold their score, unless their profile is pinned.
+
+        One write per profile, without Odoo's field tracking (it posts one message per
+        customer); each change is logged instead in one batch of chatter notes, with the
+        previous profile and the score."""
         profiles = self.env["credit.payer.profile"].search(
             [("auto_assign", "=", True), ("company_id", "in", [False, company.id])]
         )
@@ -285,7 +288,8 @@ class ResPartner(models.Model):
         scores = self.env["credit.partner.score"].search_fetch(
             [("company_id", "=", company.id)], ["partner_id", "score", "avg_days_late"]
         )
-        moves = defaultdict(lambda: self.browse())
+        scores.partner_id.fetch(["payer_profile_pinned", "company_id", "payer_profile_id"])
+        moves = defaultdict(list)  # profile: [(partner, previous profile, score)]
         for score in scores:
             partner = score.partner_id
             # A customer of one company follows its score there; a shared one, its score in
@@ -299,20 +303,29 @@ class ResPartner(models.Model):
                 (p for p in profiles if p._matches(score.score, score.avg_days_late)), None
             )
             if target and partner.payer_profile_id != target:
-                moves[target] |= partner
-        scored = {score.partner_id.id: score.score for score in scores}
-        for profile, partners in moves.items():
-            partners.with_context(credit_profile_auto=True).write({"payer_profile_id": profile.id})
-            partners._message_log_batch(
-                bodies={
-                    partner.id: self.env._(
+                moves[target].append((partner.id, partner.payer_profile_id, score.score))
+        for profile, changes in moves.items():
+            partners = self.browse([partner_id for partner_id, _old, _score in changes])
+            partners.with_context(credit_profile_auto=True, tracking_disable=True).write(
+                {"payer_profile_id": profile.id}
+            )
+            bodies = {}
+            for partner_id, previous, score in changes:
+                if previous:
+                    bodies[partner_id] = self.env._(
+                        "Payer profile changed from %(previous)s to %(profile)s by the "
+                        "behaviour score (%(score)s).",
+                        previous=previous.name,
+                        profile=profile.name,
+                        score=score,
+                    )
+                else:
+                    bodies[partner_id] = self.env._(
                         "Payer profile set to %(profile)s by the behaviour score (%(score)s).",
                         profile=profile.name,
-                        score=scored[partner.id],
+                        score=score,
                     )
-                    for partner in partners
-                }
-            )
+            partners._message_log_batch(bodies=bodies)
 
     def _compute_credit_dispute_count(self):
         commercial = self.commercial_partner_id.ids

@@ -137,7 +137,17 @@ class TestCreditScore(CreditCommon):
         self.assertEqual(self.mixed.payer_profile_id, strategic, "a pinned profile does not move")
         self.assertFalse(self.fresh.payer_profile_id, "no history, no automatic profile")
         log = self.on_time.message_ids.filtered(lambda m: "behaviour score" in str(m.body))
-        self.assertIn(good.name, str(log[:1].body), "the change is logged in the chatter")
+        self.assertEqual(len(log), 1, "one note per change")
+        self.assertIn(good.name, str(log.body), "the change is logged in the chatter")
+        self.assertIn(standard.name, str(log.body), "with the profile it had before")
+        log = self.late.message_ids.filtered(lambda m: "behaviour score" in str(m.body))
+        self.assertIn(late.name, str(log.body))
+        self._update()
+        self.assertEqual(
+            len(self.on_time.message_ids.filtered(lambda m: "behaviour score" in str(m.body))),
+            1,
+            "nothing logged when the profile stays",
+        )
         self.assertFalse(self.on_time.payer_profile_pinned, "an automatic change pins nothing")
         with self.assertRaises(ValidationError):
             good.score_min = 101
