@@ -26,6 +26,7 @@
         "views/credit_dispute_views.xml",
         "views/credit_payment_promise_views.xml",
         "views/credit_partner_score_views.xml",
+        "views/credit_collector_desk_views.xml",
         "views/portal_templates.xml",
         "views/account_move_views.xml",
         "views/credit_payer_profile_views.xml",
@@ -35,7 +36,6 @@
         "wizards/credit_hold_override_views.xml",
         "wizards/credit_dunning_send_views.xml",
         "wizards/credit_dispute_reject_views.xml",
-        "wizards/credit_collector_desk_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

@@ -34,6 +34,7 @@ cat <<MSG
   Credit manager: login admin / password admin
   Sales rep:      login sales / password sales
   Collector:      login collector / password collector
+  Customer portal: login client / password client (Boulangeries Fournier & Fils)
   (Ctrl-C stops the server)
 
 MSG

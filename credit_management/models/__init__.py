@@ -1,6 +1,7 @@
 from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
+from . import credit_collector_desk
 from . import credit_demo
 from . import credit_dispute
 from . import credit_dispute_reason

@@ -62,7 +62,25 @@ class TestCollectorDesk(CreditCommon):
         cls.env["credit.dunning"].run_dunning(TODAY)
 
     def _desk(self, user, scope="mine"):
-        return self.env["credit.collector.desk"].with_user(user).create({"scope": scope})
+        """The desk the menu opens for ``user``, in ``scope``."""
+        Desk = self.env["credit.collector.desk"].with_user(user)
+        action = Desk.action_open_desk()
+        self.assertEqual(action["res_model"], "credit.collector.desk")
+        desk = Desk.browse(action["res_id"])
+        desk.scope = scope
+        return desk
+
+    def test_one_desk_per_user(self):
+        with self.assertRaises(AccessError, msg="not the desk of another user"):
+            self.env["credit.collector.desk"].with_user(self.collector).create(
+                {"user_id": self.manager.id}
+            )
+        desk = self._desk(self.collector)
+        self.assertEqual(desk.user_id, self.collector)
+        self.assertEqual(self._desk(self.collector), desk, "the menu opens the same desk")
+        self.assertIn(self.collector.name, desk.display_name)
+        self.assertNotEqual(self._desk(self.other_collector), desk)
+        self.assertIn("everything", self._desk(self.manager, scope="all").display_name)
 
     def test_collector_sees_his_portfolio(self):
         desk = self._desk(self.collector)

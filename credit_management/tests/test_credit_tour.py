@@ -31,3 +31,17 @@ class TestCreditTour(CreditCommon, HttpCase):
         )
         self.assertEqual(reminder.state, "sent")
         self.assertEqual(invoice.dunning_level_id, level)
+
+    def test_collector_opens_the_desk(self):
+        self._invoice(self.customer, 400.0, due_days=-20)
+        self.customer.email = "compta@boulangeries-martin.fr"
+        self.env.ref("credit_management.dunning_level_standard_2").requires_validation = True
+        reminder = self.env["credit.dunning"].run_dunning(TODAY)
+        self.assertEqual(reminder.user_id, self.collector)
+        self.start_tour(
+            "/odoo", "credit_management_collector_desk_tour", login=self.collector.login
+        )
+        desk = (
+            self.env["credit.collector.desk"].sudo().search([("user_id", "=", self.collector.id)])
+        )
+        self.assertEqual(len(desk), 1, "the menu created the collector's desk, once")

@@ -1,5 +1,4 @@
 from . import account_move_reversal
-from . import credit_collector_desk
 from . import credit_dispute_reject
 from . import credit_dunning_send
 from . import credit_hold_override

@@ -4,11 +4,12 @@ from odoo import fields
 from odoo import models
 
 
-class CreditCollectorDesk(models.TransientModel):
+class CreditCollectorDesk(models.Model):
     """What a collector does today, with a count each: one screen, each count opens its list.
 
-    Collectors see their portfolio (what is assigned to them); credit managers may switch to
-    everything.
+    One desk per user, created the first time the menu opens it; it only remembers the
+    scope, the counts are computed when it is read. Collectors see their portfolio (what is
+    assigned to them); credit managers may switch to everything.
     """
 
     _name = "credit.collector.desk"
@@ -20,6 +21,7 @@ class CreditCollectorDesk(models.TransientModel):
         default=lambda self: self.env.user,
         required=True,
         readonly=True,
+        ondelete="cascade",
     )
     scope = fields.Selection(
         selection=[("mine", "My portfolio"), ("all", "Everything")],
@@ -36,6 +38,19 @@ class CreditCollectorDesk(models.TransientModel):
     dispute_late_count = fields.Integer(compute="_compute_counts", string="Late Disputes")
     promise_due_count = fields.Integer(compute="_compute_counts", string="Promises Due Today")
     promise_broken_count = fields.Integer(compute="_compute_counts", string="Broken Promises")
+
+    _sql_constraints = [
+        ("user_uniq", "UNIQUE (user_id)", "A user has one collector's desk."),
+    ]
+
+    @api.depends("user_id", "scope")
+    def _compute_display_name(self):
+        for desk in self:
+            desk.display_name = (
+                _("Collector's Desk: everything")
+                if desk.scope == "all" and desk.is_manager
+                else _("Collector's Desk: %(collector)s", collector=desk.user_id.name)
+            )
 
     @api.depends_context("uid")
     def _compute_is_manager(self):
@@ -90,6 +105,12 @@ class CreditCollectorDesk(models.TransientModel):
             ),
         }
 
+    @api.model
+    def action_open_desk(self):
+        """The menu: the desk of the current user, created the first time."""
+        desk = self.search([("user_id", "=", self.env.uid)], limit=1) or self.create({})
+        return desk.action_refresh()
+
     def action_refresh(self):
         self.ensure_one()
         return {
@@ -98,7 +119,7 @@ class CreditCollectorDesk(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "main",
-            "name": _("Collector's Desk"),
+            "name": self.display_name,
         }
 
     def action_open(self):
