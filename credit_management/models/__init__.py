@@ -1,3 +1,7 @@
+# The mixin first: credit.dispute and credit.payment.promise inherit from it.
+from . import credit_invoices_mixin
+
+# isort: split
 from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile

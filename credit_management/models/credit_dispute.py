@@ -15,52 +15,20 @@ OPEN_STATES = ("new", "in_progress")
 class CreditDispute(models.Model):
     _name = "credit.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.invoices.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_opened desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        index=True,
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('parent_id', '=', False)]",
-    )
     move_ids = fields.Many2many(
-        comodel_name="account.move",
         relation="credit_dispute_account_move_rel",
         column1="dispute_id",
         column2="move_id",
-        string="Invoices",
-        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('state', '=', 'posted'), "
         "('move_type', 'in', ('out_invoice', 'out_receipt'))]",
     )
-    currency_id = fields.Many2one(
-        comodel_name="res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        readonly=False,
-        required=True,
-        precompute=True,
-    )
     amount = fields.Monetary(
         string="Disputed Amount",
-        compute="_compute_amount",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
         help="Part of the invoices the customer contests; by default their balance.",
     )
     reason_id = fields.Many2one(
@@ -141,21 +109,6 @@ class CreditDispute(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends("move_ids")
-    def _compute_currency_id(self):
-        for dispute in self:
-            currencies = dispute.move_ids.currency_id
-            dispute.currency_id = (
-                currencies if len(currencies) == 1 else dispute.company_id.currency_id
-            )
-
-    @api.depends("move_ids", "currency_id")
-    def _compute_amount(self):
-        for dispute in self:
-            currency = dispute.currency_id
-            moves = dispute.move_ids.filtered(lambda m, c=currency: m.currency_id == c)
-            dispute.amount = sum(moves.mapped("amount_residual"))
-
     @api.depends("reason_id", "partner_id")
     def _compute_user_id(self):
         for dispute in self:
@@ -201,8 +154,7 @@ class CreditDispute(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_moves(self):
         for dispute in self:
-            customer = dispute.partner_id.commercial_partner_id
-            others = dispute.move_ids.filtered(lambda m, c=customer: m.commercial_partner_id != c)
+            others = dispute._credit_foreign_invoices()
             if others:
                 raise ValidationError(
                     _(

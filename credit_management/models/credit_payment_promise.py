@@ -15,53 +15,21 @@ from odoo.tools import format_amount
 class CreditPaymentPromise(models.Model):
     _name = "credit.payment.promise"
     _description = "Payment Promise"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.invoices.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["partner_id", "move_ids"]
 
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        index=True,
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('parent_id', '=', False)]",
-    )
     move_ids = fields.Many2many(
-        comodel_name="account.move",
         relation="credit_payment_promise_account_move_rel",
         column1="promise_id",
         column2="move_id",
-        string="Invoices",
-        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('state', '=', 'posted'), "
         "('move_type', 'in', ('out_invoice', 'out_receipt')), "
         "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
     )
-    currency_id = fields.Many2one(
-        comodel_name="res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        readonly=False,
-        required=True,
-        precompute=True,
-    )
     amount = fields.Monetary(
         string="Promised Amount",
-        compute="_compute_amount",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
         help="What the customer promised to pay; by default the balance of the invoices.",
     )
     date_made = fields.Date(
@@ -150,21 +118,6 @@ class CreditPaymentPromise(models.Model):
                 date=promise.date_promised or "",
             )
 
-    @api.depends("move_ids")
-    def _compute_currency_id(self):
-        for promise in self:
-            currencies = promise.move_ids.currency_id
-            promise.currency_id = (
-                currencies if len(currencies) == 1 else promise.company_id.currency_id
-            )
-
-    @api.depends("move_ids", "currency_id")
-    def _compute_amount(self):
-        for promise in self:
-            currency = promise.currency_id
-            moves = promise.move_ids.filtered(lambda m, c=currency: m.currency_id == c)
-            promise.amount = sum(moves.mapped("amount_residual"))
-
     @api.depends("partner_id")
     def _compute_user_id(self):
         for promise in self:
@@ -190,8 +143,7 @@ class CreditPaymentPromise(models.Model):
     @api.constrains("move_ids", "partner_id", "amount", "date_promised", "date_made")
     def _check_promise(self):
         for promise in self:
-            customer = promise.partner_id.commercial_partner_id
-            others = promise.move_ids.filtered(lambda m, c=customer: m.commercial_partner_id != c)
+            others = promise._credit_foreign_invoices()
             if others:
                 raise ValidationError(
                     _(
