@@ -27,6 +27,7 @@
         "views/credit_payment_promise_views.xml",
         "views/credit_partner_score_views.xml",
         "views/credit_collector_desk_views.xml",
+        "views/credit_aged_balance_views.xml",
         "views/portal_templates.xml",
         "views/account_move_views.xml",
         "views/credit_payer_profile_views.xml",
