@@ -14,6 +14,7 @@ from . import credit_dunning
 from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_scenario
+from . import credit_kpi_snapshot
 from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise

@@ -253,6 +253,8 @@ class CreditDemo(models.AbstractModel):
         self._demo_litigation(customers)
         # Graded customers: the nightly score, computed now on this history.
         self.env["res.partner"]._cron_update_credit_score()
+        # Today's KPIs: the first point of their trend.
+        self.env["credit.kpi.snapshot"]._cron_snapshot()
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders in %.1fs.",
