@@ -442,6 +442,15 @@ def run_oca(env, date, policy_id):
     return {"lines": len(run.line_ids)}
 
 
+def run_aged(env):
+    """The aged balance as its list view opens: the first page, then the totals."""
+    Aged = env["credit.aged.balance"]
+    amounts = [name for name in Aged._fields if name.startswith("amount_")]
+    page = Aged.search_read([], ["partner_id", *amounts], limit=80)
+    [(count, total)] = Aged._read_group([], [], ["__count", "amount_total:sum"])
+    return {"rows": count, "total": total, "page": len(page)}
+
+
 def send_emails(env, count):
     reminders = env["credit.dunning"].search([("state", "=", "to_validate")], limit=count)
     mails_before = env["mail.mail"].search_count([])
@@ -497,6 +506,7 @@ def main():
     if not oca:
         print("  OCA account_credit_control: not installed in this database (see above)")
     baseline = measure(registry, lambda env: {})
+    aged = measure(registry, run_aged)
     ours = measure(registry, run_ours, date)
     rerun = measure(registry, run_ours, date)
     peer = measure(registry, run_oca, date, policy_id) if oca else None
@@ -520,6 +530,12 @@ def main():
             f"{peer['peak_mb']:9.0f}  {peer['lines']} credit control lines"
         )
     rate = emails["reminders"] / emails["send_seconds"] if emails["send_seconds"] else 0.0
+    print(
+        f"{'ours: aged balance, first page and totals':<58} {aged['seconds']:9.1f} "
+        f"{aged['peak_mb']:9.0f}  {aged['rows']} customers, {aged['total']:,.2f} in all "
+        f"({'equal to' if round(aged['total'], 2) == round(generator.receivable, 2) else 'NOT'}"
+        " Odoo's receivable)"
+    )
     print(
         f"{'email: action_send (render, post, queue)':<58} {emails['send_seconds']:9.1f} "
         f"{emails['peak_mb']:9.0f}  {emails['reminders']} reminders, {emails['queued']} "

@@ -38,6 +38,13 @@ class CreditCollectorDesk(models.Model):
     dispute_late_count = fields.Integer(compute="_compute_counts", string="Late Disputes")
     promise_due_count = fields.Integer(compute="_compute_counts", string="Promises Due Today")
     promise_broken_count = fields.Integer(compute="_compute_counts", string="Broken Promises")
+    customer_overdue_count = fields.Integer(compute="_compute_counts", string="Customers Overdue")
+    currency_id = fields.Many2one(comodel_name="res.currency", compute="_compute_overdue_amount")
+    overdue_amount = fields.Monetary(
+        compute="_compute_overdue_amount",
+        string="Overdue",
+        help="Past due receivable of the customers of the desk, in the current company.",
+    )
 
     _sql_constraints = [
         ("user_uniq", "UNIQUE (user_id)", "A user has one collector's desk."),
@@ -63,6 +70,15 @@ class CreditCollectorDesk(models.Model):
         for desk in self:
             for fname, (model, domain) in desk._desk_domains().items():
                 desk[fname] = self.env[model].search_count(domain)
+
+    @api.depends("scope", "user_id")
+    @api.depends_context("date", "company")
+    def _compute_overdue_amount(self):
+        for desk in self:
+            model, domain = desk._desk_domains()["customer_overdue_count"]
+            [(total,)] = self.env[model]._read_group(domain, [], ["amount_overdue:sum"])
+            desk.overdue_amount = total
+            desk.currency_id = self.env.company.currency_id
 
     def _desk_mine(self):
         self.ensure_one()
@@ -103,6 +119,14 @@ class CreditCollectorDesk(models.Model):
                 "credit.payment.promise",
                 [("state", "=", "broken"), ("date_closed", ">=", broken_since), *user],
             ),
+            "customer_overdue_count": (
+                "credit.aged.balance",
+                [
+                    ("amount_overdue", ">", 0),
+                    ("company_id", "=", self.env.company.id),
+                    *user,
+                ],
+            ),
         }
 
     @api.model
@@ -135,14 +159,18 @@ class CreditCollectorDesk(models.Model):
             "dispute_late_count": _("Late Disputes"),
             "promise_due_count": _("Promises Due Today"),
             "promise_broken_count": _("Broken Promises"),
+            "customer_overdue_count": _("Customers Overdue"),
         }
         return {
             "type": "ir.actions.act_window",
             "name": titles[fname],
             "res_model": model,
             "domain": domain,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
+            # The aged balance has no form: its rows open their items.
+            "views": [
+                (False, "list"),
+                (False, "pivot" if model == "credit.aged.balance" else "form"),
+            ],
             "context": {"create": False},
             "target": "current",
         }

@@ -89,6 +89,12 @@ class TestCollectorDesk(CreditCommon):
         self.assertEqual(desk.dispute_late_count, 1, "opened 30 days ago, target 15 days")
         self.assertEqual(desk.promise_due_count, 1)
         self.assertEqual(desk.promise_broken_count, 0)
+        # Overdue: 500 disputed, 200 promised and 300 reminded, all past due.
+        self.assertEqual(desk.customer_overdue_count, 1)
+        self.assertEqual(desk.overdue_amount, 1000.0)
+        action = desk.with_context(count_field="customer_overdue_count").action_open()
+        rows = self.env[action["res_model"]].with_user(self.collector).search(action["domain"])
+        self.assertEqual(rows.partner_id, self.customer)
         action = desk.with_context(count_field="dispute_late_count").action_open()
         records = self.env[action["res_model"]].with_user(self.collector).search(action["domain"])
         self.assertEqual(records.partner_id, self.customer)
@@ -101,6 +107,8 @@ class TestCollectorDesk(CreditCommon):
 
     def test_manager_sees_everything(self):
         desk = self._desk(self.manager, scope="all")
+        self.assertEqual(desk.customer_overdue_count, 2)
+        self.assertEqual(desk.overdue_amount, 2000.0)
         self.assertEqual(desk.reminder_to_validate_count, 2)
         self.assertEqual(desk.dispute_count, 2)
         self.assertEqual(desk.promise_due_count, 2)
