@@ -29,6 +29,7 @@
         "views/credit_partner_score_views.xml",
         "views/credit_collector_desk_views.xml",
         "views/credit_aged_balance_views.xml",
+        "views/credit_cash_forecast_views.xml",
         "views/credit_kpi_snapshot_views.xml",
         "views/portal_templates.xml",
         "views/account_move_views.xml",

@@ -6,6 +6,7 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
 from . import credit_aged_balance
+from . import credit_cash_forecast
 from . import credit_collector_desk
 from . import credit_demo
 from . import credit_dispute

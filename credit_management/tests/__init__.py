@@ -1,4 +1,5 @@
 from . import test_aged_balance
+from . import test_cash_forecast
 from . import test_collector_desk
 from . import test_credit_access
 from . import test_credit_exposure
