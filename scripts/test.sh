@@ -8,12 +8,35 @@ load_db_env
 write_odoo_conf
 
 ADDONS=${CREDIT_ADDONS:-$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)}
+# Odoo's own tests of what our addons extend, run with our addons installed (good neighbours).
+NEIGHBOURS=${CREDIT_NEIGHBOURS-sale,account_payment,portal,sms}
+NEIGHBOUR_TAGS=${CREDIT_NEIGHBOUR_TAGS-/sale:TestSaleOrderCreditLimit,/account_payment,/portal,/sms}
 DB=${CREDIT_TEST_DB:-credit_test_$$}
 TEST_PORT=${CREDIT_TEST_PORT:-18069}
 LOG=${CREDIT_TEST_LOG:-$RUN_DIR/test-odoo.log}
 passed=0 failed=0
 count() { # name status
     if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "PASS $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
+}
+
+# junit_count XML: add a pytest JUnit report to the counts (a missing or empty one fails).
+junit_count() {
+    local t f e s
+    if [ -f "$1" ]; then
+        read -r t f e s < <("$PY" - "$1" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tot = lambda k: sum(int(s.get(k, 0)) for s in suites)
+print(tot("tests"), tot("failures"), tot("errors"), tot("skipped"))
+PYEOF
+)
+        passed=$((passed + t - f - e - s)); failed=$((failed + f + e))
+        [ "$t" -gt 0 ] || failed=$((failed + 1))
+        rm -f "$1"
+    else
+        failed=$((failed + 1))
+    fi
 }
 
 if [ -z "${CREDIT_SKIP_LINT:-}" ]; then
@@ -25,11 +48,19 @@ if [ -z "${CREDIT_SKIP_LINT:-}" ]; then
     count "lint pylint-odoo" $st
 fi
 
+if [ -z "${CREDIT_SKIP_UNIT:-}" ]; then
+    # The pure cores (<addon>/engine/tests): plain Python, no Odoo, no database.
+    log "unit tests of the engines (*/engine/tests)"
+    (cd "$REPO" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+        $(ls -d */engine/tests) --junitxml="$RUN_DIR/unit.xml") || true
+    junit_count "$RUN_DIR/unit.xml"
+fi
+
 log "Odoo tests of $ADDONS on a fresh database $DB"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-tags=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')
+tags=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')${NEIGHBOUR_TAGS:+,$NEIGHBOUR_TAGS}
 set +e
-"$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all --test-enable \
+"$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS${NEIGHBOURS:+,$NEIGHBOURS}" --without-demo=all --test-enable \
     --test-tags "${CREDIT_TEST_TAGS:-$tags}" --http-port "$TEST_PORT" --stop-after-init \
     --log-level=test --log-handler=werkzeug:WARNING >"$LOG" 2>&1
 rc=$?
@@ -57,25 +88,9 @@ fi
 
 if [ -z "${CREDIT_SKIP_E2E:-}" ]; then
     log "end-to-end tests (tests/)"
-    set +e
     (cd "$REPO" && CREDIT_ODOO_CONF="$ODOO_CONF" CREDIT_ODOO_BIN="$ODOO_BIN" \
-        "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/ --junitxml="$RUN_DIR/e2e.xml") 
-    set -e
-    if [ -f "$RUN_DIR/e2e.xml" ]; then
-        read -r t f e s < <("$PY" - "$RUN_DIR/e2e.xml" <<'PYEOF'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tot = lambda k: sum(int(s.get(k, 0)) for s in suites)
-print(tot("tests"), tot("failures"), tot("errors"), tot("skipped"))
-PYEOF
-)
-        passed=$((passed + t - f - e - s)); failed=$((failed + f + e))
-        [ "$t" -gt 0 ] || failed=$((failed + 1))
-        rm -f "$RUN_DIR/e2e.xml"
-    else
-        failed=$((failed + 1))
-    fi
+        "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/ --junitxml="$RUN_DIR/e2e.xml") || true
+    junit_count "$RUN_DIR/e2e.xml"
 fi
 
 echo "$passed passed, $failed failed"

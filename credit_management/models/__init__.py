@@ -16,6 +16,7 @@ from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_scenario
 from . import credit_kpi_snapshot
+from . import credit_open_item
 from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise

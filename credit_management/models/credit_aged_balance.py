@@ -16,7 +16,8 @@ BUCKETS = (
 class CreditAgedBalance(models.Model):
     """The aged balance: what each customer owes in each company today, by days past due.
 
-    Read from the open receivable items (posted, not reconciled) in one grouped query, in
+    Read from the open receivable items (``credit.open.item``) in one grouped query, per
+    customer and company tree (a branch's items under its root, as ``partner.credit``), in
     the company currency: invoices, credit notes and unallocated payments, each in the
     bucket of its due date (its date when it has none). The totals are Odoo's own receivable
     balance of the customer in the company."""
@@ -40,7 +41,7 @@ class CreditAgedBalance(models.Model):
         ],
         "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "dunning_responsible_id", "payer_profile_id"],
-        "res.company": ["currency_id", "credit_responsible_id"],
+        "res.company": ["currency_id", "credit_responsible_id", "parent_path"],
     }
 
     partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True)
@@ -61,11 +62,10 @@ class CreditAgedBalance(models.Model):
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)
-        due = SQL("COALESCE(l.date_maturity, l.date)")
-        late = SQL("(%s::date - %s)", today, due)
+        late = SQL("(%s::date - i.date_due)", today)
         buckets = [
             SQL(
-                "COALESCE(SUM(l.amount_residual) FILTER (WHERE %s), 0) AS %s",
+                "COALESCE(SUM(i.residual) FILTER (WHERE %s), 0) AS %s",
                 SQL("%s BETWEEN %s AND %s", late, first, last)
                 if last
                 else SQL("%s >= %s", late, first),
@@ -73,35 +73,33 @@ class CreditAgedBalance(models.Model):
             )
             for name, first, last in BUCKETS
         ]
+        # A branch's items are its root company's receivable, as in Odoo's ``partner.credit``:
+        # one row per customer and company tree, under the root.
         return SQL(
             """
-            SELECT MIN(l.id) AS id,
-                   p.commercial_partner_id AS partner_id,
-                   l.company_id,
-                   c.currency_id,
-                   COALESCE(MIN((cp.dunning_responsible_id ->> l.company_id::text)::int),
-                            MIN(c.credit_responsible_id)) AS user_id,
+            SELECT MIN(i.id) AS id,
+                   i.commercial_partner_id AS partner_id,
+                   r.id AS company_id,
+                   r.currency_id,
+                   COALESCE(MIN((cp.dunning_responsible_id ->> r.id::text)::int),
+                            MIN(r.credit_responsible_id)) AS user_id,
                    MIN(cp.payer_profile_id) AS payer_profile_id,
-                   COALESCE(SUM(l.amount_residual) FILTER (WHERE %(late)s <= 0), 0)
+                   COALESCE(SUM(i.residual) FILTER (WHERE %(late)s <= 0), 0)
                        AS amount_not_due,
                    %(buckets)s,
-                   COALESCE(SUM(l.amount_residual) FILTER (WHERE %(late)s > 0), 0)
+                   COALESCE(SUM(i.residual) FILTER (WHERE %(late)s > 0), 0)
                        AS amount_overdue,
-                   SUM(l.amount_residual) AS amount_total,
-                   MIN(%(due)s) FILTER (WHERE l.amount_residual > 0) AS oldest_due_date
-              FROM account_move_line l
-              JOIN account_account a ON a.id = l.account_id
-                                    AND a.account_type = 'asset_receivable'
-              JOIN res_partner p ON p.id = l.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              JOIN res_company c ON c.id = l.company_id
-             WHERE l.reconciled IS NOT TRUE AND l.parent_state = 'posted'
-               AND l.amount_residual != 0
-             GROUP BY p.commercial_partner_id, l.company_id, c.currency_id
+                   SUM(i.residual) AS amount_total,
+                   MIN(i.date_due) FILTER (WHERE i.residual > 0) AS oldest_due_date
+              FROM (%(open_items)s) i
+              JOIN res_partner cp ON cp.id = i.commercial_partner_id
+              JOIN res_company c ON c.id = i.company_id
+              JOIN res_company r ON r.id = split_part(c.parent_path, '/', 1)::int
+             GROUP BY i.commercial_partner_id, r.id, r.currency_id
             """,
             late=late,
-            due=due,
             buckets=SQL(",\n").join(buckets),
+            open_items=self.env["credit.open.item"]._query(),
         )
 
     def action_open_items(self):
@@ -115,7 +113,7 @@ class CreditAgedBalance(models.Model):
             "views": [(self.env.ref("account.view_move_line_tree").id, "list")],
             "domain": [
                 ("partner_id", "child_of", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
+                ("company_id", "child_of", self.company_id.id),
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),

@@ -67,17 +67,16 @@ class CreditCashForecast(models.Model):
         today = fields.Date.context_today(self)
         return SQL(
             """
-            SELECT l.id, l.move_id, p.commercial_partner_id AS partner_id, l.company_id,
+            SELECT i.id, i.move_id, i.commercial_partner_id AS partner_id, i.company_id,
                    c.currency_id,
-                   COALESCE((cp.dunning_responsible_id ->> l.company_id::text)::int,
+                   COALESCE((cp.dunning_responsible_id ->> i.company_id::text)::int,
                             c.credit_responsible_id) AS user_id,
-                   l.amount_residual AS amount,
-                   COALESCE(l.date_maturity, l.date) AS date_due,
+                   i.residual AS amount,
+                   i.date_due,
                    CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL THEN NULL
                         ELSE GREATEST(%(today)s::date, COALESCE(
                             promise.date_promised,
-                            COALESCE(l.date_maturity, l.date)
-                                + ROUND(COALESCE(s.avg_days_late, 0))::int))
+                            i.date_due + ROUND(COALESCE(s.avg_days_late, 0))::int))
                    END AS date_expected,
                    CASE WHEN m.dunning_handoff_date IS NOT NULL THEN 'litigation'
                         WHEN m.in_dispute THEN 'disputed'
@@ -85,24 +84,21 @@ class CreditCashForecast(models.Model):
                         WHEN s.id IS NOT NULL THEN 'behaviour'
                         ELSE 'due'
                    END AS basis
-              FROM account_move_line l
-              JOIN account_account a ON a.id = l.account_id
-                                    AND a.account_type = 'asset_receivable'
-              JOIN account_move m ON m.id = l.move_id
-              JOIN res_partner p ON p.id = l.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              JOIN res_company c ON c.id = l.company_id
-              LEFT JOIN credit_partner_score s ON s.partner_id = p.commercial_partner_id
-                                              AND s.company_id = l.company_id
+              FROM (%(open_items)s) i
+              JOIN account_move m ON m.id = i.move_id
+              JOIN res_partner cp ON cp.id = i.commercial_partner_id
+              JOIN res_company c ON c.id = i.company_id
+              LEFT JOIN credit_partner_score s ON s.partner_id = i.commercial_partner_id
+                                              AND s.company_id = i.company_id
               LEFT JOIN LATERAL (
                     SELECT MIN(pr.date_promised) AS date_promised
                       FROM credit_payment_promise_account_move_rel rel
                       JOIN credit_payment_promise pr ON pr.id = rel.promise_id
                                                     AND pr.state = 'open'
-                     WHERE rel.move_id = l.move_id
+                     WHERE rel.move_id = i.move_id
               ) promise ON TRUE
-             WHERE l.reconciled IS NOT TRUE AND l.parent_state = 'posted'
-               AND l.amount_residual > 0
+             WHERE i.residual > 0
             """,
             today=today,
+            open_items=self.env["credit.open.item"]._query(),
         )

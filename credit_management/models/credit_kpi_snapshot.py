@@ -16,7 +16,8 @@ class CreditKpiSnapshot(models.Model):
 
     All amounts in the company currency, receivable items including taxes:
 
-    - receivable and overdue: the open receivable items (posted, not reconciled);
+    - receivable and overdue: the open receivable items (``credit.open.item``) of the
+      company's tree (the company and its branches, as Odoo's ``partner.credit``);
     - DSO = receivable / sales of the last 90 days x 90 (customer invoices, credit notes
       and receipts, taxes included);
     - CEI, over the last 30 days = (receivable at the start + sales - receivable at the end)
@@ -111,20 +112,17 @@ class CreditKpiSnapshot(models.Model):
                JOIN account_account a ON a.id = l.account_id
                                      AND a.account_type = 'asset_receivable'"""
         )
+        OpenItem = self.env["credit.open.item"]
+        companies = OpenItem._company_ids(company)
         [(open_amount, overdue, not_due)] = self.env.execute_query(
             SQL(
                 """
-                SELECT COALESCE(SUM(l.amount_residual), 0),
-                       COALESCE(SUM(l.amount_residual) FILTER (
-                           WHERE COALESCE(l.date_maturity, l.date) < %(date)s), 0),
-                       COALESCE(SUM(l.amount_residual) FILTER (
-                           WHERE COALESCE(l.date_maturity, l.date) >= %(date)s), 0)
-                  FROM %(receivable)s
-                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
-                   AND l.reconciled IS NOT TRUE AND l.amount_residual != 0
+                SELECT COALESCE(SUM(i.residual), 0),
+                       COALESCE(SUM(i.residual) FILTER (WHERE i.date_due < %(date)s), 0),
+                       COALESCE(SUM(i.residual) FILTER (WHERE i.date_due >= %(date)s), 0)
+                  FROM (%(open_items)s) i
                 """,
-                receivable=receivable,
-                company=company.id,
+                open_items=OpenItem._query(company),
                 date=date,
             )
         )
@@ -142,11 +140,11 @@ class CreditKpiSnapshot(models.Model):
                              AND l.date > %(dso_start)s), 0)
                   FROM %(receivable)s
                   JOIN account_move m ON m.id = l.move_id
-                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                 WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
                    AND l.date <= %(date)s
                 """,
                 receivable=receivable,
-                company=company.id,
+                companies=companies,
                 date=date,
                 cei_start=cei_start,
                 dso_start=date - timedelta(days=DSO_DAYS),

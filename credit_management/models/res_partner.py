@@ -361,16 +361,13 @@ class ResPartner(models.Model):
 
     def _credit_hold_candidates(self, company):
         companies = self._credit_company_ids(company)
-        self.env["account.move.line"].flush_model(["partner_id", "reconciled", "parent_state"])
         self.env["account.move"].flush_model(["commercial_partner_id", "state", "move_type"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT p.commercial_partner_id
-                  FROM account_move_line l
-                  JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.parent_state = 'posted' AND l.reconciled IS NOT TRUE
-                   AND l.amount_residual > 0 AND l.company_id = ANY(%(companies)s)
+                SELECT DISTINCT i.commercial_partner_id
+                  FROM (%(open_items)s) i
+                 WHERE i.residual > 0
                  UNION
                 SELECT m.commercial_partner_id
                   FROM account_move m
@@ -383,6 +380,7 @@ class ResPartner(models.Model):
                  WHERE o.state = 'sale' AND o.invoice_status = 'to invoice'
                    AND o.company_id = ANY(%(companies)s)
                 """,
+                open_items=self.env["credit.open.item"]._query(company),
                 companies=companies,
             )
         )
@@ -598,23 +596,22 @@ class ResPartner(models.Model):
         """Names of this customer's invoices overdue by more than ``min_days``."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", self.id),
-                    ("company_id", "in", self._credit_company_ids(company)),
-                    ("parent_state", "=", "posted"),
-                    ("account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", ">", 0),
-                    ("date_maturity", "<", fields.Date.subtract(today, days=min_days)),
-                ],
-                order="date_maturity, id",
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT i.id FROM (%(open_items)s) i
+                 WHERE i.residual > 0 AND i.date_maturity < %(limit_date)s
+                 ORDER BY i.date_maturity, i.id
+                 LIMIT %(limit)s
+                """,
+                open_items=self.env["credit.open.item"]._query(
+                    company, partner_ids=self.commercial_partner_id.ids
+                ),
+                limit_date=fields.Date.subtract(today, days=min_days),
                 limit=limit,
             )
         )
+        lines = self.env["account.move.line"].sudo().browse([row[0] for row in rows])
         return [
             _(
                 "%(name)s (due %(date)s)",
@@ -639,12 +636,7 @@ class ResPartner(models.Model):
     @api.model
     def _credit_company_ids(self, company):
         """The company and its branches, as Odoo's own receivable does."""
-        self.env["res.company"].flush_model(["parent_path"])
-        root = company.sudo().parent_path.split("/")[0]
-        rows = self.env.execute_query(
-            SQL("SELECT id FROM res_company WHERE parent_path LIKE %s", f"{root}/%")
-        )
-        return [row[0] for row in rows]
+        return self.env["credit.open.item"]._company_ids(company)
 
     def _get_credit_facts(self, company=None):
         """Credit facts of the commercial entities of ``self``, in a few grouped queries.
@@ -658,69 +650,31 @@ class ResPartner(models.Model):
             return {}
         facts = {partner.id: self._credit_empty_facts() for partner in partners}
         today = fields.Date.context_today(self)
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "amount_residual",
-                "company_id",
-                "date_maturity",
-                "move_id",
-                "parent_state",
-                "partner_id",
-                "reconciled",
-            ]
-        )
         self.env["account.move"].flush_model(
             ["amount_total_signed", "commercial_partner_id", "company_id", "move_type", "state"]
         )
-        self.env["account.account"].flush_model(["account_type"])
         self.flush_model(["commercial_partner_id"])
-        # The open items are read through Odoo's (account_id, partner_id) index of unreconciled
-        # lines: with the receivable accounts and the customers' contacts given as literal
-        # arrays, PostgreSQL plans it well and visits only the receivable lines.
-        self.env["res.company"].flush_model(["parent_path"])
-        root = company.sudo().parent_path.split("/")[0]
-        [(companies, accounts, contacts)] = self.env.execute_query(
-            SQL(
-                """
-                SELECT ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %(root)s),
-                       ARRAY(SELECT id FROM account_account
-                              WHERE account_type = 'asset_receivable'),
-                       ARRAY(SELECT ARRAY[id, commercial_partner_id] FROM res_partner
-                              WHERE commercial_partner_id = ANY(%(partners)s))
-                """,
-                partners=partners.ids,
-                root=f"{root}/%",
-            )
-        )
-        commercial_of = dict(contacts)
+        OpenItem = self.env["credit.open.item"]
         receivable = self.env.execute_query(
             SQL(
                 """
-                SELECT l.partner_id,
-                       SUM(l.amount_residual),
-                       SUM(l.amount_residual) FILTER (WHERE l.date_maturity < %(today)s
-                                                        AND l.amount_residual > 0),
-                       MIN(l.date_maturity) FILTER (WHERE l.date_maturity < %(today)s
-                                                      AND l.amount_residual > 0),
-                       COUNT(DISTINCT l.move_id) FILTER (WHERE l.date_maturity < %(today)s
-                                                           AND l.amount_residual > 0)
-                  FROM account_move_line l
-                 WHERE l.account_id = ANY(%(accounts)s)
-                   AND l.partner_id = ANY(%(contacts)s)
-                   AND l.parent_state = 'posted'
-                   AND l.reconciled IS NOT TRUE
-                   AND l.company_id = ANY(%(companies)s)
-                 GROUP BY l.partner_id
+                SELECT i.commercial_partner_id,
+                       SUM(i.residual),
+                       SUM(i.residual) FILTER (WHERE i.date_maturity < %(today)s
+                                                 AND i.residual > 0),
+                       MIN(i.date_maturity) FILTER (WHERE i.date_maturity < %(today)s
+                                                      AND i.residual > 0),
+                       COUNT(DISTINCT i.move_id) FILTER (WHERE i.date_maturity < %(today)s
+                                                           AND i.residual > 0)
+                  FROM (%(open_items)s) i
+                 GROUP BY i.commercial_partner_id
                 """,
                 today=today,
-                accounts=accounts,
-                contacts=list(commercial_of),
-                companies=companies,
+                open_items=OpenItem._query(company, partner_ids=partners.ids),
             )
         )
-        for contact_id, residual, overdue, oldest, count in receivable:
-            fact = facts[commercial_of[contact_id]]
+        for partner_id, residual, overdue, oldest, count in receivable:
+            fact = facts[partner_id]
             fact["receivable"] += residual or 0.0
             fact["overdue"] += overdue or 0.0
             if isinstance(oldest, date):
@@ -743,14 +697,18 @@ class ResPartner(models.Model):
                  GROUP BY m.commercial_partner_id
                 """,
                 partners=partners.ids,
-                companies=companies,
+                companies=OpenItem._company_ids_sql(company),
             )
         )
         for partner_id, amount in drafts:
             facts[partner_id]["draft"] = amount or 0.0
         # Odoo's own amount of confirmed orders not yet invoiced (sale), company currency.
-        for partner in partners.with_company(company).sudo():
+        sold = partners.with_company(company).sudo()
+        for partner in sold:
             facts[partner.id]["to_invoice"] = partner.credit_to_invoice or 0.0
+        # Odoo computes it without dependencies (nothing invalidates it when an order is
+        # confirmed): leave no value in the cache that Odoo's own code would read stale.
+        sold.invalidate_recordset(["credit_to_invoice"])
         for fact in facts.values():
             fact["exposure"] = fact["receivable"] + fact["draft"] + fact["to_invoice"]
         return facts

@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time
+from odoo.tests import new_test_user
 from odoo.tests import tagged
 
 from .common import CreditCommon
@@ -32,6 +33,36 @@ class TestCreditAccess(CreditCommon):
             self.customer.with_user(self.sales_user).write({"credit_hold_manual": False})
         self.env.invalidate_all()
         self.assertTrue(self.customer.credit_hold)
+
+    def test_accounting_administrator_keeps_odoo_rights(self):
+        """Odoo's accounting administrators set credit limits without us: they still do."""
+        admin = new_test_user(
+            self.env,
+            login="credit_account_admin",
+            name="Hélène Comptable",
+            groups="base.group_user,account.group_account_manager",
+            company_id=self.company.id,
+        )
+        self.assertTrue(admin.has_group("credit_management.group_credit_manager"))
+        customer = self.customer.with_user(admin)
+        customer.write({"credit_limit": 4000.0})
+        self.assertEqual(self.customer.credit_limit, 4000.0)
+        customer.write({"credit_hold_manual": True})
+        customer.write({"credit_hold_manual": False})
+        new = (
+            self.env["res.partner"]
+            .with_user(admin)
+            .create({"name": "Client comptable", "credit_limit": 750.0})
+        )
+        self.assertEqual(new.credit_limit, 750.0)
+        # Odoo's invoicing users (billing, not administrators) get nothing more from us.
+        billing = new_test_user(
+            self.env,
+            login="credit_billing",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        self.assertFalse(billing.has_group("credit_management.group_credit_manager"))
 
     def test_collector_cannot_change_limit(self):
         customer = self.customer.with_user(self.collector)

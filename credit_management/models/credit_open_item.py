@@ -1,0 +1,124 @@
+"""The open receivable items: the one source every credit figure reads.
+
+An open item is a journal item of a customer on a receivable account, in a posted entry, not
+fully reconciled and with a residual: an invoice's unpaid part, a credit note or a payment not
+allocated yet. ``credit.open.item._query()`` returns them as an ``SQL`` select that the credit
+check, the dunning plan, the aged balance, the cash forecast, the KPIs, the score and the
+promises wrap in their own grouped query, so that the condition is written once.
+
+How it works:
+
+- **Company scope** is Odoo's own for ``partner.credit``: a company and all the companies of
+  its tree (its root and the root's branches), whichever of them is given. A caller that works
+  per legal sender (a reminder is sent by one company) asks for ``branches=False``.
+- **Amounts**: ``residual`` is in the company currency of the item (branches share their
+  root's currency, so every amount of a scope adds up), ``residual_currency`` in the currency
+  of its document (``currency_id``, the company currency when the item has none). Converting
+  is nowhere else: Odoo converts each item at its own rate when it posts it and keeps the
+  company-currency residual up to date through reconciliations.
+- **Plan**: the receivable accounts, the companies and (when the caller names customers)
+  their contacts are resolved first and inlined as literal arrays, so that PostgreSQL reads
+  through Odoo's partial index of unreconciled lines and visits receivable lines only.
+
+Columns: ``id`` (the journal item), ``move_id``, ``partner_id`` (the item's partner),
+``commercial_partner_id`` (the customer), ``company_id``, ``account_id``, ``currency_id``,
+``date``, ``date_maturity``, ``date_due`` (the due date, or the date when there is none),
+``residual``, ``residual_currency``.
+"""
+
+from odoo import api
+from odoo import models
+from odoo.tools import SQL
+
+# What the query reads: flushed before it runs.
+LINE_FIELDS = [
+    "account_id",
+    "amount_residual",
+    "amount_residual_currency",
+    "company_id",
+    "currency_id",
+    "date",
+    "date_maturity",
+    "move_id",
+    "parent_state",
+    "partner_id",
+    "reconciled",
+]
+
+
+class CreditOpenItem(models.AbstractModel):
+    _name = "credit.open.item"
+    _description = "Open Receivable Items"
+
+    @api.model
+    def _company_ids(self, company, branches=True):
+        """The companies of ``company``'s scope: its whole tree, as ``partner.credit``."""
+        if not branches:
+            return company.ids
+        return self.env.execute_query(SQL("SELECT %s", self._company_ids_sql(company)))[0][0]
+
+    @api.model
+    def _company_ids_sql(self, company, branches=True):
+        """``_company_ids`` as an SQL array, for a query that needs the scope itself."""
+        if not branches:
+            return SQL("ARRAY[%s]::int[]", company.id)
+        self.env["res.company"].flush_model(["parent_path"])
+        root = company.sudo().parent_path.split("/")[0]
+        return SQL(
+            "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s ORDER BY id)", f"{root}/%"
+        )
+
+    @api.model
+    def _query(self, company=None, partner_ids=None, branches=True):
+        """The open receivable items as an ``SQL`` select (columns: see the module docstring).
+
+        :param company: the scope's company (its tree, see ``branches``); None: every company.
+        :param partner_ids: only these customers (commercial entities); None: every customer.
+        :param branches: False to keep ``company`` alone, without the rest of its tree.
+        """
+        self.env["account.move.line"].flush_model(LINE_FIELDS)
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # The arrays to inline, in one round trip.
+        [(accounts, companies, contacts)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT ARRAY(SELECT id FROM account_account
+                              WHERE account_type = 'asset_receivable' ORDER BY id),
+                       %s, %s
+                """,
+                SQL("NULL::int[]")
+                if company is None
+                else self._company_ids_sql(company, branches=branches),
+                SQL("NULL::int[]")
+                if partner_ids is None
+                else SQL(
+                    "ARRAY(SELECT id FROM res_partner "
+                    "WHERE commercial_partner_id = ANY(%s) ORDER BY id)",
+                    list(partner_ids),
+                ),
+            )
+        )
+        conditions = [
+            SQL("l.account_id = ANY(%s)", accounts),
+            SQL("l.parent_state = 'posted'"),
+            SQL("l.reconciled IS NOT TRUE"),
+            SQL("l.amount_residual != 0"),
+        ]
+        if companies is not None:
+            conditions.append(SQL("l.company_id = ANY(%s)", companies))
+        if contacts is not None:
+            conditions.append(SQL("l.partner_id = ANY(%s)", contacts))
+        return SQL(
+            """
+            SELECT l.id, l.move_id, l.partner_id, p.commercial_partner_id, l.company_id,
+                   l.account_id, COALESCE(l.currency_id, l.company_currency_id) AS currency_id,
+                   l.date, l.date_maturity, COALESCE(l.date_maturity, l.date) AS date_due,
+                   l.amount_residual AS residual,
+                   l.amount_residual_currency AS residual_currency
+              FROM account_move_line l
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE %s
+            """,
+            SQL(" AND ").join(conditions),
+        )
