@@ -7,7 +7,7 @@
     "author": "Credit Management contributors",
     "license": "AGPL-3",
     "application": True,
-    "depends": ["account", "sale", "sms", "portal", "mail"],
+    "depends": ["account", "base_vat", "sale", "sms", "portal", "mail"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/credit_management_security.xml",

@@ -8,7 +8,6 @@ from . import account_partial_reconcile
 from . import credit_aged_balance
 from . import credit_cash_forecast
 from . import credit_collector_desk
-from . import credit_demo
 from . import credit_dispute
 from . import credit_dispute_reason
 from . import credit_dunning

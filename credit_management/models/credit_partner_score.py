@@ -5,21 +5,26 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
-# Behaviour score: 100 minus penalties, each capped (documented in the readme).
-SCORE_DAYS_LATE_MAX = 40  # one point per day late on average (weighted by amount), at most 40
-SCORE_LATE_SHARE = 20  # share of the invoices paid late, times 20
-SCORE_BROKEN_PROMISE, SCORE_BROKEN_MAX = 10, 20  # per promise broken, at most 20
-SCORE_REJECTED_DISPUTE, SCORE_REJECTED_MAX = 5, 10  # per dispute rejected, at most 10
-SCORE_OVERDUE_RATIO = 10  # share of the open receivable that is overdue, times 10
-SCORE_NEUTRAL = 60  # no history: neither good nor bad
-GRADES = ((80, "A"), (65, "B"), (50, "C"), (35, "D"), (0, "E"))
-WINDOW_DAYS = 365
+from ..engine import score as score_engine
+
+WINDOW_DAYS = 365  # the behaviour of the last 12 months
+# Factors that count records closed in the window: (factor, model, state, closing date).
+CLOSED_COUNTS = (
+    ("promises_broken", "credit.payment.promise", "broken", "date_closed"),
+    ("disputes_rejected", "credit.dispute", "rejected", "date_resolved"),
+)
 
 
 class CreditPartnerScore(models.Model):
     """The behaviour of a customer in a company over the last 12 months: its score, its
     grade and the factors behind them. One row per customer and company, rewritten by
-    ``res.partner._cron_update_credit_score()``."""
+    ``res.partner._cron_update_credit_score()``.
+
+    The formula and the grades are the pure core's (``engine/score.py``); this model reads
+    the facts of every customer at once (``_score_factors``: the paid invoices and the open
+    items in one SQL query each, ``_score_read_paid_invoices`` and
+    ``_score_read_open_items``, plus two grouped counts) and writes the results in one
+    statement."""
 
     _name = "credit.partner.score"
     _description = "Customer Behaviour Score"
@@ -31,7 +36,9 @@ class CreditPartnerScore(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", required=True, ondelete="cascade")
     date = fields.Date(string="Computed On", required=True)
     score = fields.Integer(required=True)
-    grade = fields.Selection(selection=[(grade, grade) for _bound, grade in GRADES], required=True)
+    grade = fields.Selection(
+        selection=[(grade, grade) for _bound, grade in score_engine.GRADES], required=True
+    )
     avg_days_late = fields.Float(
         string="Average Days Late", digits=(16, 1), help="Weighted by the invoices' amounts."
     )
@@ -51,122 +58,119 @@ class CreditPartnerScore(models.Model):
 
     @api.model
     def _score_grade(self, score):
-        return next(grade for bound, grade in GRADES if score >= bound)
+        return score_engine.grade(score)
 
     @api.model
-    def _score_from_factors(self, factors):
-        """The score of a customer from its factors (a dict of the SQL below)."""
-        if not factors.get("invoice_count") and not factors.get("open_amount"):
-            if not factors.get("promises_broken") and not factors.get("disputes_rejected"):
-                return SCORE_NEUTRAL
-        penalty = (
-            min(SCORE_DAYS_LATE_MAX, factors.get("avg_days_late") or 0.0)
-            + SCORE_LATE_SHARE * (factors.get("late_share") or 0.0)
-            + min(SCORE_BROKEN_MAX, SCORE_BROKEN_PROMISE * (factors.get("promises_broken") or 0))
-            + min(
-                SCORE_REJECTED_MAX, SCORE_REJECTED_DISPUTE * (factors.get("disputes_rejected") or 0)
-            )
-            + SCORE_OVERDUE_RATIO * (factors.get("overdue_ratio") or 0.0)
+    def _score_facts(self, values):
+        """The ``ScoreFacts`` of a customer from its factors (see ``_score_factors``)."""
+        return score_engine.ScoreFacts(
+            invoice_count=int(values.get("invoice_count") or 0),
+            avg_days_late=float(values.get("avg_days_late") or 0.0),
+            late_share=float(values.get("late_share") or 0.0),
+            promises_broken=int(values.get("promises_broken") or 0),
+            disputes_rejected=int(values.get("disputes_rejected") or 0),
+            open_amount=float(values.get("open_amount") or 0.0),
+            overdue_ratio=float(values.get("overdue_ratio") or 0.0),
         )
-        return max(0, min(100, round(100 - penalty)))
 
     @api.model
     def _score_factors(self, company, date):
-        """Factors of every customer of ``company`` on ``date``, in a few queries:
+        """Factors of every customer of ``company`` on ``date``, in four grouped queries:
         ``{commercial partner id: {factor: value}}``."""
         self.env.flush_all()
         since = date - timedelta(days=WINDOW_DAYS)
+        rows = [
+            *self._score_read_paid_invoices(company, since, date),
+            *self._score_read_open_items(company, date),
+        ]
+        for key, model, state, date_field in CLOSED_COUNTS:
+            rows += self._score_count_closed(key, model, state, date_field, company, since, date)
         factors = {}
+        for row in rows:
+            factors.setdefault(row.pop("partner_id"), {}).update(row)
+        return factors
 
-        def merge(rows):
-            for row in rows:
-                factors.setdefault(row.pop("partner_id"), {}).update(row)
+    @api.model
+    def _score_read_paid_invoices(self, company, since, date):
+        """Per customer, its invoices paid in full between ``since`` and ``date``:
+        ``[{partner_id, invoice_count, avg_days_late, late_share}]``.
 
-        merge(
-            self.env.execute_query_dict(
-                SQL(
-                    """
-                    WITH paid AS (
-                        SELECT p.commercial_partner_id AS partner_id, l.balance AS amount,
-                               GREATEST(MAX(apr.max_date) - l.date_maturity, 0) AS days_late
-                          FROM account_move_line l
-                          JOIN account_account a ON a.id = l.account_id
-                                                AND a.account_type = 'asset_receivable'
-                          JOIN res_partner p ON p.id = l.partner_id
-                          JOIN account_move m ON m.id = l.move_id
-                                             AND m.move_type IN ('out_invoice', 'out_receipt')
-                          JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                         WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
-                           AND l.reconciled AND l.balance > 0 AND l.date_maturity IS NOT NULL
-                         GROUP BY p.commercial_partner_id, l.id
-                        HAVING MAX(apr.max_date) BETWEEN %(since)s AND %(date)s
-                    )
-                    SELECT partner_id, COUNT(*) AS invoice_count,
-                           SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS avg_days_late,
-                           COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share
-                      FROM paid GROUP BY partner_id
-                    """,
-                    company=company.id,
-                    since=since,
-                    date=date,
-                )
-            )
-        )
-        merge(
-            self.env.execute_query_dict(
-                SQL(
-                    """
-                    SELECT p.commercial_partner_id AS partner_id,
-                           SUM(l.amount_residual) AS open_amount,
-                           COALESCE(SUM(l.amount_residual) FILTER (
-                               WHERE l.date_maturity < %(date)s), 0)
-                             / NULLIF(SUM(l.amount_residual), 0) AS overdue_ratio
+        An invoice is paid on the date of its last reconciliation; its days late are from its
+        due date to that day (0 when paid early), averaged weighted by the amounts."""
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                WITH paid AS (
+                    SELECT p.commercial_partner_id AS partner_id, l.balance AS amount,
+                           GREATEST(MAX(apr.max_date) - l.date_maturity, 0) AS days_late
                       FROM account_move_line l
                       JOIN account_account a ON a.id = l.account_id
                                             AND a.account_type = 'asset_receivable'
                       JOIN res_partner p ON p.id = l.partner_id
+                      JOIN account_move m ON m.id = l.move_id
+                                         AND m.move_type IN ('out_invoice', 'out_receipt')
+                      JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
                      WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
-                       AND NOT l.reconciled AND l.amount_residual > 0
-                     GROUP BY p.commercial_partner_id
-                    """,
-                    company=company.id,
-                    date=date,
+                       AND l.reconciled AND l.balance > 0 AND l.date_maturity IS NOT NULL
+                     GROUP BY p.commercial_partner_id, l.id
+                    HAVING MAX(apr.max_date) BETWEEN %(since)s AND %(date)s
                 )
+                SELECT partner_id, COUNT(*) AS invoice_count,
+                       SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS avg_days_late,
+                       COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share
+                  FROM paid GROUP BY partner_id
+                """,
+                company=company.id,
+                since=since,
+                date=date,
             )
         )
-        merge(
-            self.env.execute_query_dict(
-                SQL(
-                    """
-                    SELECT partner_id, COUNT(*) AS promises_broken
-                      FROM credit_payment_promise
-                     WHERE company_id = %(company)s AND state = 'broken'
-                       AND date_closed BETWEEN %(since)s AND %(date)s
-                     GROUP BY partner_id
-                    """,
-                    company=company.id,
-                    since=since,
-                    date=date,
-                )
+
+    @api.model
+    def _score_read_open_items(self, company, date):
+        """Per customer, its open receivable on ``date`` and the share of it overdue:
+        ``[{partner_id, open_amount, overdue_ratio}]``."""
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT p.commercial_partner_id AS partner_id,
+                       SUM(l.amount_residual) AS open_amount,
+                       COALESCE(SUM(l.amount_residual) FILTER (
+                           WHERE l.date_maturity < %(date)s), 0)
+                         / NULLIF(SUM(l.amount_residual), 0) AS overdue_ratio
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                                        AND a.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                   AND NOT l.reconciled AND l.amount_residual > 0
+                 GROUP BY p.commercial_partner_id
+                """,
+                company=company.id,
+                date=date,
             )
         )
-        merge(
-            self.env.execute_query_dict(
-                SQL(
-                    """
-                    SELECT partner_id, COUNT(*) AS disputes_rejected
-                      FROM credit_dispute
-                     WHERE company_id = %(company)s AND state = 'rejected'
-                       AND date_resolved BETWEEN %(since)s AND %(date)s
-                     GROUP BY partner_id
-                    """,
-                    company=company.id,
-                    since=since,
-                    date=date,
-                )
+
+    @api.model
+    def _score_count_closed(self, key, model, state, date_field, company, since, date):
+        """Per customer, its records of ``model`` closed in ``state`` between ``since`` and
+        ``date``: ``[{partner_id, key: count}]`` (one grouped query)."""
+        # The nightly score counts every customer's history, whoever runs it.
+        groups = (
+            self.env[model]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", state),
+                    (date_field, ">=", since),
+                    (date_field, "<=", date),
+                ],
+                ["partner_id"],
+                ["__count"],
             )
         )
-        return factors
+        return [{"partner_id": partner.id, key: count} for partner, count in groups]
 
     @api.model
     def _score_update(self, company, date):
@@ -174,20 +178,21 @@ class CreditPartnerScore(models.Model):
         factors = self._score_factors(company, date)
         rows = []
         for partner_id, values in factors.items():
-            score = self._score_from_factors(values)
+            facts = self._score_facts(values)
+            score = score_engine.score(facts)
             rows.append(
                 (
                     partner_id,
                     company.id,
                     date,
                     score,
-                    self._score_grade(score),
-                    round(float(values.get("avg_days_late") or 0.0), 1),
-                    round(100.0 * float(values.get("late_share") or 0.0), 1),
-                    int(values.get("invoice_count") or 0),
-                    int(values.get("promises_broken") or 0),
-                    int(values.get("disputes_rejected") or 0),
-                    round(100.0 * float(values.get("overdue_ratio") or 0.0), 1),
+                    score_engine.grade(score),
+                    round(facts.avg_days_late, 1),
+                    round(100.0 * facts.late_share, 1),
+                    facts.invoice_count,
+                    facts.promises_broken,
+                    facts.disputes_rejected,
+                    round(100.0 * facts.overdue_ratio, 1),
                 )
             )
         if rows:
@@ -257,8 +262,8 @@ class CreditPartnerScore(models.Model):
                        promises_broken = 0, disputes_rejected = 0, overdue_ratio = 0
                  WHERE company_id = %(company)s AND NOT (partner_id = ANY(%(partners)s))
                 """,
-                neutral=SCORE_NEUTRAL,
-                grade=self._score_grade(SCORE_NEUTRAL),
+                neutral=score_engine.NEUTRAL,
+                grade=score_engine.grade(score_engine.NEUTRAL),
                 date=date,
                 company=company.id,
                 partners=list(factors),

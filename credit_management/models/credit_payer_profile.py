@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _
 from odoo import api
 from odoo import fields
@@ -66,6 +68,68 @@ class CreditPayerProfile(models.Model):
         return self.score_min <= score <= self.score_max and (
             not self.avg_days_late_max or avg_days_late <= self.avg_days_late_max
         )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _assign_by_score(self, company):
+        """The customers of ``company`` (and the shared ones) get the first automatic
+        profile whose bounds hold their behaviour score, unless their profile is pinned.
+        Called every night after the scores (``res.partner._cron_update_credit_score``).
+
+        One write per profile, without Odoo's field tracking (it posts one message per
+        customer); each change is logged instead in one batch of chatter notes, with the
+        previous profile and the score."""
+        profiles = self.search(
+            [("auto_assign", "=", True), ("company_id", "in", [False, company.id])]
+        )
+        if not profiles:
+            return
+        scores = self.env["credit.partner.score"].search_fetch(
+            [("company_id", "=", company.id)], ["partner_id", "score", "avg_days_late"]
+        )
+        scores.partner_id.fetch(["payer_profile_pinned", "company_id", "payer_profile_id"])
+        moves = defaultdict(list)  # profile: [(partner, previous profile, score)]
+        for score in scores:
+            partner = score.partner_id
+            # A customer of one company follows its score there; a shared one, its score in
+            # each company with a history (the companies in order: the last one decides).
+            if partner.payer_profile_pinned or partner.company_id not in (
+                company,
+                company.browse(),
+            ):
+                continue
+            target = next(
+                (p for p in profiles if p._matches(score.score, score.avg_days_late)), None
+            )
+            if target and partner.payer_profile_id != target:
+                moves[target].append((partner.id, partner.payer_profile_id, score.score))
+        for profile, changes in moves.items():
+            partners = self.env["res.partner"].browse(
+                [partner_id for partner_id, _old, _score in changes]
+            )
+            partners.with_context(credit_profile_auto=True, tracking_disable=True).write(
+                {"payer_profile_id": profile.id}
+            )
+            bodies = {}
+            for partner_id, previous, score in changes:
+                if previous:
+                    bodies[partner_id] = self.env._(
+                        "Payer profile changed from %(previous)s to %(profile)s by the "
+                        "behaviour score (%(score)s).",
+                        previous=previous.name,
+                        profile=profile.name,
+                        score=score,
+                    )
+                else:
+                    bodies[partner_id] = self.env._(
+                        "Payer profile set to %(profile)s by the behaviour score (%(score)s).",
+                        profile=profile.name,
+                        score=score,
+                    )
+            partners._message_log_batch(bodies=bodies)
 
     def _compute_partner_count(self):
         counts = dict(

@@ -15,15 +15,12 @@ residual, draft invoices their signed company-currency total, and Odoo converts 
 ``_credit_check`` turns those facts and the company's settings into the hold decision.
 """
 
-from collections import defaultdict
 from datetime import date
 
-from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidLength
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren
 from stdnum.fr import siret
-from stdnum.util import get_cc_module
 
 from odoo import _
 from odoo import api
@@ -35,7 +32,7 @@ from odoo.tools import SQL
 from odoo.tools import format_date
 from odoo.tools import formatLang
 
-from .credit_partner_score import SCORE_NEUTRAL
+from ..engine import score as score_engine
 
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
@@ -254,7 +251,7 @@ class ResPartner(models.Model):
                 ]
             )
         }
-        neutral = SCORE_NEUTRAL
+        neutral = score_engine.NEUTRAL
         for partner in self:
             score = scores.get(partner.commercial_partner_id.id)
             partner.credit_score = score.score if score else neutral
@@ -270,62 +267,7 @@ class ResPartner(models.Model):
         companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
         for company in companies:
             Score.with_company(company)._score_update(company, date)
-            self.sudo()._credit_profile_follow_score(company)
-
-    @api.model
-    def _credit_profile_follow_score(self, company):
-        """The customers of ``company`` (and the shared ones) get the first
-        automatic profile whose bounds hold their score, unless their profile is pinned.
-
-        One write per profile, without Odoo's field tracking (it posts one message per
-        customer); each change is logged instead in one batch of chatter notes, with the
-        previous profile and the score."""
-        profiles = self.env["credit.payer.profile"].search(
-            [("auto_assign", "=", True), ("company_id", "in", [False, company.id])]
-        )
-        if not profiles:
-            return
-        scores = self.env["credit.partner.score"].search_fetch(
-            [("company_id", "=", company.id)], ["partner_id", "score", "avg_days_late"]
-        )
-        scores.partner_id.fetch(["payer_profile_pinned", "company_id", "payer_profile_id"])
-        moves = defaultdict(list)  # profile: [(partner, previous profile, score)]
-        for score in scores:
-            partner = score.partner_id
-            # A customer of one company follows its score there; a shared one, its score in
-            # each company with a history (the companies in order: the last one decides).
-            if partner.payer_profile_pinned or partner.company_id not in (
-                company,
-                company.browse(),
-            ):
-                continue
-            target = next(
-                (p for p in profiles if p._matches(score.score, score.avg_days_late)), None
-            )
-            if target and partner.payer_profile_id != target:
-                moves[target].append((partner.id, partner.payer_profile_id, score.score))
-        for profile, changes in moves.items():
-            partners = self.browse([partner_id for partner_id, _old, _score in changes])
-            partners.with_context(credit_profile_auto=True, tracking_disable=True).write(
-                {"payer_profile_id": profile.id}
-            )
-            bodies = {}
-            for partner_id, previous, score in changes:
-                if previous:
-                    bodies[partner_id] = self.env._(
-                        "Payer profile changed from %(previous)s to %(profile)s by the "
-                        "behaviour score (%(score)s).",
-                        previous=previous.name,
-                        profile=profile.name,
-                        score=score,
-                    )
-                else:
-                    bodies[partner_id] = self.env._(
-                        "Payer profile set to %(profile)s by the behaviour score (%(score)s).",
-                        profile=profile.name,
-                        score=score,
-                    )
-            partners._message_log_batch(bodies=bodies)
+            self.env["credit.payer.profile"].sudo()._assign_by_score(company)
 
     def _compute_credit_dispute_count(self):
         commercial = self.commercial_partner_id.ids
@@ -424,33 +366,6 @@ class ResPartner(models.Model):
                         "%(number)s is not a valid SIREN or SIRET number for %(partner)s "
                         "(%(error)s).",
                         number=number,
-                        partner=partner.display_name,
-                        error=self._credit_stdnum_error(error),
-                    )
-                ) from error
-
-    @api.constrains("vat", "country_id")
-    def _check_credit_vat(self):
-        for partner in self:
-            vat = (partner.vat or "").strip()
-            if not vat or vat == "/":
-                continue
-            prefix = vat[:2].lower()
-            if prefix.isalpha() and (prefix in eu_vat.MEMBER_STATES or prefix == "el"):
-                module = eu_vat
-            elif partner.country_id.code:
-                module = get_cc_module(partner.country_id.code.lower(), "vat")
-            else:
-                module = None
-            if not module:
-                continue
-            try:
-                module.validate(vat)
-            except StdnumValidationError as error:
-                raise ValidationError(
-                    _(
-                        "%(number)s is not a valid VAT number for %(partner)s (%(error)s).",
-                        number=vat,
                         partner=partner.display_name,
                         error=self._credit_stdnum_error(error),
                     )

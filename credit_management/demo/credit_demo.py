@@ -1,9 +1,11 @@
 """Demo data of credit management: a receivable that shows every feature.
 
-This model only serves the demo data (``demo/credit_management_demo.xml``); nothing else
-uses it.
+Nothing but the demo data (``credit_management_demo.xml``) calls this module, through
+``account.chart.template._credit_demo_load`` (account's own demo hooks live on that model):
+no model, table or field exists for it, so a database installed without demo data has no
+trace of it.
 
-How it works: the users, products, customers and contacts are XML records; this model
+How it works: the users, products, customers and contacts are XML records; this module
 generates the accounting history around them through the ORM, deterministically (fixed random
 seed) and with dates relative to today, so that the aged balance has every bucket filled
 whenever the demo is built:
@@ -180,77 +182,86 @@ PRODUCT_QUANTITIES = {
 }
 
 
-class CreditDemo(models.AbstractModel):
-    """Generator of the demo data of credit management; only the demo data calls it."""
+def load_demo_data(env):
+    """Generate the demo's accounting history (called by ``credit_management_demo.xml``).
 
-    _name = "credit.demo"
-    _description = "Credit Management Demo Data"
-
-    @api.model
-    def _load_demo_data(self):
-        company = self.env.ref("base.main_company")
-        if self._demo_chart_ready(company):
-            self._demo_generate(company)
-            return
-        install_chart = getattr(self.env.registry, "_auto_install_template", None)
-        if not install_chart:
-            _logger.info(
-                "Credit management demo: %s has no chart of accounts, no invoices generated.",
-                company.name,
-            )
-            return
-
-        # account installed in this run: Odoo installs the chart of accounts at the end of
-        # the loading (account's ir.module.module._register_hook), after every demo file.
-        def install_chart_then_demo(env):
-            install_chart(env)
-            try:
-                with env.cr.savepoint():
-                    env["credit.demo"]._demo_generate(env.ref("base.main_company"))
-            except Exception:
-                # As Odoo's own demo data: a failed demo never fails the installation.
-                _logger.exception("Credit management demo: the invoices could not be generated.")
-
-        self.env.registry._auto_install_template = install_chart_then_demo
-
-    @api.model
-    def _demo_chart_ready(self, company):
-        return bool(company.chart_template) and bool(
-            self.env["account.journal"].search_count(
-                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
-            )
+    Right away when the main company has its chart of accounts; otherwise right after Odoo
+    installs it, when account is installed in this same run (see the module docstring).
+    """
+    company = env.ref("base.main_company")
+    if _chart_ready(env, company):
+        generate(env, company)
+        return
+    install_chart = getattr(env.registry, "_auto_install_template", None)
+    if not install_chart:
+        _logger.info(
+            "Credit management demo: %s has no chart of accounts, no invoices generated.",
+            company.name,
         )
+        return
 
-    @api.model
-    def _demo_generate(self, company):
+    # account installed in this run: Odoo installs the chart of accounts at the end of the
+    # loading (account's ir.module.module._register_hook), after every demo file.
+    def install_chart_then_demo(env):
+        install_chart(env)
+        try:
+            with env.cr.savepoint():
+                generate(env, env.ref("base.main_company"))
+        except Exception:
+            # As Odoo's own demo data: a failed demo never fails the installation.
+            _logger.exception("Credit management demo: the invoices could not be generated.")
+
+    env.registry._auto_install_template = install_chart_then_demo
+
+
+def _chart_ready(env, company):
+    return bool(company.chart_template) and bool(
+        env["account.journal"].search_count(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        )
+    )
+
+
+def generate(env, company):
+    """Invoices, payments, drafts and orders of the demo customers of ``company``, once."""
+    env = (
+        env["res.company"]
+        .sudo()
+        .with_company(company)
+        .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        .env
+    )
+    CreditDemo(env).run(company)
+
+
+class CreditDemo:
+    """The generator, on an environment of the main company (superuser, no tracking)."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def run(self, company):
         """Invoices, payments, drafts and orders of the demo customers of ``company``."""
         start = time.monotonic()
-        self = (
-            self.sudo()
-            .with_company(company)
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
-        )
-        customers = self._demo_records(CUSTOMERS)
+        customers = self._records(CUSTOMERS)
         if self.env["account.move"].search_count(
             [("commercial_partner_id", "in", customers.ids), ("move_type", "=", "out_invoice")],
             limit=1,
         ):
             return
         rng = random.Random(SEED)
-        today = fields.Date.context_today(self)
-        products = self._demo_prepare_products(company)
-        self._demo_prepare_partners(customers)
-        foreign_currency = self._demo_foreign_currency(company, today)
+        today = fields.Date.context_today(self.env.user)
+        products = self._prepare_products(company)
+        self._prepare_partners(customers)
+        foreign_currency = self._foreign_currency(company, today)
 
-        invoices, payments = self._demo_posted_invoices(
-            rng, products, company, foreign_currency, today
-        )
-        self._demo_register_payments(payments)
-        drafts = self._demo_draft_invoices(rng, products, company, today)
-        orders = self._demo_sale_orders(rng, products)
-        reminders = self._demo_reminders(today)
-        self._demo_disputes_and_promises(customers, today)
-        self._demo_litigation(customers)
+        invoices, payments = self._posted_invoices(rng, products, company, foreign_currency, today)
+        self._register_payments(payments)
+        drafts = self._draft_invoices(rng, products, company, today)
+        orders = self._sale_orders(rng, products)
+        reminders = self._reminders(today)
+        self._disputes_and_promises(customers, today)
+        self._litigation(customers)
         # Graded customers: the nightly score, computed now on this history.
         self.env["res.partner"]._cron_update_credit_score()
         # Today's KPIs: the first point of their trend.
@@ -266,11 +277,7 @@ class CreditDemo(models.AbstractModel):
             time.monotonic() - start,
         )
 
-    # ------------------------------------------------------------
-    # HELPER METHODS
-    # ------------------------------------------------------------
-
-    def _demo_reminders(self, today):
+    def _reminders(self, today):
         """A dunning history: the daily run replayed every two weeks over two months.
 
         Reminders escalate as they would have; the levels that need validation leave
@@ -282,15 +289,13 @@ class CreditDemo(models.AbstractModel):
             reminders |= Dunning.run_dunning(today - timedelta(weeks=weeks_ago))
         return reminders
 
-    @api.model
-    def _demo_records(self, xml_ids):
+    def _records(self, xml_ids):
         records = [self.env.ref(f"credit_management.{xml_id}") for xml_id in xml_ids]
         return self.env[records[0]._name].browse([record.id for record in records])
 
-    @api.model
-    def _demo_prepare_products(self, company):
+    def _prepare_products(self, company):
         """The demo products with the quantities of one line: ``[(product, low, high)]``."""
-        products = self._demo_records(PRODUCT_QUANTITIES)
+        products = self._records(PRODUCT_QUANTITIES)
         # The products come before the chart of accounts in a new database: give them the
         # company's default sales tax.
         tax = company.account_sale_tax_id
@@ -303,8 +308,7 @@ class CreditDemo(models.AbstractModel):
             for product, quantities in zip(products, PRODUCT_QUANTITIES.values(), strict=True)
         ]
 
-    @api.model
-    def _demo_prepare_partners(self, customers):
+    def _prepare_partners(self, customers):
         # l10n_fr has its own SIRET field; fill it from the registry number when it is one.
         if "siret" not in customers._fields:
             return
@@ -312,8 +316,7 @@ class CreditDemo(models.AbstractModel):
             if len(partner.company_registry or "") == 14:
                 partner.siret = partner.company_registry
 
-    @api.model
-    def _demo_foreign_currency(self, company, today):
+    def _foreign_currency(self, company, today):
         code = "EUR" if company.currency_id.name == "USD" else "USD"
         currency = self.env.ref(f"base.{code}")
         currency.active = True
@@ -335,8 +338,7 @@ class CreditDemo(models.AbstractModel):
             )
         return currency
 
-    @api.model
-    def _demo_invoice_lines(self, rng, products, size, currency, company, date):
+    def _invoice_lines(self, rng, products, size, currency, company, date):
         lines = []
         for product, low, high in rng.sample(products, rng.randint(1, 3)):
             price = company.currency_id._convert(product.lst_price, currency, company, date)
@@ -351,8 +353,7 @@ class CreditDemo(models.AbstractModel):
             )
         return lines
 
-    @api.model
-    def _demo_invoice_partner(self, rng, customer):
+    def _invoice_partner(self, rng, customer):
         """The invoice address of the customer, or the customer or now and then a contact."""
         invoice_address = customer.child_ids.filtered(lambda p: p.type == "invoice")
         if invoice_address:
@@ -362,16 +363,14 @@ class CreditDemo(models.AbstractModel):
             return rng.choice(list(contacts))
         return customer
 
-    @api.model
-    def _demo_payment_term_days(self, term):
+    def _payment_term_days(self, term):
         """Days of a payment term in one installment a number of days after the invoice."""
         line = term.line_ids
         if len(line) == 1 and line.delay_type == "days_after" and line.value == "percent":
             return line.nb_days
         return None
 
-    @api.model
-    def _demo_posted_invoices(self, rng, products, company, foreign_currency, today):
+    def _posted_invoices(self, rng, products, company, foreign_currency, today):
         """Post the invoices of every scenario.
 
         :return: the invoices and the payments to register ``[(invoice, amount, date)]``
@@ -394,15 +393,15 @@ class CreditDemo(models.AbstractModel):
         vals_list = []
         for customer, currency, scenario, _kind, due in plans:
             term = customer.property_payment_term_id
-            days = self._demo_payment_term_days(term) if term else None
+            days = self._payment_term_days(term) if term else None
             invoice_date = due - timedelta(days=days if days is not None else 30)
             vals = {
                 "move_type": "out_invoice",
-                "partner_id": self._demo_invoice_partner(rng, customer).id,
+                "partner_id": self._invoice_partner(rng, customer).id,
                 "invoice_date": invoice_date,
                 "currency_id": currency.id,
                 "invoice_user_id": customer.user_id.id,
-                "invoice_line_ids": self._demo_invoice_lines(
+                "invoice_line_ids": self._invoice_lines(
                     rng, products, scenario["size"], currency, company, invoice_date
                 ),
             }
@@ -435,47 +434,43 @@ class CreditDemo(models.AbstractModel):
             payments.append((invoice, amount, date))
         return invoices, payments
 
-    @api.model
-    def _demo_register_payments(self, payments):
+    def _register_payments(self, payments):
         """Register payments with the wizard; the full payments of a day in one go."""
         full = defaultdict(lambda: self.env["account.move"])
         for invoice, amount, date in payments:
             if amount is None:
                 full[date] |= invoice
             else:
-                self._demo_payment_wizard(
+                self._payment_wizard(
                     invoice, {"amount": amount, "payment_difference_handling": "open"}, date
                 )._create_payments()
         for date, invoices in sorted(full.items()):
-            self._demo_payment_wizard(invoices, {"group_payment": False}, date)._create_payments()
+            self._payment_wizard(invoices, {"group_payment": False}, date)._create_payments()
 
-    @api.model
-    def _demo_payment_wizard(self, invoices, vals, date):
+    def _payment_wizard(self, invoices, vals, date):
         return (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoices.ids)
             .create(dict(vals, payment_date=date))
         )
 
-    @api.model
-    def _demo_draft_invoices(self, rng, products, company, today):
+    def _draft_invoices(self, rng, products, company, today):
         vals_list = []
         for xml_id in DRAFT_INVOICE_CUSTOMERS:
             customer = self.env.ref(f"credit_management.{xml_id}")
             vals_list.append(
                 {
                     "move_type": "out_invoice",
-                    "partner_id": self._demo_invoice_partner(rng, customer).id,
+                    "partner_id": self._invoice_partner(rng, customer).id,
                     "invoice_user_id": customer.user_id.id,
-                    "invoice_line_ids": self._demo_invoice_lines(
+                    "invoice_line_ids": self._invoice_lines(
                         rng, products, 1.0, company.currency_id, company, today
                     ),
                 }
             )
         return self.env["account.move"].create(vals_list)
 
-    @api.model
-    def _demo_sale_orders(self, rng, products):
+    def _sale_orders(self, rng, products):
         """Confirmed orders not yet invoiced, then quotations."""
         vals_list = []
         for xml_id in ORDER_CUSTOMERS + QUOTATION_CUSTOMERS:
@@ -497,8 +492,7 @@ class CreditDemo(models.AbstractModel):
             order.date_order = now - timedelta(days=rng.randint(1, 25))
         return orders
 
-    @api.model
-    def _demo_disputes_and_promises(self, customers, today):
+    def _disputes_and_promises(self, customers, today):
         """Disputes (new, in progress, rejected) and promises (open, kept, broken) on the
         open invoices of the demo customers."""
         open_invoices = self.env["account.move"].search(
@@ -565,11 +559,10 @@ class CreditDemo(models.AbstractModel):
                     "source": "call",
                 }
             )
-        self._demo_register_payments([(kept, None, today - timedelta(days=4))])
+        self._register_payments([(kept, None, today - timedelta(days=4))])
         Promise._cron_evaluate()
 
-    @api.model
-    def _demo_litigation(self, customers):
+    def _litigation(self, customers):
         """The most overdue customer gets a formal notice letter, then is handed off to
         litigation with its pack."""
         invoice = self.env["account.move"].search(
@@ -598,3 +591,13 @@ class CreditDemo(models.AbstractModel):
             reminder = self.env["credit.dunning"].browse(wizard.action_send()["res_id"])
             if reminder.state == "to_validate":
                 reminder.action_validate()
+
+
+class AccountChartTemplate(models.AbstractModel):
+    _inherit = "account.chart.template"
+
+    @api.model
+    def _credit_demo_load(self):
+        """Entry point of the demo data of credit management (its demo XML); the generator
+        itself is plain Python, in no model."""
+        load_demo_data(self.env)
