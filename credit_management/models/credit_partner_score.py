@@ -110,7 +110,7 @@ class CreditPartnerScore(models.Model):
                       JOIN account_move m ON m.id = l.move_id
                                          AND m.move_type IN ('out_invoice', 'out_receipt')
                       JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                     WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                     WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
                        AND l.reconciled AND l.balance > 0 AND l.date_maturity IS NOT NULL
                      GROUP BY p.commercial_partner_id, l.id
                     HAVING MAX(apr.max_date) BETWEEN %(since)s AND %(date)s
@@ -120,7 +120,8 @@ class CreditPartnerScore(models.Model):
                        COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share
                   FROM paid GROUP BY partner_id
                 """,
-                company=company.id,
+                # The company's tree, as its open items (``credit.open.item``).
+                companies=self.env["credit.open.item"]._company_ids_sql(company),
                 since=since,
                 date=date,
             )
@@ -133,20 +134,15 @@ class CreditPartnerScore(models.Model):
         return self.env.execute_query_dict(
             SQL(
                 """
-                SELECT p.commercial_partner_id AS partner_id,
-                       SUM(l.amount_residual) AS open_amount,
-                       COALESCE(SUM(l.amount_residual) FILTER (
-                           WHERE l.date_maturity < %(date)s), 0)
-                         / NULLIF(SUM(l.amount_residual), 0) AS overdue_ratio
-                  FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
-                                        AND a.account_type = 'asset_receivable'
-                  JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
-                   AND NOT l.reconciled AND l.amount_residual > 0
-                 GROUP BY p.commercial_partner_id
+                SELECT i.commercial_partner_id AS partner_id,
+                       SUM(i.residual) AS open_amount,
+                       COALESCE(SUM(i.residual) FILTER (WHERE i.date_maturity < %(date)s), 0)
+                         / NULLIF(SUM(i.residual), 0) AS overdue_ratio
+                  FROM (%(open_items)s) i
+                 WHERE i.residual > 0
+                 GROUP BY i.commercial_partner_id
                 """,
-                company=company.id,
+                open_items=self.env["credit.open.item"]._query(company),
                 date=date,
             )
         )
