@@ -1,3 +1,4 @@
+import contextlib
 import copy
 
 from psycopg2 import errors as pg_errors
@@ -12,7 +13,7 @@ from .common import CreditCommon
 
 # What create() adds and the bulk insert leaves out on purpose (see _bulk_create), and what
 # differs between two creations of the same values.
-IGNORED = {"id", "name", "create_date", "write_date", "dunning_id", "line_ids"}
+IGNORED = {"id", "name", "display_name", "create_date", "write_date", "dunning_id", "line_ids"}
 
 
 class Rollback(Exception):
@@ -97,12 +98,9 @@ class TestDunningBulk(CreditCommon):
     def _create_and_read(self, create, vals_list):
         """Create ``vals_list`` with ``create``, read everything, then roll it back."""
         result = {}
-        try:
-            with self.env.cr.savepoint():
-                result = self._snapshot(create(copy.deepcopy(vals_list)))
-                raise Rollback
-        except Rollback:
-            pass
+        with contextlib.suppress(Rollback), self.env.cr.savepoint():
+            result = self._snapshot(create(copy.deepcopy(vals_list)))
+            raise Rollback
         self.env.invalidate_all()
         return result
 
