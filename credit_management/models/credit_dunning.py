@@ -140,6 +140,7 @@ class CreditDunning(models.Model):
     )
 
     # ------------------------------------------------------------
+    # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
@@ -152,6 +153,7 @@ class CreditDunning(models.Model):
             )
             reminder.update(totals.as_dict())
 
+    # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
 
@@ -193,6 +195,7 @@ class CreditDunning(models.Model):
         prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{row[0]:0{sequence.padding}d}{suffix}" for row in rows]
 
+    # ------------------------------------------------------------
     # MAIL THREAD
     # ------------------------------------------------------------
 
@@ -215,6 +218,7 @@ class CreditDunning(models.Model):
         contacts = partner.child_ids.filtered(lambda child: child.type == "invoice" and child.email)
         return contacts or partner.child_ids.filtered("email")[:1]
 
+    # ------------------------------------------------------------
     # ACTION METHODS
     # ------------------------------------------------------------
 
@@ -304,6 +308,7 @@ class CreditDunning(models.Model):
                 )
             )
 
+    # ------------------------------------------------------------
     # ------------------------------------------------------------
     # HELPER METHODS
     # ------------------------------------------------------------

@@ -43,7 +43,8 @@ INVOICE_TYPES = ("out_invoice", "out_receipt")
 class CreditDunning(models.Model):
     _inherit = "credit.dunning"  # pylint: disable=consider-merging-classes-inherited
 
-    # ENGINE: ENTRY POINTS
+    # ------------------------------------------------------------
+    # ENTRY POINTS AND BATCHES
     # ------------------------------------------------------------
 
     @api.model
