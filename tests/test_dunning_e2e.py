@@ -117,7 +117,7 @@ def test_run_killed_after_two_batches_then_rerun(odoo_server, admin, unique, tmp
     # Batches of 2 reminders, each committed; the worker dies after the second commit.
     script = f"""
         import os
-        from odoo.addons.credit_management.models.credit_dunning import CreditDunning
+        from odoo.addons.credit_management.models.credit_dunning_run import CreditDunning
         original = CreditDunning._dunning_batch_done
         calls = []
         def die_after_two(self, done, total):
@@ -153,7 +153,7 @@ def test_two_workers_at_once_remind_once(odoo_server, admin, unique, tmp_path):
     # Worker A creates its first batch, then holds its transaction open until told to commit.
     script = f"""
         import os, time
-        from odoo.addons.credit_management.models.credit_dunning import CreditDunning
+        from odoo.addons.credit_management.models.credit_dunning_run import CreditDunning
         original = CreditDunning._dunning_batch_done
         def wait_then_commit(self, done, total):
             open({str(ready)!r}, "w").close()

@@ -14,6 +14,20 @@ from . import credit_dunning
 from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_scenario
+
+# isort: split
+# The concerns of a reminder, each extending credit.dunning (and its line for late fees).
+from . import credit_dunning_bulk
+from . import credit_dunning_channel
+from . import credit_dunning_email
+from . import credit_dunning_handoff
+from . import credit_dunning_late_fee
+from . import credit_dunning_letter
+from . import credit_dunning_phone
+from . import credit_dunning_run
+from . import credit_dunning_sms
+
+# isort: split
 from . import credit_kpi_snapshot
 from . import credit_open_item
 from . import credit_partner_score

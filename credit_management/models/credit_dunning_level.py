@@ -4,9 +4,6 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
-# The channels of a level, in the order a reminder runs them.
-CHANNELS = ("email", "sms", "letter", "phone")
-
 
 class CreditDunningLevel(models.Model):
     _name = "credit.dunning.level"
@@ -167,6 +164,9 @@ class CreditDunningLevel(models.Model):
         self.scenario_id._check_levels()
 
     def _dunning_channels(self):
-        """Codes of the channels of this level, in the order they are run."""
+        """Codes of the channels of this level, in the order they are run (each channel
+        adds its ``channel_<code>`` here and plugs into ``credit.dunning._get_channels``)."""
         self.ensure_one()
-        return [code for code in CHANNELS if self[f"channel_{code}"]]
+        return [
+            code for code in self.env["credit.dunning"]._channel_codes() if self[f"channel_{code}"]
+        ]

@@ -15,7 +15,7 @@ class MailMail(models.Model):
             reminders = (
                 self.env["credit.dunning"].sudo().search([("mail_message_id", "in", messages.ids)])
             )
-            reminders._dunning_mail_result(not failure_type, failure_reason)
+            reminders._mail_result(not failure_type, failure_reason)
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -4,6 +4,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
+from ..engine import late_fees
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -144,9 +146,12 @@ class ResCompany(models.Model):
     def _credit_late_interest_rate(self):
         """Yearly rate (%) of late interest of the company."""
         self.ensure_one()
-        if self.credit_late_interest_mode == "fixed":
-            return self.credit_late_interest_fixed_rate
-        return self.credit_late_ecb_rate + self.credit_late_interest_points
+        return late_fees.interest_rate(
+            self.credit_late_interest_mode,
+            ecb_rate=self.credit_late_ecb_rate,
+            points=self.credit_late_interest_points,
+            fixed_rate=self.credit_late_interest_fixed_rate,
+        )
 
     @api.constrains(
         "credit_promise_grace_days", "credit_promise_max_days", "credit_promise_kept_share"

@@ -37,9 +37,9 @@ class SmsSms(models.Model):
             elif sms.state == "error":
                 failed[sms._dunning_failure_reason(result_of.get(sms.uuid) or {})] |= reminder
             # 'process': the gateway still works on it; its delivery report says the rest.
-        sent._dunning_sms_result(True)
+        sent._sms_result(True)
         for reason, refused in failed.items():
-            refused._dunning_sms_result(False, reason)
+            refused._sms_result(False, reason)
 
     def _dunning_failure_reason(self, result):
         """Readable reason of the gateway's refusal of this SMS (``result``: its answer)."""

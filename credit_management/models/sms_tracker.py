@@ -48,4 +48,4 @@ class SmsTracker(models.Model):
                 )
                 failed[reason] |= reminder
         for reason, reminders_failed in failed.items():
-            reminders_failed._dunning_sms_result(False, reason)
+            reminders_failed._sms_result(False, reason)

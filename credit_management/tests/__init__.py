@@ -9,6 +9,7 @@ from . import test_credit_portal
 from . import test_credit_score
 from . import test_credit_tour
 from . import test_dispute
+from . import test_dunning_bulk
 from . import test_dunning_engine
 from . import test_dunning_letter
 from . import test_dunning_sms

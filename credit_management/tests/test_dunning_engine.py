@@ -117,6 +117,101 @@ class TestDunningEngine(CreditCommon):
         self.assertEqual(again.level_id, self.levels[1], "a cancelled reminder frees its level")
         self.assertFalse(invoice.dunning_level_id)
 
+    def _scenario(self, name, *levels):
+        """A scenario of email levels ``(days, vals)``, without intervals nor validation."""
+        template = self.env.ref("credit_management.mail_template_dunning_reminder")
+        return self.env["credit.dunning.scenario"].create(
+            {
+                "name": name,
+                "level_ids": [
+                    Command.create(
+                        dict(
+                            {
+                                "name": f"{name} +{days}",
+                                "sequence": index,
+                                "days": days,
+                                "min_interval_days": 0,
+                                "mail_template_id": template.id,
+                            },
+                            **vals,
+                        )
+                    )
+                    for index, (days, vals) in enumerate(levels)
+                ],
+            }
+        )
+
+    def test_rerun_same_day_escalates_no_further(self):
+        scenario = self._scenario("Quick", (5, {}), (10, {}), (20, {}))
+        self.customer.dunning_scenario_id = scenario
+        invoice = self._invoice(self.customer, 800.0, due_days=-40)
+        levels = scenario.level_ids.sorted("sequence")
+        first = self._run()
+        self.assertEqual(first.level_id, levels[0], "never reminded: first overdue level")
+        self.assertFalse(self._run(), "a second run on the same day creates nothing")
+        self.assertFalse(self._run(), "nor a third one")
+        self.assertEqual(invoice.dunning_level_id, levels[0])
+        self.assertEqual(len(invoice.dunning_line_ids), 1, "one level a day")
+        # The next day, the next level (one only), then the last one the day after.
+        self.assertEqual(self._run(offset=1).level_id, levels[1])
+        self.assertFalse(self._run(offset=1))
+        self.assertEqual(self._run(offset=2).level_id, levels[2])
+        self.assertEqual(invoice.dunning_level_id, levels[2])
+
+    def test_scenario_change_continues_at_the_same_days(self):
+        before = self._scenario("Before", (5, {}), (30, {}))
+        after = self._scenario("After", (3, {}), (10, {}), (40, {}))
+        profile = self.env["credit.payer.profile"].create(
+            {"name": "Watched", "code": "watched_test", "dunning_scenario_id": after.id}
+        )
+        self.customer.dunning_scenario_id = before
+        invoice = self._invoice(self.customer, 800.0, due_days=-20)
+        self.assertEqual(self._run().level_id, before.level_ids[0])
+        # The customer's payer profile changes (its score moved): the new scenario's level
+        # after +5 days is +10, neither its +3 (from the start) nor its +40 (skipping).
+        self.customer.write({"dunning_scenario_id": False, "payer_profile_id": profile.id})
+        reminder = self._run(offset=1)
+        self.assertEqual(reminder.scenario_id, after)
+        self.assertEqual(reminder.level_id, after.level_ids.filtered(lambda lvl: lvl.days == 10))
+        self.assertEqual(invoice.dunning_level_id.days, 10)
+        self.assertFalse(self._run(offset=19), "+40 days is not reached yet")
+        self.assertEqual(self._run(offset=20).level_id.days, 40)
+
+    def test_scenario_change_sends_no_second_formal_notice(self):
+        before = self._scenario("Before", (5, {}), (30, {"is_formal_notice": True}))
+        after = self._scenario("After", (10, {}), (40, {"is_formal_notice": True}), (50, {}))
+        self.customer.dunning_scenario_id = before
+        invoice = self._invoice(self.customer, 800.0, due_days=-35)
+        self._run()
+        notice = self._run(offset=1)
+        self.assertTrue(notice.is_formal_notice)
+        # An override moves the customer to a scenario with a later formal notice: the
+        # invoice already got one, it gets the level after it, at its date.
+        self.customer.dunning_scenario_id = after
+        self.assertFalse(self._run(offset=5), "no second formal notice at +40 days")
+        self.assertFalse(self._run(offset=14))
+        reminder = self._run(offset=15)
+        self.assertEqual(reminder.level_id.days, 50)
+        self.assertFalse(reminder.is_formal_notice)
+        noticed = invoice.dunning_line_ids.dunning_id.filtered("is_formal_notice")
+        self.assertEqual(noticed, notice, "a single formal notice")
+
+    def test_scenario_change_never_reminds_a_handed_off_invoice(self):
+        before = self._scenario("Before", (5, {}), (10, {"is_litigation": True}))
+        after = self._scenario("After", (5, {}), (20, {}), (30, {}))
+        self.customer.dunning_scenario_id = before
+        invoice = self._invoice(self.customer, 800.0, due_days=-40)
+        self._run()
+        handoff = self._run(offset=1)
+        self.assertEqual(handoff.level_id.days, 10)
+        self.assertEqual(invoice.dunning_handoff_date, day(1))
+        # Moved to a scenario whose levels go further: still out of the scenario.
+        self.customer.dunning_scenario_id = after
+        for offset in (2, 30, 31, 60):
+            self.assertFalse(self._run(offset=offset), f"never reminded again (day {offset})")
+        self.assertEqual(invoice.dunning_level_id, handoff.level_id)
+        self.assertEqual(len(invoice.dunning_line_ids), 2)
+
     # ------------------------------------------------------------
     # EXCLUSIONS
     # ------------------------------------------------------------

@@ -336,7 +336,7 @@ class TestDunningSms(CreditCommon, SMSCase):
             self.env.invalidate_all()
             batch = self.Dunning.browse(batch.ids)
             start = self.env.cr.sql_log_count
-            batch._dunning_send()
+            batch._send()
             self.env.flush_all()
             return self.env.cr.sql_log_count - start
 

@@ -78,6 +78,12 @@ class TestOpenItems(CreditCommon):
             OpenItem._query(self.branch, [self.customer.id], branches=False)
         )
         self.assertEqual(sorted(row["residual"] for row in rows), [-50.0, 150.0])
+        # A reminder is sent by one company: the dunning plan keeps each company's own items.
+        Dunning = self.env["credit.dunning"]
+        branch_items = Dunning._dunning_open_items(self.branch, [self.customer.id])
+        self.assertEqual(sorted(row["residual"] for row in branch_items), [-50.0, 150.0])
+        head_items = Dunning._dunning_open_items(self.company, [self.customer.id])
+        self.assertEqual(sorted(row["residual"] for row in head_items), [200.0, 300.0])
         forecast = (
             self.env["credit.cash.forecast"]
             .with_user(self.manager)

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import _
 from odoo import api
 from odoo import fields
@@ -76,41 +74,28 @@ class CreditDunningSend(models.TransientModel):
                 ]
             )
         }
-        groups = defaultdict(list)
+        # The run's grouping, with the chosen level for the invoices to remind: all to the
+        # customer (its third-party payers get their own reminders), no minimum amount.
+        rows = []
         for row in plan:
-            if row["listed"] and not row["third_party_payer_id"]:
-                groups[row["currency_id"]].append(row)
-        vals_list = []
-        for currency_id, rows in groups.items():
-            lines = []
-            for row in rows:
-                if row["kind"] == "credit":
-                    lines.append(("credit", row))
-                elif (
-                    row["kind"] == "invoice"
-                    and row["move_id"] not in live
-                    and (row["days_overdue"] > 0 or not self.overdue_only)
-                ):
-                    row["next_level"] = self.level_id
-                    lines.append(("invoice", row))
-                else:
-                    lines.append(("open", row))
-            if not any(line_type == "invoice" for line_type, _row in lines):
+            if not row["listed"] or row["third_party_payer_id"]:
                 continue
-            vals = Dunning._dunning_prepare_vals(
-                {
-                    "partner_id": self.partner_id.commercial_partner_id.id,
-                    "currency_id": currency_id,
-                    "user_id": self.partner_id.with_company(
-                        self.company_id
-                    ).dunning_responsible_id.id
-                    or self.env.user.id,
-                    "level": self.level_id,
-                    "date": date,
-                    "lines": lines,
-                    "is_manual": True,
-                }
+            escalates = (
+                row["kind"] == "invoice"
+                and row["move_id"] not in live
+                and (row["days_overdue"] > 0 or not self.overdue_only)
             )
+            row.update(
+                next_level=self.level_id if escalates else self.level_id.browse(),
+                eligible_date=date if escalates else None,
+                pending=False,
+            )
+            rows.append(row)
+        groups = Dunning._dunning_groups(rows, date, grouping="commercial", apply_minimums=False)
+        user = self.partner_id.with_company(self.company_id).dunning_responsible_id or self.env.user
+        vals_list = []
+        for group in groups:
+            vals = Dunning._dunning_prepare_vals(dict(group, user_id=user.id, is_manual=True))
             vals["state"] = "draft"
             vals_list.append(vals)
         if not vals_list:
@@ -124,7 +109,7 @@ class CreditDunningSend(models.TransientModel):
                 )
             )
         reminders = Dunning.create(vals_list)
-        reminders._dunning_send()
+        reminders._send()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_management.credit_dunning_action"
         )
