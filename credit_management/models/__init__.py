@@ -3,6 +3,7 @@ from . import credit_invoices_mixin
 
 # isort: split
 from . import account_move
+from . import account_move_collection
 from . import account_move_line
 from . import account_partial_reconcile
 from . import credit_aged_balance
@@ -37,6 +38,10 @@ from . import mail_mail
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_collection
+from . import res_partner_dunning
+from . import res_partner_identifier
+from . import res_partner_score
 from . import sale_order
 from . import sms_sms
 from . import sms_tracker

@@ -1,10 +1,11 @@
+"""Dunning facts of customer invoices: their level, reminders, exclusions, hand-off and
+third-party payer."""
+
 from collections import defaultdict
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
 
@@ -64,29 +65,6 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
-    dispute_ids = fields.Many2many(
-        comodel_name="credit.dispute",
-        relation="credit_dispute_account_move_rel",
-        column1="move_id",
-        column2="dispute_id",
-        string="Disputes",
-        copy=False,
-        readonly=True,
-    )
-    promise_ids = fields.Many2many(
-        comodel_name="credit.payment.promise",
-        relation="credit_payment_promise_account_move_rel",
-        column1="move_id",
-        column2="promise_id",
-        string="Payment Promises",
-        copy=False,
-        readonly=True,
-    )
-    in_dispute = fields.Boolean(
-        compute="_compute_in_dispute",
-        store=True,
-        help="The customer contests this invoice (an open dispute): it is not reminded.",
-    )
     third_party_payer_id = fields.Many2one(
         comodel_name="res.partner",
         string="Third-Party Payer",
@@ -116,60 +94,6 @@ class AccountMove(models.Model):
             last = max(lines, key=lambda line: (line.level_id.days, line.id))
             move.dunning_level_id = last.level_id
             move.dunning_date = max(line.dunning_id.date for line in lines)
-
-    @api.depends("dispute_ids.state")
-    def _compute_in_dispute(self):
-        for move in self:
-            move.in_dispute = any(
-                dispute.state in ("new", "in_progress") for dispute in move.dispute_ids
-            )
-
-    def action_open_dispute(self):
-        """A new dispute on the selected invoices (one customer)."""
-        partners = self.commercial_partner_id
-        if len(partners) != 1:
-            raise UserError(_("Select invoices of a single customer to open a dispute."))
-        return {
-            "name": _("New Dispute"),
-            "type": "ir.actions.act_window",
-            "res_model": "credit.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_partner_id": partners.id,
-                "default_company_id": self.company_id[:1].id,
-                "default_move_ids": self.ids,
-                "default_source": "invoice",
-            },
-        }
-
-    def action_log_promise(self):
-        """A payment promise on the selected invoices (one customer)."""
-        partners = self.commercial_partner_id
-        if len(partners) != 1:
-            raise UserError(_("Select invoices of a single customer to log a promise."))
-        return {
-            "name": _("New Payment Promise"),
-            "type": "ir.actions.act_window",
-            "res_model": "credit.payment.promise",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_partner_id": partners.id,
-                "default_company_id": self.company_id[:1].id,
-                "default_move_ids": self.ids,
-                "default_source": "invoice",
-            },
-        }
-
-    def action_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_management.credit_dispute_action"
-        )
-        action["domain"] = [("move_ids", "in", self.ids)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
 
     def _compute_dunning_count(self):
         counts = dict(

@@ -3,9 +3,9 @@
 How it works: every fact is read on the commercial entity (a contact's facts are its
 company's) and computed for a whole batch of partners at once by ``_get_credit_facts``:
 
-1. one grouped query over the open receivable lines (posted, not reconciled) gives, per
-   commercial entity, the open receivable, the overdue part, the oldest due date and the
-   number of overdue invoices;
+1. one grouped query over the open receivable items (``credit.open.item``, the company and
+   its branches) gives, per commercial entity, the open receivable, the overdue part, the
+   oldest due date and the number of overdue invoices;
 2. one grouped query over the draft customer invoices and credit notes not generated from a
    sales order (those are still counted in the orders) gives the draft amount;
 3. Odoo's own ``credit_to_invoice`` (sale) gives the confirmed orders not yet invoiced.
@@ -17,11 +17,6 @@ residual, draft invoices their signed company-currency total, and Odoo converts 
 
 from datetime import date
 
-from stdnum.exceptions import InvalidLength
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.fr import siren
-from stdnum.fr import siret
-
 from odoo import _
 from odoo import api
 from odoo import fields
@@ -31,8 +26,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools import format_date
 from odoo.tools import formatLang
-
-from ..engine import score as score_engine
 
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
@@ -111,77 +104,6 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
     )
-    payer_profile_id = fields.Many2one(
-        comodel_name="credit.payer.profile",
-        tracking=True,
-        ondelete="restrict",
-    )
-    dunning_responsible_id = fields.Many2one(
-        comodel_name="res.users",
-        string="Collector",
-        company_dependent=True,
-        tracking=True,
-        help="Collector in charge of this customer's receivable.",
-    )
-
-    dunning_scenario_id = fields.Many2one(
-        comodel_name="credit.dunning.scenario",
-        company_dependent=True,
-        tracking=True,
-        help="Scenario of this customer, instead of its payer profile's or the company's.",
-    )
-    dunning_block_until = fields.Date(
-        string="No Reminders Until",
-        company_dependent=True,
-        tracking=True,
-        help="No reminder for this customer before this date.",
-    )
-    dunning_next_date = fields.Date(
-        string="Next Reminder",
-        compute="_compute_dunning_next",
-        help="Date of the next reminder, if nothing is paid by then.",
-    )
-    dunning_next_level_id = fields.Many2one(
-        comodel_name="credit.dunning.level",
-        string="Next Level",
-        compute="_compute_dunning_next",
-    )
-    dunning_count = fields.Integer(string="Reminders", compute="_compute_dunning_count")
-    payer_profile_pinned = fields.Boolean(
-        string="Profile Pinned",
-        tracking=True,
-        help="Set when a manager chooses the profile by hand: it no longer follows the score.",
-    )
-    credit_score = fields.Integer(
-        string="Behaviour Score",
-        compute="_compute_credit_score",
-        help="0 to 100, from the last 12 months: days late, invoices paid late, promises "
-        "broken, disputes rejected and what is overdue now. Updated every night.",
-    )
-    credit_grade = fields.Selection(
-        selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
-        string="Grade",
-        compute="_compute_credit_score",
-    )
-    avg_days_late = fields.Float(
-        string="Average Days Late",
-        digits=(16, 1),
-        compute="_compute_credit_score",
-        help="Over the last 12 months, weighted by the invoices' amounts.",
-    )
-    credit_score_id = fields.Many2one(
-        comodel_name="credit.partner.score",
-        string="Score Factors",
-        compute="_compute_credit_score",
-        groups="credit_management.group_credit_manager",
-    )
-    credit_dispute_count = fields.Integer(
-        string="Disputes", compute="_compute_credit_dispute_count"
-    )
-    credit_promise_count = fields.Integer(
-        string="Payment Promises", compute="_compute_credit_dispute_count"
-    )
-
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
@@ -204,86 +126,6 @@ class ResPartner(models.Model):
             partner.credit_hold = bool(reasons)
             partner.credit_hold_reason = reasons[0][0] if reasons else False
             partner.credit_hold_message = "\n".join(message for _code, message in reasons)
-
-    @api.depends_context("company")
-    def _compute_dunning_next(self):
-        company = self.env.company
-        commercials = self.commercial_partner_id
-        plan = (
-            self.env["credit.dunning"]
-            .sudo()
-            ._dunning_plan(company, fields.Date.context_today(self), commercial_ids=commercials.ids)
-        )
-        next_by_partner = {}
-        for row in plan:
-            if not row["next_level"] or row["pending"]:
-                continue
-            key = row["commercial_partner_id"]
-            candidate = (row["eligible_date"], -row["next_level"].days, row["next_level"])
-            if key not in next_by_partner or candidate[:2] < next_by_partner[key][:2]:
-                next_by_partner[key] = candidate
-        for partner in self:
-            found = next_by_partner.get(partner.commercial_partner_id.id)
-            partner.dunning_next_date = found[0] if found else False
-            partner.dunning_next_level_id = found[2] if found else False
-
-    def _compute_dunning_count(self):
-        counts = dict(
-            self.env["credit.dunning"]._read_group(
-                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.dunning_count = counts.get(partner.commercial_partner_id, 0)
-
-    @api.depends_context("company")
-    def _compute_credit_score(self):
-        Score = self.env["credit.partner.score"]
-        # Everyone who reads a customer reads its score; the factors are for managers.
-        scores = {
-            score.partner_id.id: score
-            for score in Score.sudo().search(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", self.env.company.id),
-                ]
-            )
-        }
-        neutral = score_engine.NEUTRAL
-        for partner in self:
-            score = scores.get(partner.commercial_partner_id.id)
-            partner.credit_score = score.score if score else neutral
-            partner.credit_grade = score.grade if score else Score._score_grade(neutral)
-            partner.avg_days_late = score.avg_days_late if score else 0.0
-            partner.credit_score_id = score.id if score else False
-
-    @api.model
-    def _cron_update_credit_score(self, date=None):
-        """Every night: the behaviour score of every customer of every company, set-based."""
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        Score = self.env["credit.partner.score"].sudo()
-        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
-        for company in companies:
-            Score.with_company(company)._score_update(company, date)
-            self.env["credit.payer.profile"].sudo()._assign_by_score(company)
-
-    def _compute_credit_dispute_count(self):
-        commercial = self.commercial_partner_id.ids
-        disputes = dict(
-            self.env["credit.dispute"]._read_group(
-                [("partner_id", "in", commercial)], ["partner_id"], ["__count"]
-            )
-        )
-        promises = dict(
-            self.env["credit.payment.promise"]._read_group(
-                [("partner_id", "in", commercial)], ["partner_id"], ["__count"]
-            )
-        )
-        for partner in self:
-            partner.credit_dispute_count = disputes.get(partner.commercial_partner_id, 0)
-            partner.credit_promise_count = promises.get(partner.commercial_partner_id, 0)
 
     def _search_credit_hold(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -346,53 +188,11 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("company_registry", "country_id")
-    def _check_credit_company_registry(self):
-        for partner in self:
-            number = (partner.company_registry or "").strip()
-            if not number or partner.country_id.code not in ("FR", False):
-                continue
-            compact = siret.compact(number)
-            if partner.country_id.code != "FR" and not compact.isdigit():
-                continue
-            module = siren if len(compact) == 9 else siret if len(compact) == 14 else None
-            try:
-                if module is None:
-                    raise InvalidLength()
-                module.validate(compact)
-            except StdnumValidationError as error:
-                raise ValidationError(
-                    _(
-                        "%(number)s is not a valid SIREN or SIRET number for %(partner)s "
-                        "(%(error)s).",
-                        number=number,
-                        partner=partner.display_name,
-                        error=self._credit_stdnum_error(error),
-                    )
-                ) from error
-
-    @api.model
-    def _credit_stdnum_error(self, error):
-        """Readable, translated cause of a python-stdnum refusal."""
-        messages = {
-            "InvalidChecksum": _("wrong check digits"),
-            "InvalidLength": _("wrong length"),
-            "InvalidFormat": _("wrong format"),
-            "InvalidComponent": _("a part of the number is not valid"),
-        }
-        return messages.get(type(error).__name__, str(error))
-
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
 
     def write(self, vals):
-        if (
-            "payer_profile_id" in vals
-            and "payer_profile_pinned" not in vals
-            and not self.env.context.get("credit_profile_auto")
-        ):
-            vals = dict(vals, payer_profile_pinned=bool(vals["payer_profile_id"]))
         if CREDIT_MANAGER_FIELDS.intersection(vals) and not self._credit_is_manager():
             raise AccessError(_("Only credit managers can change credit limits and credit holds."))
         return super().write(vals)
@@ -631,44 +431,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
-
-    def action_view_dunnings(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_management.credit_dunning_action"
-        )
-        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_view_credit_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_management.credit_dispute_action"
-        )
-        customer = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", customer.id)]
-        action["context"] = {"default_partner_id": customer.id, "default_source": "customer"}
-        return action
-
-    def action_view_credit_promises(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_management.credit_payment_promise_action"
-        )
-        customer = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", customer.id)]
-        action["context"] = {"default_partner_id": customer.id, "default_source": "customer"}
-        return action
-
-    def action_send_dunning(self):
-        """Open the wizard that sends a reminder now, at a level the collector chooses."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_management.credit_dunning_send_action"
-        )
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
 
     def action_view_credit_overdue_invoices(self):
         self.ensure_one()
