@@ -79,23 +79,30 @@ class CreditOpenItem(models.AbstractModel):
         self.env["account.move.line"].flush_model(LINE_FIELDS)
         self.env["account.account"].flush_model(["account_type"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        # The arrays to inline, in one round trip.
-        [(accounts, companies, contacts)] = self.env.execute_query(
+        # The arrays to inline, in one round trip: the receivable accounts, the companies and,
+        # for named customers, their contacts with the customer of each.
+        [(accounts, companies, contacts, commercials)] = self.env.execute_query(
             SQL(
                 """
                 SELECT ARRAY(SELECT id FROM account_account
                               WHERE account_type = 'asset_receivable' ORDER BY id),
-                       %s, %s
+                       %s, %s, %s
                 """,
                 SQL("NULL::int[]")
                 if company is None
                 else self._company_ids_sql(company, branches=branches),
-                SQL("NULL::int[]")
-                if partner_ids is None
-                else SQL(
-                    "ARRAY(SELECT id FROM res_partner "
-                    "WHERE commercial_partner_id = ANY(%s) ORDER BY id)",
-                    list(partner_ids),
+                *(
+                    (SQL("NULL::int[]"), SQL("NULL::int[]"))
+                    if partner_ids is None
+                    else (
+                        SQL(
+                            "ARRAY(SELECT %s FROM res_partner "
+                            "WHERE commercial_partner_id = ANY(%s) ORDER BY id)",
+                            SQL.identifier(column),
+                            list(partner_ids),
+                        )
+                        for column in ("id", "commercial_partner_id")
+                    )
                 ),
             )
         )
@@ -107,8 +114,16 @@ class CreditOpenItem(models.AbstractModel):
         ]
         if companies is not None:
             conditions.append(SQL("l.company_id = ANY(%s)", companies))
-        if contacts is not None:
+        if contacts is None:
+            customers = SQL("res_partner p")
+        else:
             conditions.append(SQL("l.partner_id = ANY(%s)", contacts))
+            # The few contacts named, not the partners' table: a hash of a handful of rows.
+            customers = SQL(
+                "unnest(%s::int[], %s::int[]) AS p(id, commercial_partner_id)",
+                contacts,
+                commercials,
+            )
         return SQL(
             """
             SELECT l.id, l.move_id, l.partner_id, p.commercial_partner_id, l.company_id,
@@ -117,8 +132,9 @@ class CreditOpenItem(models.AbstractModel):
                    l.amount_residual AS residual,
                    l.amount_residual_currency AS residual_currency
               FROM account_move_line l
-              JOIN res_partner p ON p.id = l.partner_id
+              JOIN %s ON p.id = l.partner_id
              WHERE %s
             """,
+            customers,
             SQL(" AND ").join(conditions),
         )
