@@ -30,6 +30,9 @@ from odoo import api
 from odoo import models
 from odoo.tools import SQL
 
+# Up to this many contacts, their customer is looked up in the inlined arrays (a credit
+# check); beyond, they are joined as a set (a batch).
+FEW_CONTACTS = 64
 # What the query reads: flushed before it runs.
 LINE_FIELDS = [
     "account_id",
@@ -115,26 +118,37 @@ class CreditOpenItem(models.AbstractModel):
         if companies is not None:
             conditions.append(SQL("l.company_id = ANY(%s)", companies))
         if contacts is None:
-            customers = SQL("res_partner p")
+            customers = SQL("JOIN res_partner p ON p.id = l.partner_id")
+            commercial = SQL("p.commercial_partner_id")
         else:
             conditions.append(SQL("l.partner_id = ANY(%s)", contacts))
-            # The few contacts named, not the partners' table: a hash of a handful of rows.
-            customers = SQL(
-                "unnest(%s::int[], %s::int[]) AS p(id, commercial_partner_id)",
-                contacts,
-                commercials,
-            )
+            if len(contacts) <= FEW_CONTACTS:
+                # A customer's credit check: its customer read from the inlined arrays, no join.
+                customers = SQL()
+                commercial = SQL(
+                    "(%s::int[])[array_position(%s::int[], l.partner_id)]", commercials, contacts
+                )
+            else:
+                # A batch of customers: a hash of the contacts named, not the partners' table.
+                customers = SQL(
+                    "JOIN unnest(%s::int[], %s::int[]) AS p(id, commercial_partner_id) "
+                    "ON p.id = l.partner_id",
+                    contacts,
+                    commercials,
+                )
+                commercial = SQL("p.commercial_partner_id")
         return SQL(
             """
-            SELECT l.id, l.move_id, l.partner_id, p.commercial_partner_id, l.company_id,
+            SELECT l.id, l.move_id, l.partner_id, %s AS commercial_partner_id, l.company_id,
                    l.account_id, COALESCE(l.currency_id, l.company_currency_id) AS currency_id,
                    l.date, l.date_maturity, COALESCE(l.date_maturity, l.date) AS date_due,
                    l.amount_residual AS residual,
                    l.amount_residual_currency AS residual_currency
               FROM account_move_line l
-              JOIN %s ON p.id = l.partner_id
+              %s
              WHERE %s
             """,
+            commercial,
             customers,
             SQL(" AND ").join(conditions),
         )

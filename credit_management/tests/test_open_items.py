@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
+from ..models import credit_open_item
 from .common import TODAY
 from .common import CreditCommon
 
@@ -74,6 +77,12 @@ class TestOpenItems(CreditCommon):
         rows = self.env.execute_query_dict(OpenItem._query(self.company, [self.customer.id]))
         self.assertEqual(sorted(row["residual"] for row in rows), [-50.0, 150.0, 200.0, 300.0])
         self.assertEqual({row["commercial_partner_id"] for row in rows}, {self.customer.id})
+        # A batch of many customers joins their contacts instead: the same rows.
+        with patch.object(credit_open_item, "FEW_CONTACTS", 0):
+            joined = self.env.execute_query_dict(OpenItem._query(self.company, [self.customer.id]))
+        self.assertEqual(
+            sorted(joined, key=lambda row: row["id"]), sorted(rows, key=lambda row: row["id"])
+        )
         rows = self.env.execute_query_dict(
             OpenItem._query(self.branch, [self.customer.id], branches=False)
         )
