@@ -52,9 +52,7 @@ class CreditInsuranceCover(models.Model):
     )
     buyer_ref = fields.Char(string="Insurer's Buyer Id", tracking=True)
     amount_requested = fields.Monetary(tracking=True)
-    amount_granted = fields.Monetary(
-        compute="_compute_from_decisions", store=True, tracking=True
-    )
+    amount_granted = fields.Monetary(compute="_compute_from_decisions", store=True, tracking=True)
     state = fields.Selection(
         selection=COVER_STATES,
         compute="_compute_from_decisions",
@@ -68,7 +66,9 @@ class CreditInsuranceCover(models.Model):
         compute="_compute_from_decisions", store=True, help="Effective date of the latest decision."
     )
     date_end = fields.Date(compute="_compute_from_decisions", store=True)
-    decision_ids = fields.One2many(comodel_name="credit.insurance.decision", inverse_name="cover_id")
+    decision_ids = fields.One2many(
+        comodel_name="credit.insurance.decision", inverse_name="cover_id"
+    )
     requested = fields.Boolean(readonly=True, copy=False, help="Sent to the insurer.")
 
     # ------------------------------------------------------------

@@ -37,9 +37,7 @@ class CreditInsuranceDecision(models.Model):
     company_id = fields.Many2one(related="cover_id.company_id", store=True, precompute=True)
     partner_id = fields.Many2one(related="cover_id.partner_id", string="Customer")
     currency_id = fields.Many2one(related="cover_id.currency_id")
-    date = fields.Date(
-        string="Effective Date", required=True, default=fields.Date.context_today
-    )
+    date = fields.Date(string="Effective Date", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="Valid Until")
     amount = fields.Monetary(help="Amount granted by this decision (0 when refused).")
     state = fields.Selection(selection=DECISION_STATES, string="Decision", required=True)
@@ -66,9 +64,7 @@ class CreditInsuranceDecision(models.Model):
             if decision.amount < 0:
                 raise ValidationError(_("The amount of a decision cannot be negative."))
             if decision.state in ("refused", "cancelled", "expired") and decision.amount:
-                raise ValidationError(
-                    _("A refused, cancelled or expired cover grants no amount.")
-                )
+                raise ValidationError(_("A refused, cancelled or expired cover grants no amount."))
 
     # ------------------------------------------------------------
     # CRUD METHODS

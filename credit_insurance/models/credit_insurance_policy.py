@@ -61,8 +61,7 @@ class CreditInsurancePolicy(models.Model):
         string="Maximum Credit Period (days)",
         default=60,
         tracking=True,
-        help="An invoice whose payment terms exceed this many days from its date is not "
-        "insured.",
+        help="An invoice whose payment terms exceed this many days from its date is not insured.",
     )
     declaration_days = fields.Integer(
         string="Overdue Declaration Delay (days)",
@@ -129,7 +128,9 @@ class CreditInsurancePolicy(models.Model):
     def _check_figures(self):
         for policy in self:
             if min(policy.max_credit_days, policy.declaration_days) < 0:
-                raise ValidationError(_("The credit period and declaration delay cannot be negative."))
+                raise ValidationError(
+                    _("The credit period and declaration delay cannot be negative.")
+                )
             if policy.discretionary_limit < 0:
                 raise ValidationError(_("The discretionary limit cannot be negative."))
 

@@ -20,7 +20,7 @@ DEMO_FULL_LIMIT = 50000.0
 
 
 class CreditInsurancePolicy(models.Model):
-    _inherit = "credit.insurance.policy"
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
 
     def _insurer_request_cover(self, cover):
         if self.provider_code != "demo":

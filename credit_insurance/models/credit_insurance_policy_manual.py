@@ -5,7 +5,6 @@ is typed in on the cover with the insurer's letter attached. Overdue invoices ar
 with a CSV export of the invoices, attached to the policy for upload to the insurer's portal.
 """
 
-import base64
 import csv
 import io
 
@@ -30,7 +29,7 @@ EXPORT_COLUMNS = [
 
 
 class CreditInsurancePolicy(models.Model):
-    _inherit = "credit.insurance.policy"
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
 
     def _insurer_request_cover(self, cover):
         if self.provider_code != "manual":
@@ -86,9 +85,12 @@ class CreditInsurancePolicy(models.Model):
                 "res_id": self.id,
             }
         )
-        moves.write({"insurance_declaration_state": "declared", "insurance_declaration_date": today})
+        moves.write(
+            {"insurance_declaration_state": "declared", "insurance_declaration_date": today}
+        )
         self.message_post(
-            body=Markup("%s<br/>%s") % (
+            body=Markup("%s<br/>%s")
+            % (
                 _("%(count)s overdue invoices declared:", count=len(moves)),
                 ", ".join(moves.mapped("name")),
             ),
@@ -96,6 +98,8 @@ class CreditInsurancePolicy(models.Model):
         )
         for move in moves:
             move.message_post(
-                body=_("Overdue declared to the credit insurer (policy %(policy)s).", policy=self.name)
+                body=_(
+                    "Overdue declared to the credit insurer (policy %(policy)s).", policy=self.name
+                )
             )
         return attachment

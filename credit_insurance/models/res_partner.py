@@ -155,7 +155,9 @@ class ResPartner(models.Model):
         cover_by_partner = {}
         for cover in covers:
             cover_by_partner.setdefault(cover.partner_id.id, cover)
-        states = dict(self.env["credit.insurance.cover"]._fields["state"]._description_selection(self.env))
+        states = dict(
+            self.env["credit.insurance.cover"]._fields["state"]._description_selection(self.env)
+        )
         for partner in partners:
             fact = result[partner.id]
             exposure = (credit_facts.get(partner.id) or {}).get("exposure", 0.0)
@@ -165,7 +167,9 @@ class ResPartner(models.Model):
                     not cover.date_end or cover.date_end >= today
                 )
                 amount = cover.amount_granted if in_force else 0.0
-                fact.update(cover=cover, cover_state=cover.state, cover_state_label=states[cover.state])
+                fact.update(
+                    cover=cover, cover_state=cover.state, cover_state_label=states[cover.state]
+                )
             else:
                 amount = policy.discretionary_limit
             limit = policy.currency_id._convert(amount, currency, company, today)

@@ -26,7 +26,9 @@ class TestInsuranceAccess(InsuranceCommon):
         with self.assertRaises(AccessError):
             cover.with_user(self.collector).write({"amount_requested": 1.0})
         with self.assertRaises(AccessError):
-            self._decide(cover.with_user(self.collector), "granted", 1.0)
+            self.env["credit.insurance.decision"].with_user(self.collector).create(
+                {"cover_id": cover.id, "state": "granted", "amount": 1.0, "reference": "X"}
+            )
         cover.with_user(self.manager).write({"amount_requested": 7000.0})
         self.assertEqual(cover.with_user(self.collector).amount_requested, 7000.0)
         # Sales users see the customer's insurance figures, not the covers.
@@ -74,8 +76,6 @@ class TestInsuranceAccess(InsuranceCommon):
         # Allowed in both, the manager sees both.
         self.manager.company_ids = [Command.link(company_2.id)]
         self.assertEqual(
-            manager.with_context(allowed_company_ids=[self.company.id, company_2.id]).search(
-                []
-            ),
+            manager.with_context(allowed_company_ids=[self.company.id, company_2.id]).search([]),
             self.policy | policy_2,
         )

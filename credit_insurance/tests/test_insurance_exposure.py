@@ -81,7 +81,7 @@ class TestInsuranceExposure(InsuranceCommon):
         check = self.customer._credit_check(500.0)
         self.assertTrue(check["blocked"])
         self.assertEqual([code for code, _message in check["reasons"]], ["insurer"])
-        self.assertIn("refused", check["reasons"][0][1])
+        self.assertIn("cover of this customer is Refused", check["reasons"][0][1])
         self.assertEqual(self.customer.credit_hold_reason, "insurer")
         order = self._order(self.customer, 500.0, user=self.sales_user)
         self.assertIn("Credit insurer", order.credit_check_message)
