@@ -1,3 +1,5 @@
+import base64
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
@@ -36,6 +38,22 @@ class TestInsuranceCover(InsuranceCommon):
             ["A3", "A2", "A1", "A0"],
             "every decision kept, newest first",
         )
+
+    def test_manual_decision_in_form(self):
+        """The manual provider: a credit manager types the decision in, letter attached."""
+        cover = self._cover(self.customer, 5000.0).with_user(self.manager)
+        cover.action_request()
+        with Form(cover) as form:
+            with form.decision_ids.new() as decision:
+                decision.date = "2026-06-10"
+                decision.state = "partial"
+                decision.amount = 3000.0
+                decision.reference = "EH-2026-0042"
+                decision.letter = base64.b64encode(b"%PDF-1.4 lettre")
+                decision.letter_filename = "agrement.pdf"
+        self.assertEqual((cover.state, cover.amount_granted), ("partial", 3000.0))
+        self.assertEqual(cover.decision_ids.letter_filename, "agrement.pdf")
+        self.assertIn("EH-2026-0042", cover.message_ids[0].body)
 
     def test_reference_unique_per_policy(self):
         cover = self._cover(self.customer)

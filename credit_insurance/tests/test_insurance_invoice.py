@@ -83,6 +83,21 @@ class TestInsuranceInvoice(InsuranceCommon):
         self._pay(overdue, 1000.0)
         self.assertEqual(overdue.insurance_declaration_state, "declared")
 
+    def test_declare_from_invoice_list(self):
+        """The list's action declares the selection, for credit managers only."""
+        self._decide(self._cover(self.customer), "granted", 5000.0)
+        overdue = self._invoice(self.customer, 1000.0, due_days=-10)
+        action = self.env.ref("credit_insurance.account_move_action_insurance_declare")
+        self.assertIn(self.group_manager, action.groups_id)
+        result = (
+            action.with_user(self.manager)
+            .with_context(active_model="account.move", active_ids=overdue.ids)
+            .run()
+        )
+        self.assertEqual(result["type"], "ir.actions.act_url")
+        self.assertEqual(overdue.insurance_declaration_state, "declared")
+        self.assertIn("Overdue declared", overdue.message_ids[0].body)
+
     def test_paid_invoice_not_to_declare(self):
         self._decide(self._cover(self.customer), "granted", 5000.0)
         overdue = self._invoice(self.customer, 1000.0, due_days=-10)
