@@ -1,0 +1,25 @@
+{
+    "name": "Credit Insurance",
+    "summary": "Credit insurance policies, buyer covers and decisions, exposure against cover, "
+    "overdue declarations",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/credit-management/credit-management",
+    "author": "Credit Management contributors",
+    "license": "AGPL-3",
+    "depends": ["credit_management"],
+    "data": [
+        "security/credit_insurance_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "wizards/credit_insurance_cover_request_views.xml",
+        "views/credit_insurance_policy_views.xml",
+        "views/credit_insurance_cover_views.xml",
+        "views/credit_insurance_decision_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/credit_insurance_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,144 @@
+"""A buyer's cover (agrément): the limit the insurer grants on one customer.
+
+The cover's state, granted amount and dates follow its latest decision (by date, then by
+order of entry); before any decision the cover is a draft, then requested.
+"""
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
+
+COVER_STATES = [
+    ("draft", "Draft"),
+    ("requested", "Requested"),
+    ("granted", "Granted"),
+    ("partial", "Partially Granted"),
+    ("refused", "Refused"),
+    ("reduced", "Reduced"),
+    ("cancelled", "Cancelled"),
+    ("expired", "Expired"),
+]
+# Decisions under which the cover insures deliveries, up to the amount granted.
+GRANTING_STATES = ("granted", "partial", "reduced")
+
+
+class CreditInsuranceCover(models.Model):
+    _name = "credit.insurance.cover"
+    _description = "Credit Insurance Cover"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    policy_id = fields.Many2one(
+        comodel_name="credit.insurance.policy",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(related="policy_id.company_id", store=True, precompute=True)
+    currency_id = fields.Many2one(related="policy_id.currency_id")
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    buyer_ref = fields.Char(string="Insurer's Buyer Id", tracking=True)
+    amount_requested = fields.Monetary(tracking=True)
+    amount_granted = fields.Monetary(compute="_compute_from_decisions", store=True, tracking=True)
+    state = fields.Selection(
+        selection=COVER_STATES,
+        compute="_compute_from_decisions",
+        store=True,
+        readonly=True,
+        default="draft",
+        tracking=True,
+        index=True,
+    )
+    date_start = fields.Date(
+        compute="_compute_from_decisions", store=True, help="Effective date of the latest decision."
+    )
+    date_end = fields.Date(compute="_compute_from_decisions", store=True)
+    decision_ids = fields.One2many(
+        comodel_name="credit.insurance.decision", inverse_name="cover_id"
+    )
+    requested = fields.Boolean(readonly=True, copy=False, help="Sent to the insurer.")
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("requested", "decision_ids.date", "decision_ids.state", "decision_ids.amount")
+    def _compute_from_decisions(self):
+        for cover in self:
+            latest = cover.decision_ids.sorted(lambda d: (d.date, d.id or 0))[-1:]
+            if latest:
+                cover.state = latest.state
+                cover.amount_granted = latest.amount if latest.state in GRANTING_STATES else 0.0
+                cover.date_start = latest.date
+                cover.date_end = latest.date_end
+            else:
+                cover.state = "requested" if cover.requested else "draft"
+                cover.amount_granted = 0.0
+                cover.date_start = False
+                cover.date_end = False
+
+    @api.depends("partner_id", "policy_id")
+    def _compute_display_name(self):
+        for cover in self:
+            cover.display_name = f"{cover.partner_id.name or ''} / {cover.policy_id.name or ''}"
+
+    # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains("partner_id")
+    def _check_partner(self):
+        for cover in self:
+            if cover.partner_id != cover.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "A cover is on the customer's company (%(company)s), not on a contact.",
+                        company=cover.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("amount_requested")
+    def _check_amount(self):
+        if any(cover.amount_requested < 0 for cover in self):
+            raise ValidationError(_("The amount requested cannot be negative."))
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_request(self):
+        """Send the request to the policy's provider."""
+        for cover in self:
+            if cover.policy_id.state != "active":
+                raise UserError(
+                    _("The policy %(policy)s is not active.", policy=cover.policy_id.name)
+                )
+            if cover.amount_requested <= 0:
+                raise UserError(_("Enter the amount to request first."))
+            cover.requested = True
+            if cover.decision_ids:
+                # A new request on a decided cover waits for the insurer's new decision.
+                cover.state = "requested"
+            cover.policy_id._insurer_request_cover(cover)
+        return True
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _format_amount(self, amount):
+        self.ensure_one()
+        return formatLang(self.env, amount, currency_obj=self.currency_id)

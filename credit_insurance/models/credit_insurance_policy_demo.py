@@ -1,0 +1,69 @@
+"""The demo provider: an offline insurer that decides by a fixed, documented rule.
+
+On each fetch it decides every requested cover of the policy:
+
+- **refused** when the customer has an invoice overdue by more than
+  ``DEMO_REFUSE_OVERDUE_DAYS`` days (60);
+- **granted** in full when the amount requested is at most ``DEMO_FULL_LIMIT`` (50,000 in the
+  policy's currency);
+- **partial** above it: ``DEMO_FULL_LIMIT`` is granted.
+
+Decisions are dated on the day of the fetch, referenced ``DEMO-<cover>-<n>``. Overdue
+invoices are declared as with the manual provider (a CSV export).
+"""
+
+from odoo import fields
+from odoo import models
+
+DEMO_REFUSE_OVERDUE_DAYS = 60
+DEMO_FULL_LIMIT = 50000.0
+
+
+class CreditInsurancePolicy(models.Model):
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
+
+    def _insurer_request_cover(self, cover):
+        if self.provider_code != "demo":
+            return super()._insurer_request_cover(cover)
+        # The demo insurer answers on the next fetch, as a real one answers later.
+        return None
+
+    def _insurer_fetch_decisions(self):
+        decisions = super()._insurer_fetch_decisions()
+        for policy in self.filtered(lambda p: p.provider_code == "demo"):
+            decisions |= policy._demo_decide()
+        return decisions
+
+    def _insurer_declare_overdue(self, moves):
+        if self.provider_code != "demo":
+            return super()._insurer_declare_overdue(moves)
+        return self._manual_declare_overdue(moves)
+
+    def _demo_decide(self):
+        self.ensure_one()
+        covers = self.env["credit.insurance.cover"].search(
+            [("policy_id", "=", self.id), ("state", "=", "requested")]
+        )
+        if not covers:
+            return self.env["credit.insurance.decision"]
+        facts = covers.partner_id._get_credit_facts(self.company_id)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for cover in covers:
+            fact = facts.get(cover.partner_id.id) or {}
+            if fact.get("overdue_days", 0) > DEMO_REFUSE_OVERDUE_DAYS:
+                state, amount = "refused", 0.0
+            elif cover.amount_requested <= DEMO_FULL_LIMIT:
+                state, amount = "granted", cover.amount_requested
+            else:
+                state, amount = "partial", DEMO_FULL_LIMIT
+            vals_list.append(
+                {
+                    "cover_id": cover.id,
+                    "date": today,
+                    "state": state,
+                    "amount": amount,
+                    "reference": f"DEMO-{cover.id}-{len(cover.decision_ids) + 1}",
+                }
+            )
+        return self.env["credit.insurance.decision"].create(vals_list)
