@@ -11,6 +11,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import tools
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -190,17 +191,41 @@ class CreditInsurancePolicy(models.Model):
     def _get_active(self, company, date=None):
         """The company's policy in force on ``date`` (today by default), or an empty record."""
         date = date or fields.Date.context_today(self)
-        return self.sudo().search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("date_start", "<=", date),
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">=", date),
-            ],
-            limit=1,
+        for policy_id, date_start, date_end in self._active_policies(company.id):
+            if date_start <= date and (not date_end or date_end >= date):
+                return self.sudo().browse(policy_id)
+        return self.sudo().browse()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _active_policies(self, company_id):
+        """``(id, date_start, date_end)`` of the company's active policies, latest first.
+
+        Cached: every credit check asks for the policy in force, and policies seldom change
+        (``create``, ``write`` and ``unlink`` clear the cache).
+        """
+        policies = self.sudo().search(
+            [("company_id", "=", company_id), ("state", "=", "active")],
+            order="date_start desc, id desc",
         )
+        return tuple((p.id, p.date_start, p.date_end) for p in policies)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"company_id", "state", "date_start", "date_end"}.intersection(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     # ------------------------------------------------------------
     # PROVIDER HOOKS (overridden by each provider, dispatched by provider_code)
