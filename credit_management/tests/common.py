@@ -1,9 +1,32 @@
 from datetime import timedelta
 
+import polib
+
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.fields import Command
 from odoo.tests import new_test_user
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationModuleReader
+
+
+def untranslated_terms(env, module):
+    """The terms of ``module`` (code, views, data) without a French translation in its
+    ``i18n/fr.po``, and how many terms it has."""
+    reader = TranslationModuleReader(env.cr, modules=[module])
+    sources = {
+        source
+        for term_module, _type, _name, _res_id, source, _value, _comments in reader
+        if term_module == module and source and source.strip()
+    }
+    po = polib.pofile(file_path(f"{module}/i18n/fr.po"))
+    translated = {
+        entry.msgid
+        for entry in po
+        if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
+    }
+    return sorted(sources - translated), len(sources)
+
 
 # Every credit test runs on this day, so that due dates and overdue days are exact.
 TODAY = fields.Date.to_date("2026-06-15")
