@@ -105,7 +105,11 @@ class ResPartner(models.Model):
                             "of %(limit)s by more than %(share)s %%.",
                             exposure=formatLang(self.env, exposure, currency_obj=currency),
                             limit=formatLang(self.env, insured, currency_obj=currency),
-                            share=formatLang(self.env, company.credit_insurance_hold_excess),
+                            share=formatLang(
+                                self.env,
+                                company.credit_insurance_hold_excess,
+                                digits=0 if company.credit_insurance_hold_excess % 1 == 0 else 2,
+                            ),
                         ),
                     )
                 )

@@ -99,6 +99,7 @@ class TestInsuranceExposure(InsuranceCommon):
         check = self.customer._credit_check(300.0)
         self.assertTrue(check["blocked"])
         self.assertIn("over the insured limit", check["reasons"][0][1])
+        self.assertIn("by more than 10 %", check["reasons"][0][1], "a whole share, no decimals")
         order = self._order(self.customer, 300.0, user=self.sales_user)
         with self.assertRaises(UserError):
             order.with_user(self.sales_user).action_confirm()
