@@ -44,32 +44,29 @@ class AccountMove(models.Model):
 
     def action_open_dispute(self):
         """A new dispute on the selected invoices (one customer)."""
-        partners = self.commercial_partner_id
-        if len(partners) != 1:
-            raise UserError(_("Select invoices of a single customer to open a dispute."))
-        return {
-            "name": _("New Dispute"),
-            "type": "ir.actions.act_window",
-            "res_model": "credit.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_partner_id": partners.id,
-                "default_company_id": self.company_id[:1].id,
-                "default_move_ids": self.ids,
-                "default_source": "invoice",
-            },
-        }
+        return self._collection_form_action(
+            "credit.dispute",
+            _("New Dispute"),
+            _("Select invoices of a single customer to open a dispute."),
+        )
 
     def action_log_promise(self):
         """A payment promise on the selected invoices (one customer)."""
+        return self._collection_form_action(
+            "credit.payment.promise",
+            _("New Payment Promise"),
+            _("Select invoices of a single customer to log a promise."),
+        )
+
+    def _collection_form_action(self, model, name, single_customer_error):
+        """The form of a new ``model`` record (dispute or promise) on these invoices."""
         partners = self.commercial_partner_id
         if len(partners) != 1:
-            raise UserError(_("Select invoices of a single customer to log a promise."))
+            raise UserError(single_customer_error)
         return {
-            "name": _("New Payment Promise"),
+            "name": name,
             "type": "ir.actions.act_window",
-            "res_model": "credit.payment.promise",
+            "res_model": model,
             "view_mode": "form",
             "target": "new",
             "context": {
