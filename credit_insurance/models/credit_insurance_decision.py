@@ -9,6 +9,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 DECISION_STATES = [
     ("granted", "Granted"),
@@ -73,14 +74,15 @@ class CreditInsuranceDecision(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         decisions = super().create(vals_list)
+        states = decisions._state_labels()
         for decision in decisions:
             decision.cover_id.message_post(
                 body=_(
                     "Insurer's decision %(reference)s: %(state)s, %(amount)s from %(date)s.",
                     reference=decision.reference,
-                    state=dict(DECISION_STATES)[decision.state],
+                    state=states[decision.state],
                     amount=decision.cover_id._format_amount(decision.amount),
-                    date=decision.date,
+                    date=format_date(self.env, decision.date),
                 )
             )
         decisions.filtered(lambda d: d.state in ("reduced", "cancelled"))._move_to_watch()
@@ -90,8 +92,13 @@ class CreditInsuranceDecision(models.Model):
     # HELPER METHODS
     # ------------------------------------------------------------
 
+    def _state_labels(self):
+        """The decisions' state labels in the user's language, for the chatter."""
+        return dict(self._fields["state"]._description_selection(self.env))
+
     def _move_to_watch(self):
         """Move the customers of these decisions to their company's watch profile."""
+        states = self._state_labels()
         for decision in self:
             profile = decision.company_id.credit_insurance_watch_profile_id
             partner = decision.partner_id
@@ -106,7 +113,7 @@ class CreditInsuranceDecision(models.Model):
                     "decision %(reference)s (%(state)s).",
                     old=previous.name or _("none"),
                     new=profile.name,
-                    state=dict(DECISION_STATES)[decision.state],
+                    state=states[decision.state],
                     reference=decision.reference,
                 )
             )
