@@ -2,7 +2,8 @@
 
 A policy is a company's contract with a credit insurer. How an insurer is reached depends on
 its ``provider_code``, as Odoo's payment providers do: the base model declares the hooks
-(``_insurer_request_cover``, ``_insurer_fetch_decisions``, ``_insurer_declare_overdue``) and each
+(``_insurer_request_cover``, ``_insurer_fetch_decisions``, ``_insurer_declare_overdue``,
+``_insurer_search_buyer``) and each
 provider overrides them, returning to ``super()`` when the policy is not its own. A connector
 addon adds its code with ``selection_add`` and its overrides, nothing else.
 """
@@ -265,6 +266,26 @@ class CreditInsurancePolicy(models.Model):
             _(
                 "The provider %(provider)s of the policy %(policy)s cannot declare overdue "
                 "invoices.",
+                provider=self.provider_code,
+                policy=self.name,
+            )
+        )
+
+    def _insurer_search_buyer(self, partner):
+        """Look ``partner`` up in the insurer's register of companies.
+
+        Called with the identifiers of ``partner._insurance_buyer_identifiers()`` checked first.
+
+        :return: a list of candidates, best first, each a dict with the keys ``buyer_ref`` (the
+            insurer's buyer id), ``name``, ``street``, ``zip``, ``city``, ``country_code``,
+            ``identifier_type`` and ``identifier`` (missing values are empty strings). The base
+            knows no register.
+        """
+        self.ensure_one()
+        raise UserError(
+            _(
+                "The provider %(provider)s of the policy %(policy)s cannot search buyers: enter "
+                "the insurer's buyer id on the cover.",
                 provider=self.provider_code,
                 policy=self.name,
             )
