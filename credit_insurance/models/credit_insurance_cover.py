@@ -1,7 +1,13 @@
 """A buyer's cover (agrément): the limit the insurer grants on one customer.
 
-The cover's state, granted amount and dates follow its latest decision (by date, then by
-order of entry); before any decision the cover is a draft, then requested.
+The cover's state, granted amount and dates follow its latest decision in force (by effective
+date, then by order of entry); before any decision the cover is a draft, then requested.
+
+A decision dated in the future (a reduction after the insurer's notice, a new amount from the
+first of next month) is kept but held back: the cover follows it from its effective date, when
+the daily scheduled action applies it (``date_next_decision`` says when). A new request on a
+decided cover leaves the standing decision in force until the insurer answers
+(``request_pending``).
 """
 
 from odoo import _
@@ -70,6 +76,20 @@ class CreditInsuranceCover(models.Model):
         comodel_name="credit.insurance.decision", inverse_name="cover_id"
     )
     requested = fields.Boolean(readonly=True, copy=False, help="Sent to the insurer.")
+    request_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A request was sent to the insurer and awaits its decision; the latest decision "
+        "stays in force meanwhile.",
+    )
+    date_requested = fields.Date(readonly=True, copy=False, string="Last Requested On")
+    date_next_decision = fields.Date(
+        compute="_compute_from_decisions",
+        store=True,
+        index=True,
+        help="Effective date of a decision received but not yet in force.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -77,8 +97,12 @@ class CreditInsuranceCover(models.Model):
 
     @api.depends("requested", "decision_ids.date", "decision_ids.state", "decision_ids.amount")
     def _compute_from_decisions(self):
+        today = fields.Date.context_today(self)
         for cover in self:
-            latest = cover.decision_ids.sorted(lambda d: (d.date, d.id or 0))[-1:]
+            decisions = cover.decision_ids.sorted(lambda d: (d.date, d.id or 0))
+            effective = decisions.filtered(lambda d: d.date <= today)
+            latest = effective[-1:]
+            cover.date_next_decision = min((d.date for d in decisions - effective), default=False)
             if latest:
                 cover.state = latest.state
                 cover.amount_granted = latest.amount if latest.state in GRANTING_STATES else 0.0
@@ -128,12 +152,31 @@ class CreditInsuranceCover(models.Model):
                 )
             if cover.amount_requested <= 0:
                 raise UserError(_("Enter the amount to request first."))
-            cover.requested = True
-            if cover.decision_ids:
-                # A new request on a decided cover waits for the insurer's new decision.
-                cover.state = "requested"
+            # A decided cover keeps its decision in force until the insurer answers.
+            cover.write(
+                {
+                    "requested": True,
+                    "request_pending": True,
+                    "date_requested": fields.Date.context_today(cover),
+                }
+            )
             cover.policy_id._insurer_request_cover(cover)
         return True
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_apply_due_decisions(self):
+        """Put in force the decisions whose effective date has come (set-based)."""
+        covers = self.search([("date_next_decision", "<=", fields.Date.context_today(self))])
+        if covers:
+            # Every field of the decisions' compute (state, amount, dates) is recomputed.
+            for field in self.pool.field_computed[self._fields["state"]]:
+                self.env.add_to_compute(field, covers)
+            covers._recompute_recordset()
+        return covers
 
     # ------------------------------------------------------------
     # HELPER METHODS

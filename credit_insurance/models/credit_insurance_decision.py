@@ -74,6 +74,8 @@ class CreditInsuranceDecision(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         decisions = super().create(vals_list)
+        # The insurer has answered: a pending request is settled.
+        decisions.cover_id.filtered("request_pending").request_pending = False
         states = decisions._state_labels()
         for decision in decisions:
             decision.cover_id.message_post(

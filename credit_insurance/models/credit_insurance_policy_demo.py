@@ -1,6 +1,6 @@
 """The demo provider: an offline insurer that decides by a fixed, documented rule.
 
-On each fetch it decides every requested cover of the policy:
+On each fetch it decides every cover of the policy whose request is pending:
 
 - **refused** when the customer has an invoice overdue by more than
   ``DEMO_REFUSE_OVERDUE_DAYS`` days (60);
@@ -42,7 +42,7 @@ class CreditInsurancePolicy(models.Model):
     def _demo_decide(self):
         self.ensure_one()
         covers = self.env["credit.insurance.cover"].search(
-            [("policy_id", "=", self.id), ("state", "=", "requested")]
+            [("policy_id", "=", self.id), ("request_pending", "=", True)]
         )
         if not covers:
             return self.env["credit.insurance.decision"]

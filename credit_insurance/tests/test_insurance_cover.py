@@ -39,6 +39,43 @@ class TestInsuranceCover(InsuranceCommon):
             "every decision kept, newest first",
         )
 
+    def test_rerequest_keeps_standing_decision(self):
+        """A new request on a granted cover leaves the grant in force until the insurer
+        answers; its answer settles the pending request."""
+        cover = self._cover(self.customer, 5000.0)
+        cover.action_request()
+        self.assertTrue(cover.request_pending)
+        self._decide(cover, "granted", 5000.0, date="2026-03-01", reference="R1")
+        self.assertFalse(cover.request_pending)
+        cover.amount_requested = 9000.0
+        cover.action_request()
+        self.assertEqual((cover.state, cover.amount_granted), ("granted", 5000.0))
+        self.assertTrue(cover.request_pending)
+        self.assertEqual(str(cover.date_requested), "2026-06-15")
+        self.assertEqual(self.customer.insured_limit, 5000.0, "the grant still insures")
+        self._decide(cover, "partial", 7000.0, date="2026-06-15", reference="R2")
+        self.assertEqual((cover.state, cover.amount_granted), ("partial", 7000.0))
+        self.assertFalse(cover.request_pending)
+
+    def test_future_decision_held_back(self):
+        """A reduction effective in ten days is kept, not applied before its date; the daily
+        scheduled action puts it in force on that date."""
+        cover = self._cover(self.customer, 5000.0)
+        self._decide(cover, "granted", 5000.0, date="2026-03-01", reference="F1")
+        self._decide(cover, "reduced", 1500.0, date="2026-06-25", reference="F2")
+        self.assertEqual((cover.state, cover.amount_granted), ("granted", 5000.0))
+        self.assertEqual(str(cover.date_next_decision), "2026-06-25")
+        Cover = self.env["credit.insurance.cover"]
+        with freeze_time("2026-06-24"):
+            self.assertFalse(Cover._cron_apply_due_decisions())
+        self.assertEqual(cover.state, "granted")
+        with freeze_time("2026-06-25"):
+            self.assertEqual(Cover._cron_apply_due_decisions(), cover)
+            self.assertEqual((cover.state, cover.amount_granted), ("reduced", 1500.0))
+            self.assertEqual(str(cover.date_start), "2026-06-25")
+            self.assertFalse(cover.date_next_decision)
+            self.assertFalse(Cover._cron_apply_due_decisions(), "applied once")
+
     def test_manual_decision_in_form(self):
         """The manual provider: a credit manager types the decision in, letter attached."""
         cover = self._cover(self.customer, 5000.0).with_user(self.manager)
