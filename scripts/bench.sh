@@ -2,8 +2,10 @@
 # The benchmarks (make bench), each on a fresh database with its peers from PyPI:
 #   - credit: our credit check beside Odoo's and OCA's sale_financial_risk;
 #   - dunning: our dunning run beside OCA's account_credit_control, and email throughput;
-#   - score: the nightly behaviour score of every customer.
-# Usage: scripts/bench.sh [credit|dunning|score] [options of that benchmark]; no name runs all.
+#   - score: the nightly behaviour score of every customer;
+#   - insurance: exposure against cover of a whole insured portfolio, beside raw SQL.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance] [options of that benchmark]; no name
+# runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -11,7 +13,7 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
-case "${1:-}" in credit | dunning | score) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -27,11 +29,11 @@ peer_installed() {
     return 1
 }
 
-# create_db DB PEER: a fresh database with our addons and, if it installs, OCA's PEER.
+# create_db DB [PEER]: a fresh database with our addons and, if it installs, OCA's PEER.
 create_db() {
-    local db=$1 peer=$2 modules=$ADDONS
+    local db=$1 peer=${2:-} modules=$ADDONS
     DATABASES+=("$db")
-    peer_installed "$peer" && modules="$ADDONS,$peer"
+    [ -n "$peer" ] && peer_installed "$peer" && modules="$ADDONS,$peer"
     log "creating $db with $modules"
     if "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$modules" --without-demo=all --stop-after-init \
         --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1; then
@@ -59,4 +61,10 @@ if [ "$WHICH" = all ] || [ "$WHICH" = score ]; then
     create_db "score_bench_$$" partner_time_to_pay
     log "benchmark: behaviour score"
     "$PY" "$REPO/bench/bench_score.py" -c "$ODOO_CONF" -d "score_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = insurance ]; then
+    # No peer computes exposure against cover: OCA's partner_risk_insurance stores one number.
+    create_db "insurance_bench_$$"
+    log "benchmark: exposure against cover"
+    "$PY" "$REPO/bench/bench_insurance.py" -c "$ODOO_CONF" -d "insurance_bench_$$" "$@"
 fi

@@ -1,7 +1,7 @@
 """The customer against its credit insurance: insured limit, status, uncovered exposure.
 
 How it works: for a batch of customers and one company, ``_get_insurance_facts`` reads the
-company's policy in force, the covers of those customers under it (one search) and their
+company's policy in force, the covers of those customers under it (one query) and their
 exposure (``_get_credit_facts``, the one source of open items), all in the company currency:
 
 - a customer with a cover decision is insured up to the cover's granted amount while the
@@ -14,6 +14,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 from odoo.tools import formatLang
 
 INSURANCE_STATUSES = [
@@ -126,6 +127,8 @@ class ResPartner(models.Model):
         :return: ``{commercial_partner_id: {'limit', 'status', 'uncovered', 'exposure',
             'cover_state', 'cover_state_label', 'cover'}}``, amounts in the company currency.
         """
+        # Only the column needed: a whole portfolio of customers is often asked at once.
+        self.sudo().fetch(["commercial_partner_id"])
         partners = self.sudo().commercial_partner_id
         empty = {
             "limit": 0.0,
@@ -144,44 +147,58 @@ class ResPartner(models.Model):
             credit_facts = partners._get_credit_facts(company)
         today = fields.Date.context_today(self)
         currency = company.currency_id
-        covers = (
-            self.env["credit.insurance.cover"]
-            .sudo()
-            .search(
-                [
-                    ("policy_id", "=", policy.id),
-                    ("partner_id", "in", partners.ids),
-                    ("decision_ids", "!=", False),
-                ],
-                order="date_start desc, id desc",
+        Cover = self.env["credit.insurance.cover"].sudo()
+        Cover.flush_model(["policy_id", "partner_id", "state", "amount_granted", "date_start"])
+        # The cover of each customer with the latest decision in force, in one query: a whole
+        # portfolio is read at once (alerts, lists), so no record is built per customer.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (c.partner_id)
+                       c.partner_id, c.id, c.state, c.amount_granted, c.date_start, c.date_end
+                  FROM credit_insurance_cover c
+                 WHERE c.policy_id = %(policy)s
+                   AND c.partner_id = ANY(%(partners)s)
+                   AND c.date_start IS NOT NULL
+                 ORDER BY c.partner_id, c.date_start DESC, c.id DESC
+                """,
+                policy=policy.id,
+                partners=partners.ids,
             )
         )
-        cover_by_partner = {}
-        for cover in covers:
-            cover_by_partner.setdefault(cover.partner_id.id, cover)
-        states = dict(
-            self.env["credit.insurance.cover"]._fields["state"]._description_selection(self.env)
+        cover_by_partner = {row[0]: row[1:] for row in rows}
+        covers = Cover.browse([row[1] for row in rows])
+        states = dict(Cover._fields["state"]._description_selection(self.env))
+        rate = (
+            1.0
+            if policy.currency_id == currency
+            else policy.currency_id._get_conversion_rate(
+                policy.currency_id, currency, company, today
+            )
         )
-        for partner in partners:
-            fact = result[partner.id]
-            exposure = (credit_facts.get(partner.id) or {}).get("exposure", 0.0)
-            cover = cover_by_partner.get(partner.id)
+        digits = currency.decimal_places
+        discretionary = currency.round(policy.discretionary_limit * rate)
+        for partner_id, fact in result.items():
+            exposure = (credit_facts.get(partner_id) or {}).get("exposure", 0.0)
+            cover = cover_by_partner.get(partner_id)
             if cover:
-                in_force = cover.date_start <= today and (
-                    not cover.date_end or cover.date_end >= today
-                )
-                amount = cover.amount_granted if in_force else 0.0
+                cover_id, state, granted, date_start, date_end = cover
+                in_force = date_start <= today and (not date_end or date_end >= today)
+                limit = round((granted or 0.0) * rate, digits) if in_force else 0.0
                 fact.update(
-                    cover=cover, cover_state=cover.state, cover_state_label=states[cover.state]
+                    cover=covers.browse(cover_id),
+                    cover_state=state,
+                    cover_state_label=states[state],
                 )
             else:
-                amount = policy.discretionary_limit
-            limit = policy.currency_id._convert(amount, currency, company, today)
-            if currency.is_zero(limit):
+                state = False
+                limit = discretionary
+            excess = round(exposure - limit, digits)
+            if not round(limit, digits):
                 status = "uncovered"
-            elif currency.compare_amounts(exposure, limit) > 0:
+            elif excess > 0:
                 status = "over_limit"
-            elif cover and cover.state in ("partial", "reduced"):
+            elif state in ("partial", "reduced"):
                 status = "partial"
             else:
                 status = "covered"
@@ -189,6 +206,6 @@ class ResPartner(models.Model):
                 limit=limit,
                 status=status,
                 exposure=exposure,
-                uncovered=max(exposure - limit, 0.0),
+                uncovered=max(excess, 0.0),
             )
         return result

@@ -76,6 +76,20 @@ class TestInsuranceCover(InsuranceCommon):
             self.assertFalse(cover.date_next_decision)
             self.assertFalse(Cover._cron_apply_due_decisions(), "applied once")
 
+    def test_first_decision_in_the_future(self):
+        """Before its first decision is in force, a named buyer is insured as an unnamed one
+        (the discretionary limit), not refused."""
+        self.policy.discretionary_limit = 2500.0
+        cover = self._cover(self.customer, 5000.0)
+        self._decide(cover, "granted", 5000.0, date="2026-07-01", reference="N1")
+        self.assertEqual(cover.state, "draft")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.insured_limit, 2500.0)
+        with freeze_time("2026-07-01"):
+            self.env["credit.insurance.cover"]._cron_apply_due_decisions()
+            self.customer.invalidate_recordset()
+            self.assertEqual(self.customer.insured_limit, 5000.0)
+
     def test_manual_decision_in_form(self):
         """The manual provider: a credit manager types the decision in, letter attached."""
         cover = self._cover(self.customer, 5000.0).with_user(self.manager)
