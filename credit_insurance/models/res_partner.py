@@ -14,6 +14,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management.models.credit_open_item import FEW_CONTACTS
 from odoo.tools import SQL
 from odoo.tools import formatLang
 
@@ -151,22 +152,24 @@ class ResPartner(models.Model):
         Cover.flush_model(["policy_id", "partner_id", "state", "amount_granted", "date_start"])
         # The cover of each customer with the latest decision in force, in one query: a whole
         # portfolio is read at once (alerts, lists), so no record is built per customer.
+        # Beyond a few customers, the policy's whole portfolio is read and filtered here: cheaper
+        # than sending (and planning) a large array.
+        few = len(partners) <= FEW_CONTACTS
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT DISTINCT ON (c.partner_id)
                        c.partner_id, c.id, c.state, c.amount_granted, c.date_start, c.date_end
                   FROM credit_insurance_cover c
-                 WHERE c.policy_id = %(policy)s
-                   AND c.partner_id = ANY(%(partners)s)
+                 WHERE c.policy_id = %(policy)s %(partners)s
                    AND c.date_start IS NOT NULL
                  ORDER BY c.partner_id, c.date_start DESC, c.id DESC
                 """,
                 policy=policy.id,
-                partners=partners.ids,
+                partners=SQL("AND c.partner_id = ANY(%s)", partners.ids) if few else SQL(),
             )
         )
-        cover_by_partner = {row[0]: row[1:] for row in rows}
+        cover_by_partner = {row[0]: row[1:] for row in rows if row[0] in result}
         covers = Cover.browse([row[1] for row in rows])
         states = dict(Cover._fields["state"]._description_selection(self.env))
         rate = (

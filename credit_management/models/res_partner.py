@@ -419,8 +419,13 @@ class ResPartner(models.Model):
             facts[partner_id]["draft"] = amount or 0.0
         # Odoo's own amount of confirmed orders not yet invoiced (sale), company currency.
         sold = partners.with_company(company).sudo()
-        for partner in sold:
-            facts[partner.id]["to_invoice"] = partner.credit_to_invoice or 0.0
+        # Computed once for the whole batch: read record by record, Odoo would compute it by
+        # prefetch chunks, each scanning the whole batch (quadratic on a portfolio).
+        field = sold._fields["credit_to_invoice"]
+        field.compute_value(sold)
+        amounts = self.env.cache.get_values(sold, field)
+        for partner_id, amount in zip(sold._ids, amounts, strict=True):
+            facts[partner_id]["to_invoice"] = amount or 0.0
         # Odoo computes it without dependencies (nothing invalidates it when an order is
         # confirmed): leave no value in the cache that Odoo's own code would read stale.
         sold.invalidate_recordset(["credit_to_invoice"])
