@@ -128,6 +128,10 @@ class CreditInsuranceCover(models.Model):
                 )
             if cover.amount_requested <= 0:
                 raise UserError(_("Enter the amount to request first."))
+            if cover.policy_id.provider_code != "manual":
+                # An insurer's API is asked only with identifiers python-stdnum accepts: a
+                # typing error is reported here, before anything is sent.
+                cover.partner_id._insurance_buyer_identifiers()
             cover.requested = True
             if cover.decision_ids:
                 # A new request on a decided cover waits for the insurer's new decision.
