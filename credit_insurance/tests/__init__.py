@@ -4,3 +4,4 @@ from . import test_insurance_cover
 from . import test_insurance_exposure
 from . import test_insurance_invoice
 from . import test_insurance_buyer
+from . import test_insurance_suggested_limit
