@@ -23,5 +23,8 @@
         "wizards/credit_insurance_buyer_search_views.xml",
         "views/res_partner_suggested_limit_views.xml",
     ],
+    "demo": [
+        "demo/credit_insurance_demo.xml",
+    ],
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_insurance_exposure
 from . import test_insurance_invoice
 from . import test_insurance_buyer
 from . import test_insurance_suggested_limit
+from . import test_insurance_demo
