@@ -24,7 +24,8 @@ language.
 >>> result = suggest(LimitFacts(monthly_sales=9000.0, term_days=30, grade="B"))
 >>> result.amount, result.bound
 (12100.0, 'score')
->>> result = suggest(LimitFacts(monthly_sales=9000.0, term_days=30, grade="A", insured_limit=8000.0))
+>>> facts = LimitFacts(monthly_sales=9000.0, term_days=30, grade="A", insured_limit=8000.0)
+>>> result = suggest(facts)
 >>> result.amount, result.bound, [code for code, _figures in result.reasons]
 (8000.0, 'insured', ['sales', 'score', 'insured'])
 """

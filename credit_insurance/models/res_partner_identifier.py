@@ -84,6 +84,4 @@ class ResPartner(models.Model):
                     company=self.env.company.display_name,
                 )
             )
-        return self.env["credit.insurance.buyer.search"]._open_for(
-            self, policy.with_env(self.env)
-        )
+        return self.env["credit.insurance.buyer.search"]._open_for(self, policy.with_env(self.env))

@@ -245,9 +245,7 @@ class ResPartner(models.Model):
                     )
                 )
             elif code == "no_policy":
-                lines.append(
-                    _("No credit insurance policy in force: no insured limit to respect.")
-                )
+                lines.append(_("No credit insurance policy in force: no insured limit to respect."))
         if suggestion.amount is not None:
             lines.append(
                 _("Rounded down to the hundred: %(amount)s.", amount=money(suggestion.amount))

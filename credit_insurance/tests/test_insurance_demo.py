@@ -35,8 +35,11 @@ class TestInsuranceDemo(CreditCommon):
         super().setUpClass()
         cls.customers = {
             key: cls.env["res.partner"].create(
-                {"name": key.removeprefix("partner_").title(), "is_company": True,
-                 "company_registry": siren}
+                {
+                    "name": key.removeprefix("partner_").title(),
+                    "is_company": True,
+                    "company_registry": siren,
+                }
             )
             for key, siren in SIRENS.items()
         }
@@ -83,9 +86,7 @@ class TestInsuranceDemo(CreditCommon):
         self.assertTrue(all(d.date <= TODAY for d in decisions), "dated in the past")
         states = {c.partner_id: c for c in covers}
         group = self.customers["partner_delmas_group"]
-        self.assertEqual(
-            (states[group].state, states[group].amount_granted), ("granted", 120000.0)
-        )
+        self.assertEqual((states[group].state, states[group].amount_granted), ("granted", 120000.0))
         self.assertEqual(states[self.customers["partner_varenne"]].state, "requested")
         self.assertEqual(states[self.customers["partner_quatre_vents"]].state, "draft")
         self.assertEqual(states[self.customers["partner_pont_neuf"]].state, "expired")

@@ -67,7 +67,9 @@ class TestInsuranceSuggestedLimit(InsuranceCommon):
         self._decide(self.cover, "reduced", 1500.0, date="2026-06-01")
         self.assertEqual(self.customer.credit_suggested_limit, 1500.0)
         self.assertEqual(self.customer.credit_suggested_limit_bound, "insured")
-        self.assertIn("Capped at the insured limit of", self.customer.credit_suggested_limit_reasons)
+        self.assertIn(
+            "Capped at the insured limit of", self.customer.credit_suggested_limit_reasons
+        )
         # Cancelled: nothing is insured, nothing suggested (read anew, as a new request).
         self._decide(self.cover, "cancelled", 0.0, date="2026-06-10")
         self.env.invalidate_all()

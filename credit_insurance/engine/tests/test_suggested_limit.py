@@ -52,7 +52,9 @@ def test_grade_shares(grade, expected):
 
 def test_capped_by_the_insured_limit():
     # 12,000 x 90 % = 10,800, above the 8,000 insured.
-    result = suggest(LimitFacts(monthly_sales=6000.0, term_days=45, grade="B", insured_limit=8000.0))
+    result = suggest(
+        LimitFacts(monthly_sales=6000.0, term_days=45, grade="B", insured_limit=8000.0)
+    )
     assert (result.amount, result.bound) == (8000.0, "insured")
     assert codes(result) == ["sales", "score", "insured"]
 
