@@ -20,6 +20,11 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_insurance_menus.xml",
+        "wizards/credit_insurance_buyer_search_views.xml",
+        "views/res_partner_suggested_limit_views.xml",
+    ],
+    "demo": [
+        "demo/credit_insurance_demo.xml",
     ],
     "installable": True,
 }

@@ -51,9 +51,14 @@ fi
 if [ -z "${CREDIT_SKIP_UNIT:-}" ]; then
     # The pure cores (<addon>/engine/tests): plain Python, no Odoo, no database.
     log "unit tests of the engines (*/engine/tests)"
-    (cd "$REPO" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
-        $(ls -d */engine/tests) --junitxml="$RUN_DIR/unit.xml") || true
-    junit_count "$RUN_DIR/unit.xml"
+    # One pytest run per engine: each folder is its own pytest root (its pytest.ini); given
+    # together, their common root would be the repository and pytest would import the
+    # addons' packages (which need Odoo) above them.
+    for tests in $(cd "$REPO" && ls -d */engine/tests); do
+        (cd "$REPO" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+            "$tests" --junitxml="$RUN_DIR/unit.xml") || true
+        junit_count "$RUN_DIR/unit.xml"
+    done
 fi
 
 log "Odoo tests of $ADDONS on a fresh database $DB"

@@ -152,6 +152,10 @@ class CreditInsuranceCover(models.Model):
                 )
             if cover.amount_requested <= 0:
                 raise UserError(_("Enter the amount to request first."))
+            if cover.policy_id.provider_code != "manual":
+                # An insurer's API is asked only with identifiers python-stdnum accepts: a
+                # typing error is reported here, before anything is sent.
+                cover.partner_id._insurance_buyer_identifiers()
             # A decided cover keeps its decision in force until the insurer answers.
             cover.write(
                 {

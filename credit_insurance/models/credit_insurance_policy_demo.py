@@ -10,13 +10,25 @@ On each fetch it decides every cover of the policy whose request is pending:
 
 Decisions are dated on the day of the fetch, referenced ``DEMO-<cover>-<n>``. Overdue
 invoices are declared as with the manual provider (a CSV export).
+
+Its register of companies (buyer search) holds every French company and only those: a
+customer is found by its SIREN (or the SIREN of its SIRET, or of its French VAT number), as
+one candidate whose buyer id is ``DEMO-<siren>``, with the customer's own name and address
+and its most precise identifier. A customer known only by a foreign VAT number is not found.
 """
+
+from stdnum.fr import tva
 
 from odoo import fields
 from odoo import models
 
 DEMO_REFUSE_OVERDUE_DAYS = 60
 DEMO_FULL_LIMIT = 50000.0
+
+
+def demo_buyer_ref(siren):
+    """The demo insurer's buyer id of the company ``siren``."""
+    return f"DEMO-{siren}"
 
 
 class CreditInsurancePolicy(models.Model):
@@ -38,6 +50,38 @@ class CreditInsurancePolicy(models.Model):
         if self.provider_code != "demo":
             return super()._insurer_declare_overdue(moves)
         return self._manual_declare_overdue(moves)
+
+    def _insurer_search_buyer(self, partner):
+        if self.provider_code != "demo":
+            return super()._insurer_search_buyer(partner)
+        return self._demo_search_buyer(partner)
+
+    def _demo_search_buyer(self, partner):
+        """The demo register's candidates for ``partner`` (see the module)."""
+        identifiers = dict(partner._insurance_buyer_identifiers())
+        siren = identifiers.get("SIREN")
+        vat = identifiers.get("VAT", "")
+        if not siren and vat.startswith("FR"):
+            # A French VAT number is its key (2 characters) and the SIREN.
+            siren = tva.compact(vat)[2:]
+        if not siren:
+            return []
+        partner = partner.commercial_partner_id
+        identifier_type = next(
+            (code for code in ("SIRET", "SIREN", "VAT") if code in identifiers), "SIREN"
+        )
+        return [
+            {
+                "buyer_ref": demo_buyer_ref(siren),
+                "name": partner.name or "",
+                "street": partner.street or "",
+                "zip": partner.zip or "",
+                "city": partner.city or "",
+                "country_code": partner.country_id.code or "FR",
+                "identifier_type": identifier_type,
+                "identifier": identifiers.get(identifier_type, siren),
+            }
+        ]
 
     def _demo_decide(self):
         self.ensure_one()

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from odoo import _
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 EXPORT_COLUMNS = [
     "invoice",
@@ -103,3 +104,16 @@ class CreditInsurancePolicy(models.Model):
                 )
             )
         return attachment
+
+    def _insurer_search_buyer(self, partner):
+        if self.provider_code != "manual":
+            return super()._insurer_search_buyer(partner)
+        raise UserError(
+            _(
+                "The policy %(policy)s has no connection to %(insurer)s: search %(partner)s on "
+                "the insurer's portal and type its buyer id on the cover.",
+                policy=self.name,
+                insurer=self.insurer_id.display_name,
+                partner=partner.commercial_partner_id.display_name,
+            )
+        )

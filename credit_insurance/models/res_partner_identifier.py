@@ -70,3 +70,18 @@ class ResPartner(models.Model):
                 )
             )
         return identifiers
+
+    def action_insurance_search_buyer(self):
+        """Search this customer at the insurer of the company's policy in force (credit
+        managers): the identifiers are checked, then the candidates are listed."""
+        self.ensure_one()
+        policy = self.env["credit.insurance.policy"]._get_active(self.env.company)
+        if not policy:
+            raise UserError(
+                _(
+                    "%(company)s has no credit insurance policy in force: activate one before "
+                    "searching buyers.",
+                    company=self.env.company.display_name,
+                )
+            )
+        return self.env["credit.insurance.buyer.search"]._open_for(self, policy.with_env(self.env))

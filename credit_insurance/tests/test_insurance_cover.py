@@ -155,8 +155,14 @@ class TestInsuranceCover(InsuranceCommon):
         """The demo insurer: full up to 50,000, partial above, refused when 60+ days late."""
         policy = self.policy.copy({"name": "Démo", "provider_code": "demo"})
         policy.action_activate()
-        big = self.env["res.partner"].create({"name": "Grands Moulins", "is_company": True})
-        late = self.env["res.partner"].create({"name": "Mauvais Payeur", "is_company": True})
+        # The demo insurer is asked only about customers with valid identifiers.
+        self.customer.company_registry = "707688172"
+        big = self.env["res.partner"].create(
+            {"name": "Grands Moulins", "is_company": True, "company_registry": "629057100"}
+        )
+        late = self.env["res.partner"].create(
+            {"name": "Mauvais Payeur", "is_company": True, "company_registry": "592765309"}
+        )
         self._invoice(late, 100.0, due_days=-61)
         covers = (
             self._cover(self.customer, 30000.0, policy=policy)

@@ -1,1 +1,2 @@
+from . import credit_insurance_buyer_search
 from . import credit_insurance_cover_request
