@@ -20,6 +20,9 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_insurance_menus.xml",
+        "data/credit_insurance_alert_mail_template_data.xml",
+        "views/credit_insurance_alert_views.xml",
+        "views/credit_insurance_claim_views.xml",
     ],
     "installable": True,
 }

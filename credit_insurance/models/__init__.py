@@ -8,3 +8,10 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_identifier
+from . import credit_insurance_alert
+from . import credit_insurance_claim
+from . import credit_collector_desk
+from . import credit_insurance_policy_alert
+from . import res_company_alert
+from . import res_config_settings_alert
+from . import res_partner_alert
