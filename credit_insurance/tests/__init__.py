@@ -3,3 +3,5 @@ from . import test_insurance_access
 from . import test_insurance_cover
 from . import test_insurance_exposure
 from . import test_insurance_invoice
+from . import test_insurance_alert
+from . import test_insurance_claim
