@@ -243,14 +243,23 @@ class CreditInsuranceAlert(models.Model):
     def _cron_generate(self):
         """Daily: the alerts of every company, then the digest to the credit managers."""
         Policy = self.env["credit.insurance.policy"].sudo()
-        companies = (
-            Policy.search([("state", "=", "active")]).company_id
-            | self.sudo().search([("date_end", "=", False)]).company_id
-        )
         # Commit per batch in a real run only: a test's cursor must stay whole.
         commit = not getattr(threading.current_thread(), "testing", False)
         # Invoices falling due since yesterday: their declaration state first.
         self.env["account.move"].sudo()._cron_update_declaration_state()
+        # The companies with a policy in force, live alerts or invoices to declare.
+        [[declaring]] = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [("insurance_declaration_state", "=", "to_declare")], [], ["company_id:recordset"]
+            )
+        )
+        companies = (
+            Policy.search([("state", "=", "active")]).company_id
+            | self.sudo().search([("date_end", "=", False)]).company_id
+            | declaring
+        )
         for company in companies.sorted("id"):
             self.sudo().with_company(company).with_context(
                 credit_insurance_commit=commit
@@ -300,6 +309,32 @@ class CreditInsuranceAlert(models.Model):
     def _gather_causes(self, company, today):
         """``{cause_key: alert values}`` of every current cause of ``company``."""
         causes = {}
+        # Invoices to declare: under whichever policy insured them, even one since closed.
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("insurance_insured", "=", True),
+                    ("insurance_declaration_state", "=", "to_declare"),
+                    (
+                        "insurance_declaration_deadline",
+                        "<=",
+                        today + timedelta(days=DECLARATION_WARNING_DAYS),
+                    ),
+                ],
+                ["insurance_policy_id", "commercial_partner_id", "insurance_declaration_deadline"],
+            )
+        )
+        for move in moves:
+            causes[f"declaration_due:{move.id}"] = {
+                "alert_type": "declaration_due",
+                "policy_id": move.insurance_policy_id.id,
+                "partner_id": move.commercial_partner_id.id,
+                "move_id": move.id,
+                "date_due": move.insurance_declaration_deadline,
+            }
         policy = self.env["credit.insurance.policy"].sudo()._get_active(company, today)
         if not policy:
             return causes
@@ -324,9 +359,11 @@ class CreditInsuranceAlert(models.Model):
             decision = latest_decision(cover)
             causes[self._reduced_key(cover, decision)] = self._reduced_vals(cover, decision)
         in_force = covers.filtered(
-            lambda c: c.state in GRANTING_STATES
-            and c.date_start <= today
-            and (not c.date_end or c.date_end >= today)
+            lambda c: (
+                c.state in GRANTING_STATES
+                and c.date_start <= today
+                and (not c.date_end or c.date_end >= today)
+            )
         )
         currency = company.currency_id
         limit_of = {
@@ -359,31 +396,6 @@ class CreditInsuranceAlert(models.Model):
                 "cover_id": cover.id,
                 "amount_cover": limit_of[cover.id],
                 "date_due": cover.date_end,
-            }
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("company_id", "=", company.id),
-                    ("insurance_insured", "=", True),
-                    ("insurance_declaration_state", "=", "to_declare"),
-                    (
-                        "insurance_declaration_deadline",
-                        "<=",
-                        today + timedelta(days=DECLARATION_WARNING_DAYS),
-                    ),
-                ],
-                ["insurance_policy_id", "commercial_partner_id", "insurance_declaration_deadline"],
-            )
-        )
-        for move in moves:
-            causes[f"declaration_due:{move.id}"] = {
-                "alert_type": "declaration_due",
-                "policy_id": move.insurance_policy_id.id,
-                "partner_id": move.commercial_partner_id.id,
-                "move_id": move.id,
-                "date_due": move.insurance_declaration_deadline,
             }
         return causes
 

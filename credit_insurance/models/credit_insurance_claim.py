@@ -97,8 +97,7 @@ class CreditInsuranceClaim(models.Model):
         store=True,
         readonly=False,
         tracking=True,
-        help="Amount claimed from the insurer: the unpaid amount of the invoices, unless "
-        "changed.",
+        help="Amount claimed from the insurer: the unpaid amount of the invoices, unless changed.",
     )
     amount_expected = fields.Monetary(
         string="Expected Indemnity",
@@ -107,9 +106,7 @@ class CreditInsuranceClaim(models.Model):
         help="Coverage rate x the insured part still unpaid: each invoice's insured amount in "
         "the proportion of it still unpaid.",
     )
-    amount_indemnified = fields.Monetary(
-        string="Indemnity Received", tracking=True, copy=False
-    )
+    amount_indemnified = fields.Monetary(string="Indemnity Received", tracking=True, copy=False)
     insurer_reference = fields.Char(string="Insurer's Claim Reference", tracking=True, copy=False)
     date_filed = fields.Date(string="Filed On", readonly=True, copy=False)
     date_indemnified = fields.Date(string="Indemnified On", readonly=True, copy=False)
@@ -171,8 +168,9 @@ class CreditInsuranceClaim(models.Model):
     def _check_moves(self):
         for claim in self:
             wrong = claim.move_ids.filtered(
-                lambda m, c=claim: m.insurance_policy_id != c.policy_id
-                or m.commercial_partner_id != c.partner_id
+                lambda m, c=claim: (
+                    m.insurance_policy_id != c.policy_id or m.commercial_partner_id != c.partner_id
+                )
             )
             if wrong:
                 raise ValidationError(
@@ -390,8 +388,11 @@ class CreditInsuranceClaim(models.Model):
         moves = self.move_ids.sudo()
         reminders = moves.dunning_line_ids.filtered(lambda ln: ln.state == "sent").dunning_id
         content = self.env["credit.dunning"].sudo()._handoff_zip(header, rows, moves, reminders)
-        name = _("Claim %(customer)s - %(policy)s.zip", customer=self.partner_id.name,
-                 policy=self.policy_id.policy_number or self.policy_id.name)
+        name = _(
+            "Claim %(customer)s - %(policy)s.zip",
+            customer=self.partner_id.name,
+            policy=self.policy_id.policy_number or self.policy_id.name,
+        )
         self.pack_attachment_id.sudo().unlink()
         self.pack_attachment_id = (
             self.env["ir.attachment"]

@@ -5,7 +5,7 @@ from odoo import models
 class CreditInsurancePolicy(models.Model):
     """The policy's open alerts and claims, for its smart buttons."""
 
-    _inherit = "credit.insurance.policy"
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
 
     alert_count = fields.Integer(compute="_compute_alert_count", string="Open Alerts")
     claim_count = fields.Integer(compute="_compute_alert_count", string="Claims")

@@ -3,7 +3,7 @@ from odoo import models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     credit_insurance_unused_days = fields.Integer(
         string="Unused Cover Alert (days)",

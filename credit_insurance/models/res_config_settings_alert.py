@@ -3,7 +3,7 @@ from odoo import models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     credit_insurance_unused_days = fields.Integer(
         related="company_id.credit_insurance_unused_days", readonly=False

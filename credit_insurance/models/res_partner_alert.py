@@ -6,7 +6,7 @@ from odoo import models
 class ResPartner(models.Model):
     """The customer's open insurance alerts and its claims, for the smart buttons."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     insurance_alert_count = fields.Integer(
         compute="_compute_insurance_alert_count", string="Insurance Alerts"

@@ -64,7 +64,9 @@ class TestInsuranceClaim(InsuranceCommon):
         claim.insurer_reference = "SIN-2026-77"
         claim.action_file()
         self.assertEqual((claim.state, str(claim.date_filed)), ("filed", "2026-06-15"))
-        self.assertEqual(set((self.small | self.big).mapped("insurance_declaration_state")), {"claim"})
+        self.assertEqual(
+            set((self.small | self.big).mapped("insurance_declaration_state")), {"claim"}
+        )
         with self.assertRaises(UserError):
             claim.action_indemnified()
         claim.amount_indemnified = 4200.0
@@ -76,7 +78,9 @@ class TestInsuranceClaim(InsuranceCommon):
         self.assertEqual(self.small.insurance_declaration_state, "indemnified")
         claim.action_close()
         self.assertEqual((claim.state, str(claim.date_closed)), ("closed", "2026-06-15"))
-        self.assertEqual(set((self.small | self.big).mapped("insurance_declaration_state")), {"closed"})
+        self.assertEqual(
+            set((self.small | self.big).mapped("insurance_declaration_state")), {"closed"}
+        )
         self.assertEqual(self.policy.claim_count, 1)
 
     def test_only_declared_invoices_of_one_customer_and_policy(self):
