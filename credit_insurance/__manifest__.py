@@ -22,6 +22,9 @@
         "views/credit_insurance_menus.xml",
         "wizards/credit_insurance_buyer_search_views.xml",
         "views/res_partner_suggested_limit_views.xml",
+        "data/credit_insurance_alert_mail_template_data.xml",
+        "views/credit_insurance_alert_views.xml",
+        "views/credit_insurance_claim_views.xml",
     ],
     "demo": [
         "demo/credit_insurance_demo.xml",

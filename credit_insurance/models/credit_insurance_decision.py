@@ -88,6 +88,7 @@ class CreditInsuranceDecision(models.Model):
                 )
             )
         decisions.filtered(lambda d: d.state in ("reduced", "cancelled"))._move_to_watch()
+        self.env["credit.insurance.alert"]._raise_on_decisions(decisions)
         return decisions
 
     # ------------------------------------------------------------

@@ -12,6 +12,7 @@ import zipfile
 import xlsxwriter
 
 from odoo import _
+from odoo import api
 from odoo import fields
 from odoo import models
 
@@ -97,6 +98,38 @@ class CreditDunning(models.Model):
         """The zip of the hand-off, attached to the reminder (replacing an older one)."""
         self.ensure_one()
         header, rows = self._handoff_rows()
+        invoices = self.line_ids.filtered(lambda ln: ln.line_type != "credit").move_id
+        letters = invoices.dunning_line_ids.filtered(
+            lambda ln: ln.state == "sent" or ln.dunning_id == self
+        ).dunning_id
+        content = self._handoff_zip(header, rows, invoices, letters)
+        name = _(
+            "Hand-off %(name)s - %(customer)s.zip", name=self.name, customer=self.partner_id.name
+        )
+        self.handoff_attachment_id.sudo().unlink()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name.replace("/", "-"),
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/zip",
+                }
+            )
+        )
+        self.handoff_attachment_id = attachment
+        return attachment
+
+    @api.model
+    def _handoff_zip(self, header, rows, invoices, reminders):
+        """The pack's zip: ``rows`` under ``header`` as CSV and XLSX, the PDF of each of
+        ``invoices`` and of each reminder letter of ``reminders``.
+
+        Also the pack of other files that hand invoices over (an insurance claim).
+        """
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
             csv_buffer = io.StringIO()
@@ -113,37 +146,15 @@ class CreditDunning(models.Model):
                 sheet.write_row(index, 0, row)
             workbook.close()
             pack.writestr("invoices.xlsx", xlsx_buffer.getvalue())
-            invoices = self.line_ids.filtered(lambda ln: ln.line_type != "credit").move_id
             Report = self.env["ir.actions.report"].sudo()
             for invoice in invoices:
                 pdf, _report_type = Report._render_qweb_pdf("account.account_invoices", invoice.ids)
                 pack.writestr(f"invoices/{invoice.name.replace('/', '-')}.pdf", pdf)
-            letters = invoices.dunning_line_ids.filtered(
-                lambda ln: ln.state == "sent" or ln.dunning_id == self
-            ).dunning_id
-            for reminder in letters.sorted("date"):
+            for reminder in reminders.sorted("date"):
                 pdf = (
                     reminder.letter_attachment_id.raw
                     if reminder.letter_attachment_id
                     else reminder._letter_pdf()
                 )
                 pack.writestr(f"reminders/{reminder.name.replace('/', '-')}.pdf", pdf)
-        name = _(
-            "Hand-off %(name)s - %(customer)s.zip", name=self.name, customer=self.partner_id.name
-        )
-        self.handoff_attachment_id.sudo().unlink()
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": name.replace("/", "-"),
-                    "raw": buffer.getvalue(),
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/zip",
-                }
-            )
-        )
-        self.handoff_attachment_id = attachment
-        return attachment
+        return buffer.getvalue()

@@ -1,0 +1,577 @@
+"""Credit insurance alerts: what the credit manager must act on, raised once per cause.
+
+How it works: ``_cron_generate`` (daily) works company by company. For the company's policy in
+force it gathers every current *cause* in a few set-based queries, each identified by a
+``cause_key`` (the alert type and the records it is about):
+
+- ``over_cover``: a customer whose exposure is above its insured limit (one
+  ``_get_insurance_facts`` pass over all the insured customers of the company);
+- ``cover_reduced``: a cover whose latest decision reduced, refused or cancelled it (also
+  raised on each decision, by ``credit.insurance.decision.create``);
+- ``unused_cover``: a granted cover whose customer has owed nothing for N days (company
+  setting); since when is read from the ledger: the date of the customer's last receivable
+  entry (its last invoice or payment), or the cover's start when later;
+- ``declaration_due``: an insured overdue invoice not declared whose declaration deadline is
+  within 7 days, or passed;
+- ``cover_expiring``: a granted cover ending within 30 days.
+
+It then reads the company's *live* alerts (those whose cause has not ended, ``date_end``
+empty) and compares: a cause without a live alert raises a new one (with a to-do for the
+credit manager); a live alert whose cause is gone gets ``date_end`` and is set ``done``. A
+partial unique index on ``cause_key`` among live alerts makes "once while the cause lasts" a
+database rule, so that a re-run or two workers at once never raise an alert twice. An alert
+marked done by hand stays done while its cause lasts; when the cause comes back after it
+ended, a new alert is raised.
+
+The daily digest mails each credit manager of a company the alerts raised since the last
+digest (``digest_sent``) and the count of open ones, in the manager's language.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import SQL
+from odoo.tools import format_amount
+from odoo.tools import format_date
+
+from .credit_insurance_cover import GRANTING_STATES
+
+_logger = logging.getLogger(__name__)
+
+ALERT_TYPES = [
+    ("over_cover", "Exposure Over Cover"),
+    ("cover_reduced", "Cover Reduced or Withdrawn"),
+    ("unused_cover", "Unused Cover"),
+    ("declaration_due", "Declaration Due"),
+    ("cover_expiring", "Cover Expiring"),
+]
+ALERT_STATES = [("new", "New"), ("acknowledged", "Acknowledged"), ("done", "Done")]
+OPEN_STATES = ("new", "acknowledged")
+# Decisions that take (part of) a cover away.
+REDUCING_STATES = ("reduced", "refused", "cancelled")
+DECLARATION_WARNING_DAYS = 7
+EXPIRY_WARNING_DAYS = 30
+BATCH_SIZE = 500
+
+
+def latest_decision(cover):
+    """The decision the cover follows: its latest by date, then by order of entry."""
+    return cover.decision_ids.sorted(lambda d: (d.date, d.id))[-1:]
+
+
+class CreditInsuranceAlert(models.Model):
+    _name = "credit.insurance.alert"
+    _description = "Credit Insurance Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    alert_type = fields.Selection(
+        selection=ALERT_TYPES, string="Type", required=True, readonly=True, index=True
+    )
+    state = fields.Selection(
+        selection=ALERT_STATES, default="new", required=True, tracking=True, index=True
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    policy_id = fields.Many2one(
+        comodel_name="credit.insurance.policy", readonly=True, check_company=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", readonly=True, index=True
+    )
+    cover_id = fields.Many2one(
+        comodel_name="credit.insurance.cover",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    decision_id = fields.Many2one(
+        comodel_name="credit.insurance.decision", readonly=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_exposure = fields.Monetary(
+        string="Exposure", readonly=True, help="The customer's exposure when last checked."
+    )
+    amount_cover = fields.Monetary(
+        string="Insured Limit", readonly=True, help="The insured limit when last checked."
+    )
+    date_due = fields.Date(
+        string="Deadline",
+        readonly=True,
+        help="Declaration deadline of the invoice, or end of the cover.",
+    )
+    date_idle = fields.Date(
+        string="No Exposure Since", readonly=True, help="Last receivable entry of the customer."
+    )
+    date = fields.Date(string="Raised On", required=True, readonly=True, index=True)
+    date_end = fields.Date(
+        string="Cause Ended On",
+        readonly=True,
+        copy=False,
+        help="The day the cron found the cause gone; empty while it lasts.",
+    )
+    cause_key = fields.Char(readonly=True, required=True, copy=False)
+    digest_sent = fields.Boolean(readonly=True, copy=False)
+    description = fields.Text(compute="_compute_description")
+
+    def init(self):
+        # One live alert per cause: the database makes "raised once" hold under re-runs.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS credit_insurance_alert_live_cause_uniq "
+                "ON credit_insurance_alert (cause_key) WHERE date_end IS NULL"
+            )
+        )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("alert_type", "partner_id", "cover_id", "move_id")
+    def _compute_display_name(self):
+        types = dict(self._fields["alert_type"]._description_selection(self.env))
+        for alert in self:
+            subject = alert.move_id.name or alert.partner_id.display_name or ""
+            alert.display_name = f"{types.get(alert.alert_type, '')}: {subject}"
+
+    @api.depends_context("lang")
+    @api.depends(
+        "alert_type", "amount_exposure", "amount_cover", "date_due", "date_idle", "decision_id"
+    )
+    def _compute_description(self):
+        for alert in self:
+            alert.description = alert._describe()
+
+    def _describe(self):
+        """The alert in a sentence, in the language of the environment."""
+        self.ensure_one()
+        env = self.env
+        currency = self.currency_id or self.env.company.currency_id
+        customer = self.partner_id.display_name or ""
+        if self.alert_type == "over_cover":
+            return _(
+                "%(customer)s owes %(exposure)s, above its insured limit of %(limit)s: "
+                "%(uncovered)s is not insured.",
+                customer=customer,
+                exposure=format_amount(env, self.amount_exposure, currency),
+                limit=format_amount(env, self.amount_cover, currency),
+                uncovered=format_amount(env, self.amount_exposure - self.amount_cover, currency),
+            )
+        if self.alert_type == "cover_reduced":
+            decision = self.decision_id
+            states = dict(decision._fields["state"]._description_selection(env))
+            return _(
+                "The insurer's decision %(reference)s of %(date)s on %(customer)s: %(state)s, "
+                "%(amount)s insured.",
+                reference=decision.reference or "",
+                date=format_date(env, decision.date),
+                customer=customer,
+                state=states.get(decision.state, ""),
+                amount=format_amount(env, decision.amount, decision.currency_id or currency),
+            )
+        if self.alert_type == "unused_cover":
+            return _(
+                "The cover of %(amount)s on %(customer)s has had no exposure since %(date)s: "
+                "a premium paid for nothing, consider cancelling it.",
+                amount=format_amount(env, self.amount_cover, currency),
+                customer=customer,
+                date=format_date(env, self.date_idle),
+            )
+        if self.alert_type == "declaration_due":
+            return _(
+                "Invoice %(invoice)s of %(customer)s must be declared to the insurer by "
+                "%(date)s, or its cover is lost.",
+                invoice=self.move_id.name or "",
+                customer=customer,
+                date=format_date(env, self.date_due),
+            )
+        if self.alert_type == "cover_expiring":
+            return _(
+                "The cover of %(amount)s on %(customer)s ends on %(date)s: ask the insurer to "
+                "renew it.",
+                amount=format_amount(env, self.amount_cover, currency),
+                customer=customer,
+                date=format_date(env, self.date_due),
+            )
+        return ""
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_acknowledge(self):
+        self.filtered(lambda a: a.state == "new").write({"state": "acknowledged"})
+        return True
+
+    def action_done(self):
+        alerts = self.filtered(lambda a: a.state != "done")
+        alerts.write({"state": "done"})
+        alerts._close_activities()
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda a: a.state == "done" and not a.date_end).write({"state": "new"})
+        return True
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_generate(self):
+        """Daily: the alerts of every company, then the digest to the credit managers."""
+        Policy = self.env["credit.insurance.policy"].sudo()
+        # Commit per batch in a real run only: a test's cursor must stay whole.
+        commit = not getattr(threading.current_thread(), "testing", False)
+        # Invoices falling due since yesterday: their declaration state first.
+        self.env["account.move"].sudo()._cron_update_declaration_state()
+        # The companies with a policy in force, live alerts or invoices to declare.
+        [[declaring]] = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [("insurance_declaration_state", "=", "to_declare")], [], ["company_id:recordset"]
+            )
+        )
+        companies = (
+            Policy.search([("state", "=", "active")]).company_id
+            | self.sudo().search([("date_end", "=", False)]).company_id
+            | declaring
+        )
+        for company in companies.sorted("id"):
+            self.sudo().with_company(company).with_context(
+                credit_insurance_commit=commit
+            )._generate(company)
+        self.sudo()._send_digest()
+
+    def _generate(self, company):
+        """Raise and end the alerts of ``company`` (see the module docstring)."""
+        today = fields.Date.context_today(self)
+        causes = self._gather_causes(company, today)
+        live = self.search([("company_id", "=", company.id), ("date_end", "=", False)])
+        live_by_key = {alert.cause_key: alert for alert in live}
+        ended = live.filtered(lambda a: a.cause_key not in causes)
+        ended.filtered(lambda a: a.state != "done").write({"state": "done"})
+        ended.write({"date_end": today})
+        ended._close_activities()
+        # The figures of the live over-cover alerts follow the ledger.
+        for alert in live - ended:
+            vals = causes[alert.cause_key]
+            changes = {
+                fname: vals[fname]
+                for fname in ("amount_exposure", "amount_cover")
+                if fname in vals and company.currency_id.compare_amounts(alert[fname], vals[fname])
+            }
+            if changes:
+                alert.write(changes)
+        new_vals = [
+            dict(vals, cause_key=key, date=today, company_id=company.id)
+            for key, vals in causes.items()
+            if key not in live_by_key
+        ]
+        created = self.browse()
+        total = len(new_vals)
+        for start in range(0, total, BATCH_SIZE):
+            created |= self._create_batch(new_vals[start : start + BATCH_SIZE])
+            if self.env.context.get("credit_insurance_commit"):
+                # Safe to interrupt: a committed alert is never raised again (unique live key).
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._notify_progress(
+                done=min(start + BATCH_SIZE, total), remaining=max(total - start - BATCH_SIZE, 0)
+            )
+        _logger.info(
+            "Credit insurance alerts of %s: %d raised, %d ended", company.name, total, len(ended)
+        )
+        return created
+
+    def _gather_causes(self, company, today):
+        """``{cause_key: alert values}`` of every current cause of ``company``."""
+        causes = {}
+        # Invoices to declare: under whichever policy insured them, even one since closed.
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("insurance_insured", "=", True),
+                    ("insurance_declaration_state", "=", "to_declare"),
+                    (
+                        "insurance_declaration_deadline",
+                        "<=",
+                        today + timedelta(days=DECLARATION_WARNING_DAYS),
+                    ),
+                ],
+                ["insurance_policy_id", "commercial_partner_id", "insurance_declaration_deadline"],
+            )
+        )
+        for move in moves:
+            causes[f"declaration_due:{move.id}"] = {
+                "alert_type": "declaration_due",
+                "policy_id": move.insurance_policy_id.id,
+                "partner_id": move.commercial_partner_id.id,
+                "move_id": move.id,
+                "date_due": move.insurance_declaration_deadline,
+            }
+        policy = self.env["credit.insurance.policy"].sudo()._get_active(company, today)
+        if not policy:
+            return causes
+        Cover = self.env["credit.insurance.cover"].sudo()
+        covers = Cover.search([("policy_id", "=", policy.id), ("decision_ids", "!=", False)])
+        partners = covers.partner_id
+        if policy.discretionary_limit:
+            # Unnamed buyers are insured too: every customer owing something.
+            partners |= self.env["res.partner"].browse(self._owing_partner_ids(company))
+        facts = partners._get_insurance_facts(company) if partners else {}
+        for partner_id, fact in facts.items():
+            if fact["status"] == "over_limit":
+                causes[f"over_cover:{policy.id}:{partner_id}"] = {
+                    "alert_type": "over_cover",
+                    "policy_id": policy.id,
+                    "partner_id": partner_id,
+                    "cover_id": fact["cover"].id,
+                    "amount_exposure": fact["exposure"],
+                    "amount_cover": fact["limit"],
+                }
+        for cover in covers.filtered(lambda c: c.state in REDUCING_STATES):
+            decision = latest_decision(cover)
+            causes[self._reduced_key(cover, decision)] = self._reduced_vals(cover, decision)
+        in_force = covers.filtered(
+            lambda c: (
+                c.state in GRANTING_STATES
+                and c.date_start <= today
+                and (not c.date_end or c.date_end >= today)
+            )
+        )
+        currency = company.currency_id
+        limit_of = {
+            cover.id: policy.currency_id._convert(cover.amount_granted, currency, company, today)
+            for cover in in_force
+        }
+        idle_days = company.credit_insurance_unused_days
+        idle = in_force.filtered(
+            lambda c: currency.is_zero(facts.get(c.partner_id.id, {}).get("exposure", 0.0))
+        )
+        if idle_days > 0 and idle:
+            last_entry = self._last_receivable_dates(company, idle.partner_id.ids)
+            for cover in idle:
+                since = max(filter(None, [last_entry.get(cover.partner_id.id), cover.date_start]))
+                if (today - since).days >= idle_days:
+                    causes[f"unused_cover:{cover.id}"] = {
+                        "alert_type": "unused_cover",
+                        "policy_id": policy.id,
+                        "partner_id": cover.partner_id.id,
+                        "cover_id": cover.id,
+                        "amount_cover": limit_of[cover.id],
+                        "date_idle": since,
+                    }
+        horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+        for cover in in_force.filtered(lambda c: c.date_end and c.date_end <= horizon):
+            causes[f"cover_expiring:{cover.id}"] = {
+                "alert_type": "cover_expiring",
+                "policy_id": policy.id,
+                "partner_id": cover.partner_id.id,
+                "cover_id": cover.id,
+                "amount_cover": limit_of[cover.id],
+                "date_due": cover.date_end,
+            }
+        return causes
+
+    # ------------------------------------------------------------
+    # DECISIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _raise_on_decisions(self, decisions):
+        """On each decision received: its cover's reduction alert raised, or ended.
+
+        A decision that reduces, refuses or cancels the cover (and is its latest) raises an
+        alert at once; any other latest decision ends the cover's live reduction alerts, as
+        does a newer reduction (which raises its own).
+        """
+        today = fields.Date.context_today(self)
+        Alert = self.sudo()
+        covers = decisions.sudo().cover_id
+        live = Alert.search([("cover_id", "in", covers.ids), ("date_end", "=", False)]).filtered(
+            lambda a: a.alert_type == "cover_reduced"
+        )
+        keep = self.browse()
+        new_vals = []
+        for cover in covers:
+            latest = latest_decision(cover)
+            if latest.state not in REDUCING_STATES:
+                continue
+            key = self._reduced_key(cover, latest)
+            existing = live.filtered(lambda a, k=key: a.cause_key == k)
+            if existing:
+                keep |= existing
+            else:
+                new_vals.append(
+                    dict(
+                        self._reduced_vals(cover, latest),
+                        cause_key=key,
+                        date=today,
+                        company_id=cover.company_id.id,
+                    )
+                )
+        ended = live - keep
+        ended.filtered(lambda a: a.state != "done").write({"state": "done"})
+        ended.write({"date_end": today})
+        ended._close_activities()
+        return Alert._create_batch(new_vals)
+
+    @api.model
+    def _reduced_key(self, cover, decision):
+        return f"cover_reduced:{cover.id}:{decision.id}"
+
+    @api.model
+    def _reduced_vals(self, cover, decision):
+        company = cover.company_id
+        return {
+            "alert_type": "cover_reduced",
+            "policy_id": cover.policy_id.id,
+            "partner_id": cover.partner_id.id,
+            "cover_id": cover.id,
+            "decision_id": decision.id,
+            "amount_cover": cover.currency_id._convert(
+                decision.amount, company.currency_id, company, decision.date
+            ),
+        }
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _create_batch(self, vals_list):
+        """Create the alerts of ``vals_list`` with their to-dos; skip causes another run
+        raised meanwhile (the live cause is unique)."""
+        if not vals_list:
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                alerts = self.create(vals_list)
+        except pg_errors.UniqueViolation:
+            _logger.info("Credit insurance alerts: raised meanwhile by another run, one by one")
+            alerts = self.browse()
+            for vals in vals_list:
+                try:
+                    with self.env.cr.savepoint():
+                        alerts |= self.create([vals])
+                except pg_errors.UniqueViolation:
+                    continue
+        alerts._schedule_activities()
+        return alerts
+
+    def _schedule_activities(self):
+        """A to-do per new alert for whoever handles the company's insurance alerts."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for alert in self:
+            user = alert.company_id._credit_insurance_alert_user()
+            if not user:
+                continue
+            localized = alert.with_context(lang=user.lang or self.env.lang)
+            alert.activity_schedule(
+                activity_type_id=todo.id,
+                user_id=user.id,
+                date_deadline=alert.date_due
+                if alert.date_due and alert.date_due >= alert.date
+                else alert.date,
+                summary=localized.display_name,
+                note=localized.description,
+            )
+
+    def _close_activities(self):
+        self.sudo().activity_ids.action_feedback(feedback=_("Alert closed."))
+
+    @api.model
+    def _owing_partner_ids(self, company):
+        """Customers with an open receivable item in ``company``'s scope."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT i.commercial_partner_id FROM (%s) i WHERE i.residual > 0",
+                self.env["credit.open.item"]._query(company),
+            )
+        )
+        return [partner_id for (partner_id,) in rows if partner_id]
+
+    @api.model
+    def _last_receivable_dates(self, company, partner_ids):
+        """``{commercial partner id: date of its last posted receivable entry}``: when its
+        exposure last moved (its last invoice, credit note or payment), in one query."""
+        self.env["account.move.line"].flush_model(
+            ["account_id", "parent_state", "partner_id", "date", "company_id"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, MAX(l.date)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE a.account_type = 'asset_receivable'
+                   AND l.parent_state = 'posted'
+                   AND l.company_id = ANY(%(companies)s)
+                   AND p.commercial_partner_id = ANY(%(partners)s)
+                 GROUP BY p.commercial_partner_id
+                """,
+                companies=self.env["credit.open.item"]._company_ids_sql(company),
+                partners=list(partner_ids),
+            )
+        )
+        return dict(rows)
+
+    # ------------------------------------------------------------
+    # DIGEST
+    # ------------------------------------------------------------
+
+    @api.model
+    def _send_digest(self):
+        """Mail each company's credit managers the alerts raised since the last digest.
+
+        Nothing is sent to a company without new alerts; the alerts mailed are marked so
+        that the next digest starts after them.
+        """
+        template = self.env.ref(
+            "credit_insurance.mail_template_credit_insurance_alert_digest",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        group = self.env.ref("credit_management.group_credit_manager")
+        pending = self.sudo().search([("digest_sent", "=", False)], order="date, id")
+        for company, alerts in pending.grouped("company_id").items():
+            open_count = self.sudo().search_count(
+                [("company_id", "=", company.id), ("state", "in", OPEN_STATES)]
+            )
+            recipients = group.users.filtered(
+                lambda u, c=company: c in u.company_ids and u.email and not u.share
+            )
+            for user in recipients.sorted("id"):
+                template.with_context(
+                    digest_alert_ids=alerts.ids,
+                    digest_open_count=open_count,
+                    digest_company_id=company.id,
+                ).send_mail(user.id, email_layout_xmlid="mail.mail_notification_light")
+            alerts.write({"digest_sent": True})
