@@ -61,9 +61,11 @@ EXPIRY_WARNING_DAYS = 30
 BATCH_SIZE = 500
 
 
-def latest_decision(cover):
-    """The decision the cover follows: its latest by date, then by order of entry."""
-    return cover.decision_ids.sorted(lambda d: (d.date, d.id))[-1:]
+def latest_decision(cover, today):
+    """The decision the cover follows: its latest in force on ``today`` by date, then by order
+    of entry (a decision dated later is held back until its date, as on the cover)."""
+    in_force = cover.decision_ids.filtered(lambda d: d.date <= today)
+    return in_force.sorted(lambda d: (d.date, d.id))[-1:]
 
 
 class CreditInsuranceAlert(models.Model):
@@ -245,7 +247,8 @@ class CreditInsuranceAlert(models.Model):
         Policy = self.env["credit.insurance.policy"].sudo()
         # Commit per batch in a real run only: a test's cursor must stay whole.
         commit = not getattr(threading.current_thread(), "testing", False)
-        # Invoices falling due since yesterday: their declaration state first.
+        # Decisions effective today and invoices falling due since yesterday first.
+        self.env["credit.insurance.cover"].sudo()._cron_apply_due_decisions()
         self.env["account.move"].sudo()._cron_update_declaration_state()
         # The companies with a policy in force, live alerts or invoices to declare.
         [[declaring]] = (
@@ -356,7 +359,7 @@ class CreditInsuranceAlert(models.Model):
                     "amount_cover": fact["limit"],
                 }
         for cover in covers.filtered(lambda c: c.state in REDUCING_STATES):
-            decision = latest_decision(cover)
+            decision = latest_decision(cover, today)
             causes[self._reduced_key(cover, decision)] = self._reduced_vals(cover, decision)
         in_force = covers.filtered(
             lambda c: (
@@ -420,7 +423,7 @@ class CreditInsuranceAlert(models.Model):
         keep = self.browse()
         new_vals = []
         for cover in covers:
-            latest = latest_decision(cover)
+            latest = latest_decision(cover, today)
             if latest.state not in REDUCING_STATES:
                 continue
             key = self._reduced_key(cover, latest)
@@ -485,22 +488,40 @@ class CreditInsuranceAlert(models.Model):
         return alerts
 
     def _schedule_activities(self):
-        """A to-do per new alert for whoever handles the company's insurance alerts."""
+        """A to-do per new alert for whoever handles the company's insurance alerts.
+
+        Created in one batch, without Odoo's "activity assigned" email for each: the daily
+        digest tells the credit manager what was raised.
+        """
         todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        users = {company: company._credit_insurance_alert_user() for company in self.company_id}
+        vals_list = []
         for alert in self:
-            user = alert.company_id._credit_insurance_alert_user()
+            user = users[alert.company_id]
             if not user:
                 continue
             localized = alert.with_context(lang=user.lang or self.env.lang)
-            alert.activity_schedule(
-                activity_type_id=todo.id,
-                user_id=user.id,
-                date_deadline=alert.date_due
-                if alert.date_due and alert.date_due >= alert.date
-                else alert.date,
-                summary=localized.display_name,
-                note=localized.description,
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "activity_type_id": todo.id,
+                    "user_id": user.id,
+                    "automated": True,
+                    "date_deadline": alert.date_due
+                    if alert.date_due and alert.date_due >= alert.date
+                    else alert.date,
+                    "summary": localized.display_name,
+                    "note": localized.description,
+                }
             )
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
 
     def _close_activities(self):
         self.sudo().activity_ids.action_feedback(feedback=_("Alert closed."))
