@@ -121,12 +121,17 @@ class InsuranceDemo:
         covers = self._covers(policy, customers, today)
         self._insure_invoices()
         declared = self._declare(policy, today)
+        # The alerts a credit manager finds on the first morning, raised as the daily
+        # scheduled action raises them (over cover, reductions, expiring covers, deadlines).
+        alerts = self.env["credit.insurance.alert"].with_company(company)._generate(company)
         _logger.info(
-            "Credit insurance demo: policy %s, %s covers, %s decisions, %s invoice declared.",
+            "Credit insurance demo: policy %s, %s covers, %s decisions, %s invoice declared, "
+            "%s alerts.",
             policy.name,
             len(covers),
             len(covers.decision_ids),
             len(declared),
+            len(alerts),
         )
         return policy
 

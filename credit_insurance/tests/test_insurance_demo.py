@@ -105,6 +105,15 @@ class TestInsuranceDemo(CreditCommon):
             ),
             "the declaration is attached to the policy",
         )
+        # Open alerts on the first morning: the customer over its cover, the reduced and
+        # cancelled covers; none for the invoice declared, nor for the one whose deadline is
+        # 20 days away.
+        alerts = self.env["credit.insurance.alert"].search(
+            [("company_id", "=", self.company.id), ("state", "=", "new")]
+        )
+        self.assertIn(alpine, alerts.filtered(lambda a: a.alert_type == "over_cover").partner_id)
+        self.assertIn("cover_reduced", alerts.mapped("alert_type"))
+        self.assertFalse(alerts.filtered(lambda a: a.alert_type == "declaration_due"))
         # Once: a second run changes nothing.
         self.assertEqual(generate(self.env, self.company, self.customers), policy)
         self.assertEqual(len(policy.cover_ids), len(COVERS))
