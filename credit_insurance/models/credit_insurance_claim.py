@@ -136,7 +136,9 @@ class CreditInsuranceClaim(models.Model):
         for claim in self:
             claim.display_name = _(
                 "Claim %(reference)s - %(customer)s",
-                reference=claim.insurer_reference or (claim.id and f"#{claim.id}") or "",
+                reference=claim.insurer_reference
+                or (claim._origin.id and f"#{claim._origin.id}")
+                or "",
                 customer=claim.partner_id.name or "",
             )
 
