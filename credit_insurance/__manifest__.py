@@ -20,6 +20,10 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_insurance_menus.xml",
+        "data/credit_insurance_exchange_data.xml",
+        "views/credit_insurance_exchange_views.xml",
+        "views/credit_insurance_policy_connection_views.xml",
     ],
+    "external_dependencies": {"python": ["requests", "zeep"]},
     "installable": True,
 }

@@ -8,3 +8,10 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_identifier
+from . import credit_insurance_exchange
+from . import credit_insurance_policy_connection
+from . import credit_insurance_policy_http
+from . import credit_insurance_cover_connection
+from . import credit_insurance_policy_allianz
+from . import credit_insurance_policy_coface
+from . import credit_insurance_policy_soap
