@@ -226,6 +226,7 @@ class CreditInsurancePolicy(models.Model):
                 # A TransactionCase: another cursor would not see the test's uncommitted
                 # policy; the test's own transaction stands for the committed log.
                 self.env["credit.insurance.exchange"].sudo().create(vals)
+                self._exchange_invalidate()
                 return False
             else:
                 with self.env.registry.cursor() as cr:
@@ -233,8 +234,14 @@ class CreditInsurancePolicy(models.Model):
                     env["credit.insurance.exchange"].create(vals)
         except Exception:  # noqa: BLE001 - the log never hides the insurer's answer
             _logger.exception("Credit insurance: the exchange log could not be written")
-        self.env["credit.insurance.exchange"].invalidate_model()
+        self._exchange_invalidate()
         return True
+
+    def _exchange_invalidate(self):
+        """The policy's and covers' facts read from the log are stale after an entry."""
+        self.env["credit.insurance.exchange"].invalidate_model()
+        self.invalidate_recordset(["last_error", "exchange_count"])
+        self.env["credit.insurance.cover"].invalidate_model(["insurer_error"])
 
     def _insurer_secrets(self):
         """The secret values of this policy, masked in every log."""

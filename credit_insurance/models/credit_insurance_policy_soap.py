@@ -107,7 +107,11 @@ class CreditInsurancePolicy(models.Model):
 
     @staticmethod
     def _soap_log_envelopes(log, history, status):
-        for key, entry in (("request_body", history.last_sent), ("response_body", history.last_received)):
+        for key, attribute in (("request_body", "last_sent"), ("response_body", "last_received")):
+            try:
+                entry = getattr(history, attribute)
+            except IndexError:  # nothing sent (the WSDL could not be read) or received
+                entry = None
             if entry and entry.get("envelope") is not None:
                 log[key] = etree.tostring(entry["envelope"], encoding="unicode", pretty_print=True)
         log["status_code"] = status
@@ -201,7 +205,15 @@ class CreditInsurancePolicy(models.Model):
                 cover=cover,
                 policyNumber=self.policy_number or "",
                 buyerId=cover.buyer_ref,
-                invoice=self._insurer_invoice_vals(partner_moves),
+                invoice=[
+                    {
+                        "number": vals["number"],
+                        "dueDate": vals["dueDate"],
+                        "amount": vals["amount"],
+                        "currency": vals["currencyCode"],
+                    }
+                    for vals in self._insurer_invoice_vals(partner_moves)
+                ],
             )
             self._insurer_mark_declared(partner_moves, declaration or "-", today)
         return True

@@ -4,3 +4,6 @@ from . import test_insurance_cover
 from . import test_insurance_exposure
 from . import test_insurance_invoice
 from . import test_insurance_connector_allianz
+from . import test_insurance_connector_coface
+from . import test_insurance_connector_soap
+from . import test_insurance_connector_webhook

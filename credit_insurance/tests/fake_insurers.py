@@ -126,6 +126,14 @@ class FakeAllianzTrade(FakeServer):
     def expire_tokens(self):
         self.valid_tokens.clear()
 
+    def reset(self):
+        """Forget the requests, faults, covers, jobs and overdues of the previous test."""
+        super().reset()
+        self.valid_tokens.clear()
+        self.covers.clear()
+        self.jobs.clear()
+        self.overdues.clear()
+
     def add_company(self, company_id, name, identifiers, town="Paris"):
         company = {
             "companyId": company_id,
@@ -238,6 +246,14 @@ class FakeCoface(FakeServer):
     def expire_tokens(self):
         self.valid_tokens.clear()
 
+    def reset(self):
+        super().reset()
+        self.valid_tokens.clear()
+        self.products.clear()
+        self.notifications.clear()
+        self.overdues.clear()
+        self.ignore_since = False
+
     def notify(self, easy_number, decision, amount, effective_date="2026-11-02"):
         self.notifications.append(
             {
@@ -336,6 +352,12 @@ class FakeSoapInsurer(FakeServer):
         self._ids = itertools.count(7001)
         with open(file_path("credit_insurance/static/wsdl/insurer.wsdl"), "rb") as wsdl:
             self.wsdl = wsdl.read()
+
+    def reset(self):
+        super().reset()
+        self.limits.clear()
+        self.decisions.clear()
+        self.overdues.clear()
 
     def decide(self, buyer_id, status, amount, effective_date="2026-11-02"):
         self.decisions.append(
