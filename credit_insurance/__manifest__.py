@@ -25,9 +25,13 @@
         "data/credit_insurance_alert_mail_template_data.xml",
         "views/credit_insurance_alert_views.xml",
         "views/credit_insurance_claim_views.xml",
+        "data/credit_insurance_exchange_data.xml",
+        "views/credit_insurance_exchange_views.xml",
+        "views/credit_insurance_policy_connection_views.xml",
     ],
     "demo": [
         "demo/credit_insurance_demo.xml",
     ],
+    "external_dependencies": {"python": ["requests", "zeep"]},
     "installable": True,
 }

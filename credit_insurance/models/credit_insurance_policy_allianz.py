@@ -1,0 +1,368 @@
+"""The Allianz Trade provider: its REST API, asynchronous by design.
+
+- ``_allianz_request`` sends every call with ``Authorization: Bearer <token>``; the token
+  comes from ``POST /v1/idp/oauth2/authorize`` (``{"apiKey"}``) and is cached on the policy
+  until its expiry. A 401 renews it once, then the call is retried once.
+- A cover request (``POST /riskinfo/v3/covers``) answers a ``jobId``, kept on the cover.
+- ``_insurer_fetch_decisions`` polls each pending job (``GET /riskinfo/v3/jobs/{jobId}``):
+  ``pending`` leaves it for next time; ``processed`` (any case) reads its ``resourceUrl``
+  cover and records its decisions. It then reads the portfolio
+  (``POST /riskinfo/v3/covers/search``, page by page) since the policy's cursor.
+- A decision's reference is ``<coverId>/<startDate>/<code>``: read twice, recorded once.
+- An overdue declaration (``POST /riskinfo/v3/overdues``, category ``OVD``) answers a job id.
+"""
+
+from datetime import timedelta
+
+from odoo import _
+from odoo import fields
+from odoo import models
+
+ALLIANZ_DECISIONS = {
+    "agreement": "granted",
+    "alreadyagreed": "granted",
+    "partialagreement": "partial",
+    "refusal": "refused",
+    "reduction": "reduced",
+    "withdrawal": "cancelled",
+    "pending": None,
+}
+ALLIANZ_PAGE_SIZE = 100
+ALLIANZ_MAX_PAGES = 1000
+# A token is renewed this long before the expiry the insurer gave.
+TOKEN_MARGIN = timedelta(seconds=60)
+
+
+class CreditInsurancePolicy(models.Model):
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
+
+    provider_code = fields.Selection(
+        selection_add=[("allianz_trade", "Allianz Trade (REST)")],
+        ondelete={"allianz_trade": "set default"},
+    )
+
+    # ------------------------------------------------------------
+    # REQUEST METHOD
+    # ------------------------------------------------------------
+
+    def _allianz_authorize(self):
+        """Ask a new token and cache it on the policy."""
+        self.ensure_one()
+        policy = self.sudo()  # the API key and the token cache are system-only
+        if not policy.api_key:
+            self._insurer_fail(
+                _("Enter the API key of the policy %(policy)s first.", policy=self.name),
+                {"operation": "authorize"},
+            )
+        __, data = self._insurer_http(
+            "authorize",
+            "POST",
+            "/v1/idp/oauth2/authorize",
+            payload={"apiKey": policy.api_key},
+            retry=False,
+        )
+        self._insurer_check(isinstance(data, dict) and data.get("access_token"), "authorize")
+        expires_in = data.get("expires_in") or 3600
+        policy.write(
+            {
+                "token_value": data["access_token"],
+                "token_expiry": fields.Datetime.now()
+                + timedelta(seconds=int(expires_in))
+                - TOKEN_MARGIN,
+            }
+        )
+        return data["access_token"]
+
+    def _allianz_token(self):
+        policy = self.sudo()
+        if policy.token_value and policy.token_expiry and policy.token_expiry > fields.Datetime.now():
+            return policy.token_value
+        return self._allianz_authorize()
+
+    def _allianz_request(self, method, path, payload=None, operation="fetch_decisions", cover=None):
+        """One call to Allianz Trade's API, its token renewed once on a 401.
+
+        :return: ``(status, data)`` with the decoded JSON body.
+        """
+        self.ensure_one()
+        for renewed in (False, True):
+            token = self._allianz_authorize() if renewed else self._allianz_token()
+            status, data = self._insurer_http(
+                operation,
+                method,
+                path,
+                payload=payload,
+                headers={"Authorization": f"Bearer {token}"},
+                cover=cover,
+                handle_401=not renewed,
+            )
+            if status != 401:
+                return status, data
+        raise AssertionError("unreachable")  # the second try raises on a 401
+
+    # ------------------------------------------------------------
+    # PROVIDER HOOKS
+    # ------------------------------------------------------------
+
+    def _insurer_test_connection(self):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_test_connection()
+        self._allianz_authorize()
+        return True
+
+    def _insurer_search_buyer(self, partner):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_search_buyer(partner)
+        identifiers = partner._insurance_buyer_identifiers()
+        partner = partner.commercial_partner_id
+        __, data = self._allianz_request(
+            "POST",
+            "/search/v2/companies/matching",
+            {
+                "companyName": partner.name,
+                "countryCode": partner.country_id.code or "FR",
+                "companyIdentifiers": [
+                    {"idTypeCode": id_type, "idValue": value} for id_type, value in identifiers
+                ],
+                "requestedSize": 10,
+                "minimumScore": 0,
+            },
+            operation="search_buyer",
+        )
+        results = data.get("results") if isinstance(data, dict) else None
+        self._insurer_check(isinstance(results, list), "search_buyer")
+        identifier_type, identifier = identifiers[0]
+        candidates = []
+        for result in results:
+            company = (result or {}).get("company") or {}
+            self._insurer_check(company.get("companyId"), "search_buyer")
+            address = company.get("address") or {}
+            post_codes = address.get("postCodes") or [{}]
+            candidates.append(
+                {
+                    "buyer_ref": str(company["companyId"]),
+                    "name": (company.get("legalData") or {}).get("companyName") or "",
+                    "street": address.get("streetName") or "",
+                    "zip": (post_codes[0] or {}).get("postCodeValue") or "",
+                    "city": address.get("town") or "",
+                    "country_code": address.get("countryCode") or "",
+                    "identifier_type": identifier_type,
+                    "identifier": identifier,
+                }
+            )
+        return candidates
+
+    def _insurer_request_cover(self, cover):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_request_cover(cover)
+        if not cover.buyer_ref:
+            cover.buyer_ref = self._insurer_first_buyer(cover)
+        __, data = self._allianz_request(
+            "POST",
+            "/riskinfo/v3/covers",
+            {
+                "requestTypeCode": "Primary",
+                "policy": self._allianz_policy_vals(),
+                "creditLimitDetails": {
+                    "requestedAmount": cover.amount_requested,
+                    "currencyCode": cover.currency_id.name,
+                },
+                "companyId": cover.buyer_ref,
+                "isRequestUrgent": False,
+            },
+            operation="request_cover",
+            cover=cover,
+        )
+        job = data.get("jobId") if isinstance(data, dict) else None
+        self._insurer_check(job, "request_cover", cover=cover)
+        cover.insurer_job_ref = str(job)
+        return None
+
+    def _insurer_fetch_decisions(self):
+        decisions = super()._insurer_fetch_decisions()
+        for policy in self.filtered(lambda p: p.provider_code == "allianz_trade"):
+            started = fields.Datetime.now()
+            decisions |= policy._allianz_poll_jobs()
+            decisions |= policy._allianz_read_portfolio()
+            # Moved only now that the decisions are stored: a failure leaves it behind.
+            policy.sync_cursor = started
+        return decisions
+
+    def _insurer_declare_overdue(self, moves):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_declare_overdue(moves)
+        covers = self._insurer_covers_of(moves)
+        today = fields.Date.context_today(self)
+        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
+            cover = covers.get(partner.id)
+            if not cover or not cover.buyer_ref:
+                self._insurer_fail(
+                    _(
+                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
+                        customer=partner.display_name,
+                        insurer=self.insurer_id.name,
+                    ),
+                    {"operation": "declare_overdue"},
+                )
+            __, data = self._allianz_request(
+                "POST",
+                "/riskinfo/v3/overdues",
+                {
+                    "policyId": self.allianz_policy_id or self.policy_number,
+                    "companyId": cover.buyer_ref,
+                    "categoryCode": "OVD",
+                    "invoices": self._insurer_invoice_vals(partner_moves),
+                },
+                operation="declare_overdue",
+                cover=cover,
+            )
+            job = data.get("jobId") if isinstance(data, dict) else None
+            self._insurer_check(job, "declare_overdue", cover=cover)
+            self._insurer_mark_declared(partner_moves, job, today)
+        return True
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _allianz_policy_vals(self):
+        return {
+            "businessUnitCode": self.allianz_business_unit_code or "",
+            "policyId": self.allianz_policy_id or self.policy_number or "",
+            "extensionId": self.allianz_extension_id or "",
+        }
+
+    def _allianz_poll_jobs(self):
+        """Read the covers of the processed jobs; pending jobs wait for the next fetch."""
+        decisions = self.env["credit.insurance.decision"]
+        covers = self.env["credit.insurance.cover"].search(
+            [("policy_id", "=", self.id), ("insurer_job_ref", "!=", False)]
+        )
+        for cover in covers:
+            __, job = self._allianz_request(
+                "GET", f"/riskinfo/v3/jobs/{cover.insurer_job_ref}", operation="poll_job", cover=cover
+            )
+            self._insurer_check(
+                isinstance(job, dict) and job.get("jobStatusCode"), "poll_job", cover=cover
+            )
+            if str(job["jobStatusCode"]).lower() != "processed":
+                continue
+            self._insurer_check(job.get("resourceUrl"), "poll_job", cover=cover)
+            __, data = self._allianz_request(
+                "GET", job["resourceUrl"], operation="read_cover", cover=cover
+            )
+            decisions |= self._allianz_record_cover(data, cover)
+            cover.insurer_job_ref = False
+        return decisions
+
+    def _allianz_read_portfolio(self):
+        """Read the portfolio's covers updated since the cursor, page by page."""
+        decisions = self.env["credit.insurance.decision"]
+        since = self.sync_cursor
+        covers_by_ref = {}
+        for cover in self.env["credit.insurance.cover"].search([("policy_id", "=", self.id)]):
+            for ref in (cover.insurer_cover_ref, cover.buyer_ref):
+                if ref:
+                    covers_by_ref.setdefault(ref, cover)
+        read = 0
+        for page in range(1, ALLIANZ_MAX_PAGES + 1):
+            payload = {
+                "policy": self._allianz_policy_vals(),
+                "pagination": {"page": page, "pageSize": ALLIANZ_PAGE_SIZE, "isTotalRequired": True},
+            }
+            if since:
+                payload["updatedSince"] = since.isoformat() + "Z"
+            status, data = self._allianz_request(
+                "POST", "/riskinfo/v3/covers/search", payload, operation="fetch_decisions"
+            )
+            items = data.get("covers") if isinstance(data, dict) else None
+            self._insurer_check(isinstance(items, list), "fetch_decisions")
+            for item in items:
+                self._insurer_check(isinstance(item, dict), "fetch_decisions")
+                cover = covers_by_ref.get(str(item.get("coverId"))) or covers_by_ref.get(
+                    str(item.get("companyId"))
+                )
+                if cover:
+                    decisions |= self._allianz_record_cover(item, cover)
+            read += len(items)
+            total = (data.get("pagination") or {}).get("total")
+            more = status == 206 or (total is not None and read < total)
+            if not items or not more:
+                break
+        return decisions
+
+    def _allianz_record_cover(self, data, cover):
+        """Record the decisions of one Allianz Trade cover on ``cover`` (known ones skipped)."""
+        self._insurer_check(isinstance(data, dict) and data.get("coverId"), "read_cover", cover)
+        limits = (data.get("creditLimitsAggregation") or {}).get("creditLimits")
+        self._insurer_check(isinstance(limits, list), "read_cover", cover)
+        vals_list = []
+        for limit in limits:
+            code = str((limit or {}).get("technicalDecisionStatusCode") or "")
+            self._insurer_check(code.lower() in ALLIANZ_DECISIONS, "read_cover", cover)
+            state = ALLIANZ_DECISIONS[code.lower()]
+            if not state:
+                continue  # still pending at the insurer: nothing decided yet
+            try:
+                date = fields.Date.to_date(limit.get("startDate"))
+                amount = float(limit.get("amount") or 0.0)
+            except (TypeError, ValueError):
+                date = None
+            self._insurer_check(date, "read_cover", cover)
+            vals_list.append(
+                {
+                    "cover_id": cover.id,
+                    "date": date,
+                    "date_end": fields.Date.to_date(limit.get("endDate")) or False,
+                    "state": state,
+                    "amount": amount,
+                    "reference": f"{data['coverId']}/{limit.get('startDate')}/{code}",
+                }
+            )
+        cover.insurer_cover_ref = str(data["coverId"])
+        return self._insurer_record_decisions(vals_list)
+
+    def _insurer_first_buyer(self, cover):
+        """The insurer's id of the cover's customer: the best candidate of a buyer search."""
+        candidates = self._insurer_search_buyer(cover.partner_id)
+        if not candidates:
+            self._insurer_fail(
+                _(
+                    "%(insurer)s knows no company matching %(customer)s.",
+                    insurer=self.insurer_id.name,
+                    customer=cover.partner_id.display_name,
+                ),
+                {"operation": "search_buyer"},
+                cover=cover,
+            )
+        return candidates[0]["buyer_ref"]
+
+    def _insurer_covers_of(self, moves):
+        covers = self.env["credit.insurance.cover"].search(
+            [("policy_id", "=", self.id), ("partner_id", "in", moves.commercial_partner_id.ids)]
+        )
+        return {cover.partner_id.id: cover for cover in covers}
+
+    @staticmethod
+    def _insurer_invoice_vals(moves):
+        return [
+            {
+                "number": move.name,
+                "dueDate": fields.Date.to_string(move.invoice_date_due),
+                "amount": move.amount_residual,
+                "currencyCode": move.currency_id.name,
+            }
+            for move in moves.sorted(lambda m: (m.invoice_date_due, m.name))
+        ]
+
+    def _insurer_mark_declared(self, moves, reference, date):
+        moves.write({"insurance_declaration_state": "declared", "insurance_declaration_date": date})
+        for move in moves:
+            move.message_post(
+                body=_(
+                    "Overdue declared to %(insurer)s (policy %(policy)s, reference %(reference)s).",
+                    insurer=self.insurer_id.name,
+                    policy=self.name,
+                    reference=reference,
+                )
+            )

@@ -1,0 +1,309 @@
+"""The HTTP edge shared by the insurer connectors.
+
+``_insurer_http`` sends one request with an explicit timeout and:
+
+- retries on 429 and 5xx (``MAX_TRIES`` tries in all), waiting what ``Retry-After`` says (in
+  seconds) or an exponential backoff, never more than ``MAX_RETRY_WAIT`` seconds;
+- turns a timeout, a refused connection, an error status or a body that is not JSON into a
+  readable, translated ``InsurerError`` naming the insurer and the operation;
+- logs every attempt in ``credit.insurance.exchange`` through a cursor of its own, secrets
+  redacted, so that the log of a failed operation survives the rollback of that operation.
+
+A 401 is handed back to the caller when it asks for it (``handle_401``), so that the
+provider's request method renews its token once and retries once.
+"""
+
+import json
+import logging
+import time
+
+import requests
+
+from odoo import _
+from odoo import SUPERUSER_ID
+from odoo import api
+from odoo import models
+from odoo import modules
+from odoo.exceptions import UserError
+
+from .credit_insurance_exchange import redact
+
+_logger = logging.getLogger(__name__)
+
+MAX_TRIES = 3
+MAX_RETRY_WAIT = 30.0
+RETRY_BASE_DELAY = 0.5
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class InsurerError(UserError):
+    """A readable failure of an insurer's service, already written in the exchange log."""
+
+    _credit_insurance_logged = True
+    _credit_insurance_log = None
+
+
+class CreditInsurancePolicy(models.Model):
+    _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------
+    # REQUESTS
+    # ------------------------------------------------------------
+
+    def _insurer_url(self, path):
+        """The full URL of ``path`` on this policy's service (absolute URLs kept as given)."""
+        self.ensure_one()
+        if path.startswith(("http://", "https://")):
+            return path
+        base = (self.api_base_url or "").rstrip("/")
+        prefix = (self.api_path_prefix or "").strip("/")
+        if not base:
+            raise UserError(
+                _("Enter the API base URL of the policy %(policy)s first.", policy=self.name)
+            )
+        return "/".join(part for part in (base, prefix, path.lstrip("/")) if part)
+
+    def _insurer_http(
+        self,
+        operation,
+        method,
+        path,
+        payload=None,
+        headers=None,
+        params=None,
+        cover=None,
+        retry=True,
+        handle_401=False,
+    ):
+        """Send one request to the insurer and return ``(status, data)``.
+
+        :param payload: a JSON-serialisable body, or ``None``.
+        :param retry: ``False`` for a login, which is never retried.
+        :param handle_401: return a 401 to the caller instead of raising.
+        :return: the HTTP status and the decoded JSON body (``None`` when empty).
+        :raise InsurerError: on a timeout, a connection error, an error status or a body
+            that is not JSON.
+        """
+        self.ensure_one()
+        url = self._insurer_url(path)
+        secrets = self._insurer_secrets()
+        body = json.dumps(payload) if payload is not None else None
+        headers = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        tries = MAX_TRIES if retry else 1
+        for attempt in range(1, tries + 1):
+            log = {
+                "operation": operation,
+                "method": method,
+                "url": url if not params else f"{url}?{requests.compat.urlencode(params)}",
+                "attempt": attempt,
+                "cover_id": cover.id if cover else False,
+                "request_body": self._insurer_format_request(headers, body),
+            }
+            started = time.monotonic()
+            try:
+                response = requests.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    params=params,
+                    timeout=self.api_timeout or 20.0,
+                )
+            except requests.Timeout as error:
+                message = _(
+                    "%(insurer)s did not answer within %(timeout)s seconds (%(operation)s).",
+                    insurer=self.insurer_id.name,
+                    timeout=self.api_timeout,
+                    operation=self._insurer_operation_label(operation),
+                )
+                self._insurer_fail(message, log, started, error=error)
+            except requests.RequestException as error:
+                message = _(
+                    "%(insurer)s cannot be reached (%(operation)s): %(error)s",
+                    insurer=self.insurer_id.name,
+                    operation=self._insurer_operation_label(operation),
+                    error=error.__class__.__name__,
+                )
+                self._insurer_fail(message, log, started, error=error)
+            log.update(
+                {
+                    "status_code": response.status_code,
+                    "duration_ms": int((time.monotonic() - started) * 1000),
+                    "response_body": response.text,
+                }
+            )
+            status = response.status_code
+            if status in RETRY_STATUSES and attempt < tries:
+                log["error"] = _("HTTP %(status)s, tried again.", status=status)
+                self._exchange_log(log, secrets)
+                time.sleep(self._insurer_retry_wait(response, attempt))
+                continue
+            if status == 401 and handle_401:
+                log["error"] = _("HTTP 401: token refused.")
+                self._exchange_log(log, secrets)
+                return status, None
+            if status >= 400:
+                message = _(
+                    "%(insurer)s refused the request (%(operation)s): HTTP %(status)s %(detail)s",
+                    insurer=self.insurer_id.name,
+                    operation=self._insurer_operation_label(operation),
+                    status=status,
+                    detail=self._insurer_error_detail(response),
+                )
+                self._insurer_fail(message, log)
+            try:
+                data = response.json() if response.content.strip() else None
+            except ValueError:
+                message = _(
+                    "%(insurer)s sent an answer that is not JSON (%(operation)s).",
+                    insurer=self.insurer_id.name,
+                    operation=self._insurer_operation_label(operation),
+                )
+                self._insurer_fail(message, log)
+            self._exchange_log(log, secrets)
+            return status, data
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _insurer_retry_wait(self, response, attempt):
+        """Seconds to wait before the next try: ``Retry-After`` or a backoff, capped."""
+        retry_after = response.headers.get("Retry-After", "")
+        try:
+            wait = float(retry_after)
+        except ValueError:
+            wait = RETRY_BASE_DELAY * 2 ** (attempt - 1)
+        return max(0.0, min(wait, MAX_RETRY_WAIT))
+
+    def _insurer_fail(self, message, log=None, started=None, error=None, cover=None):
+        """Log ``message`` as the error of the exchange ``log`` and raise it, readable."""
+        log = dict(log or {})
+        log.setdefault("operation", "fetch_decisions")
+        if cover:
+            log["cover_id"] = cover.id
+        if started is not None:
+            log["duration_ms"] = int((time.monotonic() - started) * 1000)
+        log["error"] = message if error is None else f"{message}\n{error}"
+        own_cursor = self._exchange_log(log, self._insurer_secrets())
+        failure = InsurerError(message)
+        # Written in the current transaction (tests): a caller that rolls back logs it again.
+        failure._credit_insurance_logged = own_cursor
+        failure._credit_insurance_log = log
+        raise failure from error
+
+    def _insurer_check(self, condition, operation, cover=None):
+        """Raise a readable error when the insurer's answer has not the documented shape."""
+        if condition:
+            return
+        self._insurer_fail(
+            _(
+                "%(insurer)s sent an answer of an unexpected shape (%(operation)s).",
+                insurer=self.insurer_id.name,
+                operation=self._insurer_operation_label(operation),
+            ),
+            {"operation": operation},
+            cover=cover,
+        )
+
+    # ------------------------------------------------------------
+    # EXCHANGE LOG
+    # ------------------------------------------------------------
+
+    def _exchange_log(self, vals, secrets=None):
+        """Write one exchange entry through a cursor of its own (kept after a rollback).
+
+        :return: whether it went through a cursor of its own (``False`` in a
+            ``TransactionCase``, where it joins the test's transaction).
+        """
+        self.ensure_one()
+        secrets = self._insurer_secrets() if secrets is None else secrets
+        vals = dict(vals, policy_id=self.id)
+        for key in ("request_body", "response_body", "error", "url"):
+            if vals.get(key):
+                vals[key] = redact(str(vals[key]), secrets)
+        try:
+            if modules.module.current_test and self.env.registry.test_cr is None:
+                # A TransactionCase: another cursor would not see the test's uncommitted
+                # policy; the test's own transaction stands for the committed log.
+                self.env["credit.insurance.exchange"].sudo().create(vals)
+                self._exchange_invalidate()
+                return False
+            else:
+                with self.env.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["credit.insurance.exchange"].create(vals)
+        except Exception:  # noqa: BLE001 - the log never hides the insurer's answer
+            _logger.exception("Credit insurance: the exchange log could not be written")
+        self._exchange_invalidate()
+        return True
+
+    def _exchange_invalidate(self):
+        """The policy's and covers' facts read from the log are stale after an entry."""
+        self.env["credit.insurance.exchange"].invalidate_model()
+        self.invalidate_recordset(["last_error", "exchange_count"])
+        self.env["credit.insurance.cover"].invalidate_model(["insurer_error"])
+
+    def _insurer_secrets(self):
+        """The secret values of this policy, masked in every log."""
+        policy = self.sudo()  # credentials are system-only; read here to mask them
+        return tuple(
+            value
+            for value in (
+                policy.api_key,
+                policy.api_password,
+                policy.token_value,
+                policy.webhook_secret,
+            )
+            if value
+        )
+
+    @staticmethod
+    def _insurer_format_request(headers, body):
+        lines = [f"{key}: {value}" for key, value in headers.items()]
+        return "\n".join(lines) + ("\n\n" + body if body else "")
+
+    @staticmethod
+    def _insurer_error_detail(response):
+        """The insurer's message of an error answer: ``{"code", "message"}`` or its text."""
+        try:
+            data = response.json()
+        except ValueError:
+            return (response.text or "")[:200]
+        if isinstance(data, dict):
+            return " ".join(str(data[k]) for k in ("code", "message") if data.get(k))
+        return str(data)[:200]
+
+    def _insurer_operation_label(self, operation):
+        labels = dict(
+            self.env["credit.insurance.exchange"]._fields["operation"]._description_selection(
+                self.env
+            )
+        )
+        return labels.get(operation, operation)
+
+    # ------------------------------------------------------------
+    # DECISIONS
+    # ------------------------------------------------------------
+
+    def _insurer_record_decisions(self, vals_list):
+        """Create the decisions of ``vals_list`` whose reference this policy has not yet.
+
+        :return: the decisions created (none twice, even within ``vals_list``).
+        """
+        self.ensure_one()
+        Decision = self.env["credit.insurance.decision"]
+        references = [vals["reference"] for vals in vals_list]
+        known = set(
+            Decision.search(
+                [("policy_id", "=", self.id), ("reference", "in", references)]
+            ).mapped("reference")
+        )
+        new = []
+        for vals in vals_list:
+            if vals["reference"] in known:
+                continue
+            known.add(vals["reference"])
+            if vals["state"] in ("refused", "cancelled", "expired"):
+                vals = dict(vals, amount=0.0)
+            new.append(vals)
+        return Decision.create(new)
