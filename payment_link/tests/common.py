@@ -1,0 +1,103 @@
+import json
+import re
+
+from odoo.addons.credit_management.tests.common import CreditCommon
+from odoo.addons.payment import utils as payment_utils
+from odoo.tests import HttpCase
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class PaymentLinkCommon(CreditCommon, HttpCase):
+    """Customers with open invoices, the demo payment provider enabled in the company, and
+    helpers that drive the public page over HTTP like a browser would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Link = cls.env["credit.payment.link"]
+        cls.customer.write({"email": "compta@boulangeries-martin.fr", "lang": "en_US"})
+        cls.provider = cls._demo_provider(cls.company)
+
+    @classmethod
+    def _demo_provider(cls, company):
+        """The demo provider of ``payment_demo``, in test mode in ``company``."""
+        base = cls.env.ref("payment.payment_provider_demo")
+        provider = cls.env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        ) or base.copy({"company_id": company.id})
+        provider.write({"state": "test", "is_published": True})
+        return provider
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _path(self, link):
+        return link.url.split("://", 1)[1].split("/", 1)[1]
+
+    def _open(self, link_or_token):
+        token = link_or_token if isinstance(link_or_token, str) else link_or_token._token()
+        return self.url_open(f"/pay/{token}", allow_redirects=False)
+
+    def _checkout(self, link, moves):
+        """Open the page, select ``moves`` and post: the payment step's response."""
+        page = self._open(link)
+        self.assertEqual(page.status_code, 200, page.text[:500])
+        csrf = CSRF.search(page.text).group(1)
+        return self.url_open(
+            f"/pay/{link._token()}",
+            data={"csrf_token": csrf, "move_ids": [str(move.id) for move in moves]},
+            allow_redirects=False,
+        )
+
+    def _transaction(self, link, moves, amount, **params):
+        """Call the transaction route as the payment form does; its JSON-RPC answer."""
+        selection = "-".join(str(i) for i in sorted(moves.ids))
+
+        values = {
+            "provider_id": self.provider.id,
+            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+            "token_id": None,
+            "amount": amount,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": f"/pay/{link._token()}",
+            "is_validation": False,
+            "access_token": payment_utils.generate_access_token(
+                link.partner_id.id, amount, link.currency_id.id
+            ),
+        }
+        values.update(params)
+        response = self.url_open(
+            f"/pay/{link._token()}/transaction/{selection}",
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": values}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def _pay_by_link(self, link, moves):
+        """Pay ``moves`` through ``link`` with the demo provider: the transaction, done and
+        post-processed (posted and reconciled by Odoo)."""
+        amount = sum(moves.mapped("amount_residual"))
+        answer = self._transaction(link, moves, amount)
+        self.assertIn("result", answer, answer)
+        reference = answer["result"]["reference"]
+        self.url_open(
+            "/payment/demo/simulate_payment",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {"reference": reference, "payment_details": "4242", "simulated_state": "done"},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        tx = self.env["payment.transaction"].search([("reference", "=", reference)])
+        self.assertEqual(tx.state, "done")
+        tx._post_process()
+        return tx
