@@ -91,8 +91,10 @@ class TestPaymentLinkModel(PaymentLinkCommon):
         result = wizard.action_send()
         link = self.Link.browse(result["res_id"])
         self.assertEqual(link.move_ids, invoice)
-        mail = self.env["mail.mail"].search([("model", "=", link._name), ("res_id", "=", link.id)])
-        self.assertIn(link.url, mail.body_html)
+        message = link.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(len(message), 1)
+        self.assertIn(link.url, message.body)
+        self.assertEqual(message.partner_ids, self.customer)
         self.customer.mobile = "+33612345678"
         action = self.customer.action_send_payment_link()
         wizard = self.env["credit.payment.link.send"].browse(action["res_id"])

@@ -1,4 +1,5 @@
 import base64
+import re
 
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.tests import tagged
@@ -66,7 +67,12 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
         link_png = self.env["ir.actions.report"].barcode(
             "QR", link.url, width=180, height=180, quiet=False
         )
-        self.assertIn(base64.b64encode(link_png).decode(), html, "the QR code of the link")
+        found = re.search(r'o_payment_link_qr".*?src="data:image/png;base64,([^"]+)"', html, re.S)
+        self.assertTrue(found, "the letter shows the link's QR code")
+        self.assertIn(link.url, html)
+        self.assertEqual(
+            found.group(1), base64.b64encode(link_png).decode(), f"the QR code of {link.url}"
+        )
         payload = reminder._epc_qr_values().split("\n")
         self.assertEqual(payload[:4], ["BCD", "002", "1", "SCT"])
         self.assertEqual(payload[4], "AGRIFRPP")
