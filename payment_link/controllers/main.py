@@ -17,13 +17,12 @@ import psycopg2
 
 from odoo import _
 from odoo import http
+from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.payment import utils as payment_utils
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import SQL
-
-from odoo.addons.account_payment.controllers.payment import PaymentPortal
-from odoo.addons.payment import utils as payment_utils
 
 
 class PaymentLinkController(PaymentPortal):
@@ -221,4 +220,3 @@ class PaymentLinkController(PaymentPortal):
             **kwargs,
         )
         return tx._get_processing_values()
-

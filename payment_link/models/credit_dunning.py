@@ -14,7 +14,6 @@ class CreditDunning(models.Model):
 
     payment_link_id = fields.Many2one(
         comodel_name="credit.payment.link",
-        string="Payment Link",
         readonly=True,
         copy=False,
         index="btree_not_null",

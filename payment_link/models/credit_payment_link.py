@@ -80,7 +80,6 @@ class CreditPaymentLink(models.Model):
         check_company=True,
     )
     amount = fields.Monetary(
-        string="Amount",
         readonly=True,
         help="What was due on the invoices when the link was created.",
     )
@@ -190,10 +189,12 @@ class CreditPaymentLink(models.Model):
         """
         vals_list = []
         open_moves = moves.filtered(
-            lambda m: m.state == "posted"
-            and m.move_type == "out_invoice"
-            and m.payment_state not in PAID_STATES
-            and not m.currency_id.is_zero(m.amount_residual)
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and m.payment_state not in PAID_STATES
+                and not m.currency_id.is_zero(m.amount_residual)
+            )
         )
         groups = open_moves.grouped(
             lambda m: (m.commercial_partner_id, m.company_id, m.currency_id)
@@ -207,8 +208,7 @@ class CreditPaymentLink(models.Model):
                     "currency_id": currency.id,
                     "move_ids": [fields.Command.set(group.ids)],
                     "amount": sum(group.mapped("amount_residual")),
-                    "date_expiry": fields.Date.context_today(self)
-                    + datetime.timedelta(days=days),
+                    "date_expiry": fields.Date.context_today(self) + datetime.timedelta(days=days),
                     "dunning_id": dunning.id if dunning else False,
                 }
             )
@@ -282,12 +282,16 @@ class CreditPaymentLink(models.Model):
         self.ensure_one()
         recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
         return self.move_ids.filtered(
-            lambda m: m.state == "posted"
-            and m.payment_state not in PAID_STATES
-            and not m.currency_id.is_zero(m.amount_residual)
-            and not m.transaction_ids.filtered(
-                lambda tx: tx.state in ("pending", "authorized")
-                or (tx.state == "draft" and tx.create_date >= recent)
+            lambda m: (
+                m.state == "posted"
+                and m.payment_state not in PAID_STATES
+                and not m.currency_id.is_zero(m.amount_residual)
+                and not m.transaction_ids.filtered(
+                    lambda tx: (
+                        tx.state in ("pending", "authorized")
+                        or (tx.state == "draft" and tx.create_date >= recent)
+                    )
+                )
             )
         )
 
@@ -311,10 +315,12 @@ class CreditPaymentLink(models.Model):
     def _check_paid(self):
         """Links whose invoices are all paid become ``paid``; their pending reminders stop."""
         paid = self.filtered(
-            lambda link: link.state in ("active", "expired")
-            and all(
-                m.payment_state in PAID_STATES or m.currency_id.is_zero(m.amount_residual)
-                for m in link.move_ids
+            lambda link: (
+                link.state in ("active", "expired")
+                and all(
+                    m.payment_state in PAID_STATES or m.currency_id.is_zero(m.amount_residual)
+                    for m in link.move_ids
+                )
             )
         )
         if not paid:

@@ -1,5 +1,10 @@
+import base64
+import io
 import json
 import re
+
+from PIL import Image
+from reportlab.graphics.barcode import qr
 
 from odoo.addons.credit_management.tests.common import TODAY  # noqa: F401 (for the tests)
 from odoo.addons.credit_management.tests.common import CreditCommon
@@ -73,9 +78,7 @@ class PaymentLinkCommon(CreditCommon, HttpCase):
         values.update(params)
         response = self.url_open(
             f"/pay/{link._token()}/transaction/{selection}",
-            data=json.dumps(
-                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": values}
-            ),
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": values}),
             headers={"Content-Type": "application/json"},
         )
         return response.json()
@@ -94,7 +97,11 @@ class PaymentLinkCommon(CreditCommon, HttpCase):
                     "jsonrpc": "2.0",
                     "method": "call",
                     "id": 1,
-                    "params": {"reference": reference, "payment_details": "4242", "simulated_state": "done"},
+                    "params": {
+                        "reference": reference,
+                        "payment_details": "4242",
+                        "simulated_state": "done",
+                    },
                 }
             ),
             headers={"Content-Type": "application/json"},
@@ -103,3 +110,27 @@ class PaymentLinkCommon(CreditCommon, HttpCase):
         self.assertEqual(tx.state, "done")
         tx._post_process()
         return tx
+
+
+def qr_image_encodes(data_uri, value, border=None):
+    """Whether the QR code image ``data_uri`` (a PNG ``data:`` URI, as the letter shows it)
+    holds exactly the modules of the QR code of ``value``: each module's centre is read in
+    the image and compared with reportlab's encoding of ``value`` (no decoder is installed;
+    this reads the image as a decoder would, module by module)."""
+    png = base64.b64decode(data_uri.split(",", 1)[1])
+    image = Image.open(io.BytesIO(png)).convert("L")
+    widget = qr.QrCodeWidget(value)
+    widget.qr.make()
+    modules = widget.qr.modules
+    count = widget.qr.getModuleCount()
+    # The quiet zone: reportlab's default, none when Odoo renders it "quiet".
+    border = widget.barBorder if border is None else border
+    size = min(image.size)
+    box = size / (count + 2 * border)
+    for row in range(count):
+        for col in range(count):
+            x = int((col + border + 0.5) * box)
+            y = int((row + border + 0.5) * box)
+            if (image.getpixel((x, y)) < 128) != bool(modules[row][col]):
+                return False
+    return True

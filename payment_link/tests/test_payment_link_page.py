@@ -6,7 +6,9 @@ from odoo.tests import tagged
 
 from .common import PaymentLinkCommon
 
-INVALID_BLOCK = re.compile(r'<div class="container my-5 o_payment_link_invalid">.*?</div>\s*</div>\s*</div>', re.S)
+INVALID_BLOCK = re.compile(
+    r'<div class="container my-5 o_payment_link_invalid">.*?</div>\s*</div>\s*</div>', re.S
+)
 
 
 @tagged("post_install", "-at_install")
@@ -72,7 +74,9 @@ class TestPaymentLinkPage(PaymentLinkCommon):
         self.assertTrue(self.link.date_first_opened)
         self.assertGreaterEqual(self.link.date_last_opened, self.link.date_first_opened)
         self.first.invalidate_recordset()
-        self.assertEqual(self.first.read(["amount_residual", "payment_state", "write_date"]), before)
+        self.assertEqual(
+            self.first.read(["amount_residual", "payment_state", "write_date"]), before
+        )
 
     def test_checkout_amount_computed_by_server(self):
         page = self._checkout(self.link, self.second)
@@ -117,7 +121,10 @@ class TestPaymentLinkPage(PaymentLinkCommon):
         self._pay(self.first, 300.0)
         page = self._open(self.link)
         self.assertRegex(page.text, rf'data-move-id="{self.first.id}" data-status="paid"')
-        self.assertNotIn(f'name="move_ids" class="form-check-input o_payment_link_move" value="{self.first.id}"', page.text)
+        self.assertNotIn(
+            f'name="move_ids" class="form-check-input o_payment_link_move" value="{self.first.id}"',
+            page.text,
+        )
         answer = self._transaction(self.link, self.first | self.second, 500.0)
         self.assertIn("error", answer, "an invoice paid meanwhile is not charged again")
         self.assertFalse(self.link.transaction_ids)
@@ -142,7 +149,9 @@ class TestPaymentLinkPage(PaymentLinkCommon):
                 "currency_id": self.currency.id,
                 "state": "to_validate",
                 "line_ids": [
-                    fields.Command.create({"move_id": m.id, "level_id": level.id, "line_type": "invoice"})
+                    fields.Command.create(
+                        {"move_id": m.id, "level_id": level.id, "line_type": "invoice"}
+                    )
                     for m in self.first | self.second
                 ],
             }

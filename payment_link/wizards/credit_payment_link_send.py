@@ -1,5 +1,5 @@
-""""Send a payment link": from a customer (its open invoices) or from selected invoices, by
-email or SMS. One link per customer, company and currency."""
+"""The "Send a payment link" wizard: from a customer (its open invoices) or from selected
+invoices, by email or SMS. One link per customer, company and currency."""
 
 from odoo import _
 from odoo import api
@@ -32,9 +32,11 @@ class CreditPaymentLinkSend(models.TransientModel):
                 ]
             )
         moves = (moves or self.env["account.move"]).filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "posted"
-            and m.payment_state in ("not_paid", "partial")
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+            )
         )
         if not moves:
             raise UserError(_("There is no open customer invoice to pay by link."))
