@@ -103,3 +103,14 @@ class TestPaymentLinkModel(PaymentLinkCommon):
         sms = self.env["sms.sms"].sudo().search([("body", "ilike", sms_link.url)])
         self.assertTrue(sms, "the SMS carries the link")
         self.assertLessEqual(len(sms_link.url), 80)
+
+    def test_statement_hook(self):
+        invoice = self._invoice(self.customer, 90.0, due_days=-5)
+        link = self.contact._payment_link_for_statement()
+        self.assertEqual(link.partner_id, self.customer, "the customer's commercial entity")
+        self.assertEqual(link.move_ids, invoice)
+        self.assertEqual(
+            self.customer._payment_link_for_statement(), link, "reused, not duplicated"
+        )
+        self._pay(invoice, 90.0)
+        self.assertFalse(self.customer._payment_link_for_statement(), "nothing due, no link")
