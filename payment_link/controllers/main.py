@@ -1,0 +1,222 @@
+"""The public payment page of a link: ``/pay/<token>``.
+
+1. ``GET /pay/<token>``: the company, the customer and the link's invoices with their
+   residuals read now; paid ones shown as paid, ones with a payment in progress not offered.
+2. ``POST /pay/<token>``: the selection; the server computes its amount and shows Odoo's
+   payment form (the company's enabled providers) for it.
+3. ``/pay/<token>/transaction/<ids>`` (JSON, called by the payment form): checks the
+   selection again under a row lock, refuses an amount that differs from the one computed,
+   and creates the transaction with ``invoice_ids``; Odoo's post-processing does the rest.
+
+A token that matches no active link gets the same plain page with HTTP 404, and an address
+that tried too many bad tokens gets HTTP 429 (``credit.payment.link.attempt``). Nothing is
+read as superuser before the token's signature is verified.
+"""
+
+import psycopg2
+
+from odoo import _
+from odoo import http
+from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.payment import utils as payment_utils
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+from odoo.http import request
+from odoo.tools import SQL
+
+
+class PaymentLinkController(PaymentPortal):
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _payment_link_check(self, token):
+        """``(link, error response)``: the link of ``token`` (sudo), or the refusal page."""
+        ip = request.httprequest.remote_addr or ""
+        # sudo: the rate-limit log is a technical table; only the address is written.
+        Attempt = request.env["credit.payment.link.attempt"].sudo()
+        if Attempt._is_blocked(ip):
+            return None, self._payment_link_refusal(429)
+        link = request.env["credit.payment.link"]._get_by_token(token)
+        if not link:
+            Attempt._log_bad_token(ip)
+            return None, self._payment_link_refusal(404)
+        return link, None
+
+    def _payment_link_refusal(self, status):
+        """The same plain page for every refused token: no customer information."""
+        company = request.env["res.company"].sudo().browse(request.env.company.id)
+        response = request.render(
+            "payment_link.payment_link_invalid",
+            {"company": company, "too_many": status == 429},
+            status=status,
+        )
+        return response
+
+    @staticmethod
+    def _payment_link_parse_ids(raw):
+        try:
+            return sorted({int(part) for part in (raw or "").split("-") if part})
+        except ValueError:
+            return []
+
+    def _payment_link_selection(self, link, move_ids):
+        """The payable invoices of ``link`` among ``move_ids`` and their amount, or raise."""
+        payable = link._payable_moves()
+        selected = payable.filtered(lambda m: m.id in move_ids)
+        if not selected or len(selected) != len(set(move_ids)):
+            raise ValidationError(
+                _("Some of the selected invoices are paid or being paid already: reload the page.")
+            )
+        return selected, link.currency_id.round(sum(selected.mapped("amount_residual")))
+
+    def _payment_link_page_values(self, link):
+        return {
+            "link": link,
+            "company": link.company_id,
+            "partner": link.partner_id,
+            "currency": link.currency_id,
+            "moves": link.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id)),
+            "status": {move.id: link._move_status(move) for move in link.move_ids},
+            "token": link._token(),
+        }
+
+    # ------------------------------------------------------------
+    # ROUTES
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/pay/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def payment_link_page(self, token, **kwargs):
+        link, refusal = self._payment_link_check(token)
+        if refusal:
+            return refusal
+        link._register_opening()
+        link = link.with_context(lang=link.partner_id.lang)
+        request.update_context(lang=link.partner_id.lang or request.env.lang)
+        return request.render(
+            "payment_link.payment_link_page", self._payment_link_page_values(link)
+        )
+
+    @http.route(
+        "/pay/<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def payment_link_checkout(self, token, **kwargs):
+        link, refusal = self._payment_link_check(token)
+        if refusal:
+            return refusal
+        request.update_context(lang=link.partner_id.lang or request.env.lang)
+        move_ids = [int(v) for v in request.httprequest.form.getlist("move_ids") if v.isdigit()]
+        values = self._payment_link_page_values(link)
+        try:
+            selected, amount = self._payment_link_selection(link, move_ids)
+        except ValidationError as error:
+            values["error"] = error.args[0]
+            return request.render("payment_link.payment_link_page", values)
+        partner = link.partner_id
+        providers = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                link.company_id.id, partner.id, amount, currency_id=link.currency_id.id
+            )
+        )
+        methods = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers.ids, partner.id, currency_id=link.currency_id.id
+            )
+        )
+        selection = "-".join(str(move_id) for move_id in selected.ids)
+        values.update(
+            {
+                "selected": selected,
+                "amount": amount,
+                "reference_prefix": link.name,
+                "partner_id": partner.id,
+                "providers_sudo": providers,
+                "payment_methods_sudo": methods,
+                # An anonymous visitor never sees nor saves the customer's cards.
+                "tokens_sudo": request.env["payment.token"].sudo(),
+                "show_tokenize_input_mapping": dict.fromkeys(providers.ids, False),
+                "transaction_route": f"/pay/{token}/transaction/{selection}",
+                "landing_route": f"/pay/{token}",
+                "access_token": payment_utils.generate_access_token(
+                    partner.id, amount, link.currency_id.id
+                ),
+                "res_company": link.company_id,
+            }
+        )
+        return request.render("payment_link.payment_link_checkout", values)
+
+    @http.route("/pay/<string:token>/transaction/<string:selection>", type="json", auth="public")
+    def payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
+        link, refusal = self._payment_link_check(token)
+        if refusal:
+            raise ValidationError(_("This payment link is no longer valid."))
+        move_ids = self._payment_link_parse_ids(selection)
+        if not move_ids:
+            raise ValidationError(_("Select the invoices to pay."))
+        # Two tabs paying the same invoices: the second waits for no one and is refused.
+        try:
+            request.env.cr.execute(
+                SQL(
+                    "SELECT id FROM account_move WHERE id = ANY(%s) FOR UPDATE NOWAIT",
+                    move_ids,
+                )
+            )
+        except psycopg2.errors.LockNotAvailable:
+            raise ValidationError(
+                _("A payment of these invoices is in progress: wait a moment and reload.")
+            ) from None
+        link.move_ids.invalidate_recordset()
+        selected, expected = self._payment_link_selection(link, move_ids)
+        currency = link.currency_id
+        try:
+            amount = float(amount)
+        except (TypeError, ValueError):
+            amount = None
+        if amount is None or currency.compare_amounts(amount, expected) != 0:
+            raise ValidationError(
+                _("The amount to pay has changed: reload the page and pay again.")
+            )
+        if not payment_utils.check_access_token(
+            access_token, link.partner_id.id, amount, currency.id
+        ):
+            raise ValidationError(_("The access token is invalid."))
+        self._validate_transaction_kwargs(kwargs)
+        # A link pays with a payment method of the company's providers, never with a saved
+        # card of the customer (the visitor is anonymous) nor as a validation.
+        provider = request.env["payment.provider"].sudo().browse(kwargs.get("provider_id"))
+        if (
+            kwargs.get("flow") not in ("redirect", "direct")
+            or kwargs.get("is_validation")
+            or not provider.exists()
+            or provider.company_id != link.company_id
+            or provider.state == "disabled"
+        ):
+            raise ValidationError(_("This payment method cannot be used here."))
+        tx = self._create_transaction(
+            amount=expected,
+            currency_id=currency.id,
+            partner_id=link.partner_id.id,
+            reference_prefix=link.name,
+            custom_create_values={
+                "invoice_ids": [Command.set(selected.ids)],
+                "payment_link_id": link.id,
+            },
+            **kwargs,
+        )
+        return tx._get_processing_values()

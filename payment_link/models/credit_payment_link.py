@@ -1,0 +1,381 @@
+"""Payment links (``credit.payment.link``): a public, expiring link to pay a set of invoices.
+
+How a link works:
+
+- A link covers open invoices of one customer, in one company and one currency. It is created
+  for each reminder (``credit.dunning._send``) and on demand ("Send a payment link").
+- Its URL is the base URL plus ``/pay/<token>``, with no query string, short enough for an
+  SMS. The token packs the link's id and its expiry with a 128-bit HMAC-SHA256 signature keyed
+  by the database secret (``odoo.tools.misc.hmac``, the key of ``hash_sign`` and of
+  ``payment.utils`` access tokens) and is checked in constant time (``consteq``). Nothing but
+  the signature is trusted: a forged, altered or outdated token matches no link.
+- The page reads the invoices' residuals when it opens; the server computes the amount of the
+  selection and creates the transaction with ``invoice_ids`` (``controllers/main.py``); Odoo's
+  post-processing posts and reconciles the payment, then ``payment.transaction._post_process``
+  marks the link paid and queues the receipt.
+"""
+
+import base64
+import datetime
+import struct
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import consteq
+from odoo.tools import format_amount
+from odoo.tools.misc import hmac
+
+# Token layout: version (1 byte), link id (4 bytes), expiry (4 bytes, Unix time), signature
+# (16 bytes: 128 bits of HMAC-SHA256). 25 bytes, 34 characters in URL-safe base64.
+TOKEN_VERSION = 1
+TOKEN_STRUCT = struct.Struct(">BII")
+SIGNATURE_BYTES = 16
+TOKEN_SCOPE = "payment_link.credit_payment_link"
+# Payment states of an invoice that nothing remains to pay on.
+PAID_STATES = ("paid", "in_payment", "reversed")
+
+
+def _expiry_timestamp(date_expiry):
+    """Unix time at which a link valid through ``date_expiry`` (a date) expires (UTC)."""
+    end = datetime.datetime.combine(
+        date_expiry + datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
+    )
+    return int(end.timestamp())
+
+
+class CreditPaymentLink(models.Model):
+    _name = "credit.payment.link"
+    _description = "Payment Link"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        readonly=True,
+        help="Who pays: the invoices' customer (its commercial entity).",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(comodel_name="res.currency", required=True, readonly=True)
+    move_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="credit_payment_link_account_move_rel",
+        column1="link_id",
+        column2="move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    amount = fields.Monetary(
+        readonly=True,
+        help="What was due on the invoices when the link was created.",
+    )
+    amount_residual = fields.Monetary(
+        string="Still Due",
+        compute="_compute_amount_residual",
+        help="What remains due on the link's invoices now.",
+    )
+    date_expiry = fields.Date(
+        string="Valid Until", required=True, readonly=True, index=True, tracking=True
+    )
+    state = fields.Selection(
+        selection=[
+            ("active", "Active"),
+            ("paid", "Paid"),
+            ("expired", "Expired"),
+            ("revoked", "Revoked"),
+        ],
+        default="active",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    url = fields.Char(string="Link", compute="_compute_url")
+    open_count = fields.Integer(string="Opened", readonly=True, copy=False)
+    date_first_opened = fields.Datetime(string="First Opened", readonly=True, copy=False)
+    date_last_opened = fields.Datetime(string="Last Opened", readonly=True, copy=False)
+    transaction_ids = fields.One2many(
+        comodel_name="payment.transaction",
+        inverse_name="payment_link_id",
+        string="Transactions",
+        readonly=True,
+    )
+    amount_collected = fields.Monetary(
+        string="Collected",
+        compute="_compute_amount_collected",
+        store=True,
+        help="Payments confirmed through the link.",
+    )
+    paid_move_count = fields.Integer(
+        string="Invoices Paid by Link",
+        compute="_compute_amount_collected",
+        store=True,
+    )
+    date_paid = fields.Datetime(string="Paid On", readonly=True, copy=False)
+    dunning_id = fields.Many2one(
+        comodel_name="credit.dunning",
+        string="Reminder",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The reminder the link was sent with, if any.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("move_ids.amount_residual")
+    def _compute_amount_residual(self):
+        for link in self:
+            link.amount_residual = sum(link._payable_moves().mapped("amount_residual"))
+
+    @api.depends("date_expiry")
+    def _compute_url(self):
+        for link in self:
+            if not link.id or not link.date_expiry:
+                link.url = False
+                continue
+            link.url = f"{link.company_id.get_base_url()}/pay/{link._token()}"
+
+    @api.depends("transaction_ids.state", "transaction_ids.amount", "transaction_ids.invoice_ids")
+    def _compute_amount_collected(self):
+        for link in self:
+            done = link.transaction_ids.filtered(lambda tx: tx.state == "done")
+            link.amount_collected = sum(done.mapped("amount"))
+            link.paid_move_count = len(done.invoice_ids & link.move_ids)
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("credit.payment.link") or "/"
+        return super().create(vals_list)
+
+    @api.depends("name", "partner_id", "amount")
+    def _compute_display_name(self):
+        for link in self:
+            link.display_name = _(
+                "%(name)s (%(customer)s, %(amount)s)",
+                name=link.name,
+                customer=link.partner_id.display_name or "",
+                amount=format_amount(self.env, link.amount, link.currency_id),
+            )
+
+    @api.model
+    def _create_for_moves(self, moves, dunning=None):
+        """One active link per customer, company and currency for the open ones of ``moves``.
+
+        :return: the links created (none for moves with nothing left to pay)
+        """
+        vals_list = []
+        open_moves = moves.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and m.payment_state not in PAID_STATES
+                and not m.currency_id.is_zero(m.amount_residual)
+            )
+        )
+        groups = open_moves.grouped(
+            lambda m: (m.commercial_partner_id, m.company_id, m.currency_id)
+        )
+        for (partner, company, currency), group in groups.items():
+            days = company.payment_link_validity_days or 30
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "currency_id": currency.id,
+                    "move_ids": [fields.Command.set(group.ids)],
+                    "amount": sum(group.mapped("amount_residual")),
+                    "date_expiry": fields.Date.context_today(self) + datetime.timedelta(days=days),
+                    "dunning_id": dunning.id if dunning else False,
+                }
+            )
+        return self.create(vals_list)
+
+    # ------------------------------------------------------------
+    # TOKEN
+    # ------------------------------------------------------------
+
+    def _signature(self, link_id, expiry):
+        # The database secret is a system parameter: reading it needs the superuser, as
+        # hash_sign's callers do; nothing else is read before the signature is checked.
+        digest = hmac(self.env(su=True), TOKEN_SCOPE, f"{link_id}:{expiry}")
+        return bytes.fromhex(digest)[:SIGNATURE_BYTES]
+
+    def _token(self):
+        """The link's token: its id and expiry, signed (see the module docstring)."""
+        self.ensure_one()
+        expiry = _expiry_timestamp(self.date_expiry)
+        raw = TOKEN_STRUCT.pack(TOKEN_VERSION, self.id, expiry) + self._signature(self.id, expiry)
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @api.model
+    def _verify_token(self, token):
+        """The link id a token was signed for, or None if it is malformed, forged or expired.
+
+        The signature is computed and compared in constant time even for a malformed token, so
+        that a bad token costs the same as a good one.
+        """
+        try:
+            raw = base64.urlsafe_b64decode((token or "").encode() + b"==")
+        except (ValueError, TypeError):
+            raw = b""
+        if len(raw) != TOKEN_STRUCT.size + SIGNATURE_BYTES:
+            raw = bytes(TOKEN_STRUCT.size + SIGNATURE_BYTES)
+            malformed = True
+        else:
+            malformed = False
+        version, link_id, expiry = TOKEN_STRUCT.unpack(raw[: TOKEN_STRUCT.size])
+        expected = self._signature(link_id, expiry)
+        signed = consteq(raw[TOKEN_STRUCT.size :], expected)
+        now = datetime.datetime.now(tz=datetime.UTC).timestamp()
+        if malformed or not signed or version != TOKEN_VERSION or now >= expiry:
+            return None
+        return link_id
+
+    @api.model
+    def _get_by_token(self, token):
+        """The active link of ``token`` (as superuser), or an empty recordset.
+
+        Only called with the token still to check: the link is read once the signature holds.
+        """
+        link_id = self._verify_token(token)
+        if not link_id:
+            return self.browse()
+        # sudo: the token was verified above; the visitor is anonymous.
+        link = self.sudo().browse(link_id).exists()
+        if not link or link.state != "active" or link._token() != token:
+            return self.browse()
+        if link.date_expiry < fields.Date.context_today(link):
+            return self.browse()
+        return link
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _payable_moves(self):
+        """Invoices of the link that can still be paid: posted, open, and with no payment in
+        progress (a pending or authorized transaction, or a draft one just started)."""
+        self.ensure_one()
+        recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
+        return self.move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.payment_state not in PAID_STATES
+                and not m.currency_id.is_zero(m.amount_residual)
+                and not m.transaction_ids.filtered(
+                    lambda tx: (
+                        tx.state in ("pending", "authorized")
+                        or (tx.state == "draft" and tx.create_date >= recent)
+                    )
+                )
+            )
+        )
+
+    def _move_status(self, move):
+        """How the page shows an invoice: ``payable``, ``paid`` or ``in_progress``."""
+        if move.payment_state in PAID_STATES or move.currency_id.is_zero(move.amount_residual):
+            return "paid"
+        if move in self._payable_moves():
+            return "payable"
+        return "in_progress"
+
+    def _register_opening(self):
+        """Count an opening of the page (never touches the invoices)."""
+        now = fields.Datetime.now()
+        for link in self:
+            vals = {"open_count": link.open_count + 1, "date_last_opened": now}
+            if not link.date_first_opened:
+                vals["date_first_opened"] = now
+            link.write(vals)
+
+    def _check_paid(self):
+        """Links whose invoices are all paid become ``paid``; their pending reminders stop."""
+        paid = self.filtered(
+            lambda link: (
+                link.state in ("active", "expired")
+                and all(
+                    m.payment_state in PAID_STATES or m.currency_id.is_zero(m.amount_residual)
+                    for m in link.move_ids
+                )
+            )
+        )
+        if not paid:
+            return paid
+        paid.write({"state": "paid", "date_paid": fields.Datetime.now()})
+        moves = paid.move_ids
+        pending = (
+            self.env["credit.dunning"]
+            .sudo()
+            .search(
+                [
+                    ("state", "in", ("draft", "to_validate", "error")),
+                    ("line_ids.move_id", "in", moves.ids),
+                ]
+            )
+        )
+        pending.filtered(
+            lambda r: all(
+                m.payment_state in PAID_STATES
+                for m in r.line_ids.move_id
+                if m.move_type == "out_invoice"
+            )
+        ).action_cancel()
+        return paid
+
+    def _send_receipt(self, transactions):
+        """Queue the payment receipt of ``transactions`` to the customer (in its language)."""
+        template = self.env.ref("payment_link.mail_template_payment_link_receipt")
+        for tx in transactions:
+            template.with_context(lang=tx.partner_id.lang).send_mail(
+                tx.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
+            )
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_revoke(self):
+        if self.filtered(lambda link: link.state != "active"):
+            raise UserError(_("Only an active link can be revoked."))
+        self.state = "revoked"
+        return True
+
+    def action_open_url(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.url, "target": "new"}
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_expire(self):
+        """Active links past their date become ``expired``."""
+        today = fields.Date.context_today(self)
+        links = self.search([("state", "=", "active"), ("date_expiry", "<", today)])
+        links.write({"state": "expired"})
+        return links

@@ -1,0 +1,47 @@
+from odoo import models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def action_send_payment_link(self):
+        """Open the wizard that sends a payment link for the customer's open invoices."""
+        self.ensure_one()
+        return self.env["credit.payment.link.send"]._action_open(partner=self)
+
+    def _payment_link_for_statement(self, currency=None, company=None):
+        """Hook for the customer statement: an active payment link for the customer's open
+        invoices in ``currency`` (default: the company's), created if needed.
+
+        :return: a ``credit.payment.link`` (empty when nothing is due); print its ``url``
+            (and a QR code of it) on the statement.
+        """
+        self.ensure_one()
+        company = company or self.env.company
+        currency = currency or company.currency_id
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+        if not moves:
+            return self.env["credit.payment.link"]
+        Link = self.env["credit.payment.link"]
+        existing = Link.search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+                ("state", "=", "active"),
+                ("dunning_id", "=", False),
+            ],
+            limit=1,
+        )
+        if existing and existing.move_ids == moves:
+            return existing
+        return Link._create_for_moves(moves)

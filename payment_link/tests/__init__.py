@@ -1,0 +1,4 @@
+from . import test_payment_link
+from . import test_payment_link_page
+from . import test_payment_link_reminder
+from . import test_payment_link_tour

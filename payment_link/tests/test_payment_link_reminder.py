@@ -1,0 +1,111 @@
+import re
+
+from odoo.addons.sms.tests.common import SMSCase
+from odoo.tests import tagged
+
+from .common import TODAY
+from .common import PaymentLinkCommon
+from .common import qr_image_encodes
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
+    """Every reminder carries its link: email "Pay now", SMS text, letter QR codes, figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.credit_dunning_scenario_id = cls.env.ref(
+            "credit_management.dunning_scenario_firm"
+        )
+        cls.customer.write(
+            {
+                "mobile": "06 12 34 56 78",
+                "country_id": cls.env.ref("base.fr").id,
+                "credit_limit": 0.0,
+            }
+        )
+
+    def _run(self):
+        with self.mockSMSGateway():
+            return self.env["credit.dunning"].run_dunning(TODAY)
+
+    def test_email_and_sms_carry_the_link(self):
+        invoice = self._invoice(self.customer, 400.0, due_days=-20)
+        reminder = self._run()
+        self.assertEqual(reminder.state, "sent", reminder.error_message)
+        link = reminder.payment_link_id
+        self.assertTrue(link)
+        self.assertEqual(link.move_ids, invoice)
+        self.assertEqual(link.dunning_id, reminder)
+        self.assertEqual(link.amount, 400.0)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", reminder.mail_message_id.id)])
+        self.assertIn(f'href="{link.url}"', mail.body_html)
+        self.assertIn("Pay now", mail.body_html)
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "=", reminder.sms_message_id.id)])
+        )
+        self.assertIn(link.url, sms.body)
+        self.assertNotIn("?", link.url)
+
+    def test_letter_qr_codes(self):
+        eur = self.setup_other_currency("EUR")
+        bank = self.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR76 3000 6000 0112 3456 7890 189",
+                "partner_id": self.company.partner_id.id,
+                "bank_bic": "AGRIFRPP",
+                "allow_out_payment": True,
+            }
+        )
+        self.assertEqual(bank.acc_type, "iban")
+        self._invoice(self.customer, 250.5, due_days=-20, currency=eur)
+        reminder = self._run()
+        link = reminder.payment_link_id
+        self.assertEqual(link.currency_id, eur)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "credit_management.action_report_credit_dunning_letter", reminder.ids
+            )[0]
+            .decode()
+        )
+        found = re.search(r'o_payment_link_qr".*?src="(data:image/png;base64,[^"]+)"', html, re.S)
+        self.assertTrue(found, "the letter shows the link's QR code")
+        self.assertTrue(qr_image_encodes(found.group(1), link.url), "it reads as the link")
+        self.assertFalse(qr_image_encodes(found.group(1), link.url + "x"), "and only as it")
+        payload = reminder._epc_qr_values().split("\n")
+        self.assertEqual(payload[:4], ["BCD", "002", "1", "SCT"])
+        self.assertEqual(payload[4], "AGRIFRPP")
+        self.assertEqual(payload[6], "FR7630006000011234567890189")
+        self.assertEqual(payload[7], "EUR250.5")
+        self.assertEqual(payload[10], reminder.name)
+        found = re.search(
+            r'o_payment_link_epc_qr".*?src="(data:image/png;base64,[^"]+)"', html, re.S
+        )
+        self.assertTrue(found, "the letter shows the EPC QR code")
+        self.assertTrue(
+            qr_image_encodes(found.group(1), "\n".join(payload), border=0),
+            "it reads as the EPC payload of the amount and the reference",
+        )
+        # Not in euros: no EPC code, the link's QR code stays.
+        self.assertEqual(reminder.currency_id, eur)
+
+    def test_figures_and_paid_by_link_filter(self):
+        invoice = self._invoice(self.customer, 400.0, due_days=-20)
+        reminder = self._run()
+        link = reminder.payment_link_id
+        self._open(link)
+        self._pay_by_link(link, invoice)
+        self.assertEqual(reminder.payment_link_state, "paid")
+        found = self.env["credit.dunning"].search([("payment_link_state", "=", "paid")])
+        self.assertIn(reminder, found)
+        figures = self.env["credit.dunning"]._payment_link_figures(self.company)
+        self.assertEqual(figures["links"], 1)
+        self.assertEqual(figures["opened"], 1)
+        self.assertEqual(figures["paid_invoices"], 1)
+        self.assertAlmostEqual(figures["amount_collected"], 400.0)
+        self.assertGreaterEqual(figures["median_days_to_payment"], 0)
+        self.assertEqual(reminder.payment_link_amount_collected, 400.0)

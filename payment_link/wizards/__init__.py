@@ -1,0 +1,1 @@
+from . import credit_payment_link_send
