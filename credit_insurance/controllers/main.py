@@ -40,7 +40,9 @@ class CreditInsuranceWebhook(http.Controller):
         policy = request.env["credit.insurance.policy"].sudo().browse(policy_id).exists()
         secret = policy.webhook_secret if policy else None
         if not self._signature_valid(secret, body, signature):
-            _logger.warning("Credit insurance webhook: refused notification for policy %s", policy_id)
+            _logger.warning(
+                "Credit insurance webhook: refused notification for policy %s", policy_id
+            )
             return request.make_response("Forbidden", status=403)
         try:
             data = json.loads(body or b"{}")
@@ -66,7 +68,9 @@ class CreditInsuranceWebhook(http.Controller):
             decisions = policy._insurer_fetch_decisions()
         except UserError as error:
             # Logged by the connector; a failure answer makes the insurer send it again.
-            _logger.warning("Credit insurance webhook: fetch failed for policy %s: %s", policy.id, error)
+            _logger.warning(
+                "Credit insurance webhook: fetch failed for policy %s: %s", policy.id, error
+            )
             return request.make_response("Temporarily unavailable", status=503)
         policy._exchange_log(
             {

@@ -75,7 +75,11 @@ class CreditInsurancePolicy(models.Model):
 
     def _allianz_token(self):
         policy = self.sudo()
-        if policy.token_value and policy.token_expiry and policy.token_expiry > fields.Datetime.now():
+        if (
+            policy.token_value
+            and policy.token_expiry
+            and policy.token_expiry > fields.Datetime.now()
+        ):
             return policy.token_value
         return self._allianz_authorize()
 
@@ -240,7 +244,10 @@ class CreditInsurancePolicy(models.Model):
         )
         for cover in covers:
             __, job = self._allianz_request(
-                "GET", f"/riskinfo/v3/jobs/{cover.insurer_job_ref}", operation="poll_job", cover=cover
+                "GET",
+                f"/riskinfo/v3/jobs/{cover.insurer_job_ref}",
+                operation="poll_job",
+                cover=cover,
             )
             self._insurer_check(
                 isinstance(job, dict) and job.get("jobStatusCode"), "poll_job", cover=cover
@@ -268,7 +275,11 @@ class CreditInsurancePolicy(models.Model):
         for page in range(1, ALLIANZ_MAX_PAGES + 1):
             payload = {
                 "policy": self._allianz_policy_vals(),
-                "pagination": {"page": page, "pageSize": ALLIANZ_PAGE_SIZE, "isTotalRequired": True},
+                "pagination": {
+                    "page": page,
+                    "pageSize": ALLIANZ_PAGE_SIZE,
+                    "isTotalRequired": True,
+                },
             }
             if since:
                 payload["updatedSince"] = since.isoformat() + "Z"

@@ -76,7 +76,9 @@ class CreditInsurancePolicy(models.Model):
         )
         return data["idToken"]
 
-    def _coface_request(self, method, path, payload=None, operation="fetch_decisions", cover=None, params=None):
+    def _coface_request(
+        self, method, path, payload=None, operation="fetch_decisions", cover=None, params=None
+    ):
         """One call to Coface's API, its token renewed once on a 401."""
         self.ensure_one()
         policy = self.sudo()
@@ -132,7 +134,9 @@ class CreditInsurancePolicy(models.Model):
         self._insurer_check(isinstance(companies, list), "search_buyer")
         candidates = []
         for company in companies:
-            self._insurer_check(isinstance(company, dict) and company.get("easyNumber"), "search_buyer")
+            self._insurer_check(
+                isinstance(company, dict) and company.get("easyNumber"), "search_buyer"
+            )
             address = company.get("address") or {}
             if isinstance(address, str):
                 address = {"street": address}

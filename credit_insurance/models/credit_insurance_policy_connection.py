@@ -73,7 +73,9 @@ class CreditInsurancePolicy(models.Model):
     def _compute_exchange_facts(self):
         """The number of exchanges, and the error of the latest one when it failed."""
         Exchange = self.env["credit.insurance.exchange"].sudo()
-        counts = dict(Exchange._read_group([("policy_id", "in", self.ids)], ["policy_id"], ["__count"]))
+        counts = dict(
+            Exchange._read_group([("policy_id", "in", self.ids)], ["policy_id"], ["__count"])
+        )
         for policy in self:
             policy.exchange_count = counts.get(policy, 0)
             latest = Exchange.search(
@@ -129,7 +131,7 @@ class CreditInsurancePolicy(models.Model):
             try:
                 with self.env.cr.savepoint():
                     policy._insurer_fetch_decisions()
-            except Exception as error:  # noqa: BLE001 - one policy must not stop the others
+            except Exception as error:
                 _logger.warning("Credit insurance policy %s: fetch failed: %s", policy.id, error)
                 if not getattr(error, "_credit_insurance_logged", False):
                     # Not logged, or logged in the transaction just rolled back: log it now.

@@ -19,8 +19,8 @@ import time
 
 import requests
 
-from odoo import _
 from odoo import SUPERUSER_ID
+from odoo import _
 from odoo import api
 from odoo import models
 from odoo import modules
@@ -232,7 +232,7 @@ class CreditInsurancePolicy(models.Model):
                 with self.env.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     env["credit.insurance.exchange"].create(vals)
-        except Exception:  # noqa: BLE001 - the log never hides the insurer's answer
+        except Exception:
             _logger.exception("Credit insurance: the exchange log could not be written")
         self._exchange_invalidate()
         return True
@@ -275,9 +275,9 @@ class CreditInsurancePolicy(models.Model):
 
     def _insurer_operation_label(self, operation):
         labels = dict(
-            self.env["credit.insurance.exchange"]._fields["operation"]._description_selection(
-                self.env
-            )
+            self.env["credit.insurance.exchange"]
+            ._fields["operation"]
+            ._description_selection(self.env)
         )
         return labels.get(operation, operation)
 
@@ -294,9 +294,9 @@ class CreditInsurancePolicy(models.Model):
         Decision = self.env["credit.insurance.decision"]
         references = [vals["reference"] for vals in vals_list]
         known = set(
-            Decision.search(
-                [("policy_id", "=", self.id), ("reference", "in", references)]
-            ).mapped("reference")
+            Decision.search([("policy_id", "=", self.id), ("reference", "in", references)]).mapped(
+                "reference"
+            )
         )
         new = []
         for vals in vals_list:

@@ -83,7 +83,13 @@ class CreditInsurancePolicy(models.Model):
                 text=fault.message or "",
             )
             self._insurer_fail(message, log, started)
-        except (requests.Timeout, TransportError, requests.RequestException, ZeepError, etree.XMLSyntaxError) as error:
+        except (
+            requests.Timeout,
+            TransportError,
+            requests.RequestException,
+            ZeepError,
+            etree.XMLSyntaxError,
+        ) as error:
             self._soap_log_envelopes(log, history, status=getattr(error, "status_code", 0))
             if isinstance(error, requests.Timeout):
                 message = _(

@@ -35,7 +35,10 @@ class ConnectorCommon(InsuranceCommon):
         self.assertTrue(exchanges, "the exchanges are logged")
         for exchange in exchanges:
             text = " ".join(
-                filter(None, (exchange.url, exchange.request_body, exchange.response_body, exchange.error))
+                filter(
+                    None,
+                    (exchange.url, exchange.request_body, exchange.response_body, exchange.error),
+                )
             )
             for secret in secrets:
                 self.assertNotIn(secret, text, f"secret leaked in the {exchange.operation} log")

@@ -38,7 +38,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, payload = fault["status"], fault.get("headers") or {}, fault["body"]
         else:
             status, headers, payload = fake.handle(
-                method, parts.path, parse_qs(parts.query, keep_blank_values=True), self.headers, body
+                method,
+                parts.path,
+                parse_qs(parts.query, keep_blank_values=True),
+                self.headers,
+                body,
             )
         if isinstance(payload, (dict, list)):
             payload = json.dumps(payload)
@@ -81,9 +85,15 @@ class FakeServer:
 
     def script(self, path, status=500, body=None, headers=None, delay=None):
         """Answer the next request on ``path`` with this, once."""
-        body = {"code": str(status), "message": "Scripted fault", "requestId": "r"} if body is None else body
+        body = (
+            {"code": str(status), "message": "Scripted fault", "requestId": "r"}
+            if body is None
+            else body
+        )
         with self._lock:
-            self.faults.append({"path": path, "status": status, "body": body, "headers": headers, "delay": delay})
+            self.faults.append(
+                {"path": path, "status": status, "body": body, "headers": headers, "delay": delay}
+            )
 
     def _pop_fault(self, path):
         with self._lock:
@@ -203,7 +213,9 @@ class FakeAllianzTrade(FakeServer):
                 return _error(404, "NotFound", "Unknown job")
             answer = {"jobId": job["jobId"], "jobStatusCode": job["jobStatusCode"]}
             if job["jobStatusCode"].lower() == "processed":
-                answer["resourceUrl"] = f"{self.url}{self.prefix}/riskinfo/v3/covers/{job['coverId']}"
+                answer["resourceUrl"] = (
+                    f"{self.url}{self.prefix}/riskinfo/v3/covers/{job['coverId']}"
+                )
             return 200, {}, answer
         match = re.fullmatch(r"/riskinfo/v3/covers/(\d+)", path)
         if match and method == "GET":
@@ -212,12 +224,18 @@ class FakeAllianzTrade(FakeServer):
         if path == "/riskinfo/v3/covers/search" and method == "POST":
             page = data["pagination"]["page"]
             size = data["pagination"]["pageSize"]
-            covers = [c for c in self.covers.values() if c["creditLimitsAggregation"]["creditLimits"]]
+            covers = [
+                c for c in self.covers.values() if c["creditLimitsAggregation"]["creditLimits"]
+            ]
             chunk = covers[(page - 1) * size : page * size]
-            return 200, {}, {
-                "covers": chunk,
-                "pagination": {"page": page, "pageSize": size, "total": len(covers)},
-            }
+            return (
+                200,
+                {},
+                {
+                    "covers": chunk,
+                    "pagination": {"page": page, "pageSize": size, "total": len(covers)},
+                },
+            )
         if path == "/riskinfo/v3/overdues" and method == "POST":
             if data.get("categoryCode") not in ("OVD", "EXP", "RES") or not data.get("invoices"):
                 return _error(400, "BadRequest", "Invalid overdue")
@@ -282,13 +300,17 @@ class FakeCoface(FakeServer):
             token = f"cof-id-{len(self.tokens) + 1}-q7"
             self.tokens.append(token)
             self.valid_tokens.add(token)
-            return 200, {}, {
-                "idToken": token,
-                "accessToken": f"cof-access-{len(self.tokens)}",
-                "refreshToken": f"cof-refresh-{len(self.tokens)}",
-                "expiresIn": 3600,
-                "tokenType": "Bearer",
-            }
+            return (
+                200,
+                {},
+                {
+                    "idToken": token,
+                    "accessToken": f"cof-access-{len(self.tokens)}",
+                    "refreshToken": f"cof-refresh-{len(self.tokens)}",
+                    "expiresIn": 3600,
+                    "tokenType": "Bearer",
+                },
+            )
         auth = headers.get("Authorization", "")
         if headers.get("x-api-key") != self.api_key:
             return _error(403, "FORBIDDEN", "Missing API key")
@@ -305,7 +327,9 @@ class FakeCoface(FakeServer):
         if path == "/notifications" and method == "GET":
             since = query.get("since", [""])[0]
             try:
-                since_ts = time.mktime(time.strptime(since[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+                since_ts = (
+                    time.mktime(time.strptime(since[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+                )
             except ValueError:
                 return _error(400, "BAD_REQUEST", "Invalid since")
             items = [
@@ -389,7 +413,11 @@ class FakeSoapInsurer(FakeServer):
             or username.text != self.username
             or password.text != self.password
         ):
-            return 500, xml_headers, soap_fault("soap:Client.Authentication", "Bad username or password")
+            return (
+                500,
+                xml_headers,
+                soap_fault("soap:Client.Authentication", "Bad username or password"),
+            )
         request = root.find(f"{{{SOAP_NS}}}Body")[0]
         name = request.tag.split("}")[1]
 
@@ -405,12 +433,22 @@ class FakeSoapInsurer(FakeServer):
                 if found
                 else ""
             )
-            return 200, xml_headers, _envelope(f"<tns:SearchBuyerResponse>{buyers}</tns:SearchBuyerResponse>")
+            return (
+                200,
+                xml_headers,
+                _envelope(f"<tns:SearchBuyerResponse>{buyers}</tns:SearchBuyerResponse>"),
+            )
         if name == "RequestLimit":
             request_id = f"REQ-{next(self._ids)}"
-            self.limits.append({"buyerId": field("buyerId"), "amount": field("amount"), "requestId": request_id})
-            return 200, xml_headers, _envelope(
-                f"<tns:RequestLimitResponse><tns:requestId>{request_id}</tns:requestId></tns:RequestLimitResponse>"
+            self.limits.append(
+                {"buyerId": field("buyerId"), "amount": field("amount"), "requestId": request_id}
+            )
+            return (
+                200,
+                xml_headers,
+                _envelope(
+                    f"<tns:RequestLimitResponse><tns:requestId>{request_id}</tns:requestId></tns:RequestLimitResponse>"
+                ),
             )
         if name == "GetDecisions":
             items = "".join(
@@ -419,13 +457,23 @@ class FakeSoapInsurer(FakeServer):
                 + "</tns:decision>"
                 for decision in self.decisions
             )
-            return 200, xml_headers, _envelope(f"<tns:GetDecisionsResponse>{items}</tns:GetDecisionsResponse>")
+            return (
+                200,
+                xml_headers,
+                _envelope(f"<tns:GetDecisionsResponse>{items}</tns:GetDecisionsResponse>"),
+            )
         if name == "DeclareOverdue":
             invoices = [n.text for n in request.iter(f"{{{TNS}}}number")]
             declaration = f"DMS-{next(self._ids)}"
-            self.overdues.append({"buyerId": field("buyerId"), "invoices": invoices, "id": declaration})
-            return 200, xml_headers, _envelope(
-                f"<tns:DeclareOverdueResponse><tns:declarationId>{declaration}</tns:declarationId>"
-                "</tns:DeclareOverdueResponse>"
+            self.overdues.append(
+                {"buyerId": field("buyerId"), "invoices": invoices, "id": declaration}
+            )
+            return (
+                200,
+                xml_headers,
+                _envelope(
+                    f"<tns:DeclareOverdueResponse><tns:declarationId>{declaration}</tns:declarationId>"
+                    "</tns:DeclareOverdueResponse>"
+                ),
             )
         return 500, xml_headers, soap_fault("soap:Client", f"Unknown operation {name}")

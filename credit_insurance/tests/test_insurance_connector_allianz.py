@@ -52,7 +52,9 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.assertTrue(cover.insurer_job_ref.startswith("job-"))
         sent = self.server.covers[self.server.jobs[cover.insurer_job_ref]["coverId"]]
         self.assertEqual(sent["requestedAmount"], 20000.0)
-        self.assertEqual(sent["policy"], {"businessUnitCode": "FR", "policyId": "5012345", "extensionId": "1"})
+        self.assertEqual(
+            sent["policy"], {"businessUnitCode": "FR", "policyId": "5012345", "extensionId": "1"}
+        )
 
         # The job is still pending: nothing recorded, the job kept for the next fetch.
         self.assertFalse(self.policy._insurer_fetch_decisions())
@@ -66,7 +68,9 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.assertEqual(decisions.mapped("state"), ["partial"])
         self.assertEqual((cover.state, cover.amount_granted), ("partial", 15000.0))
         self.assertFalse(cover.insurer_job_ref)
-        self.assertEqual(decisions.reference, f"{self.server.jobs[job]['coverId']}/2026-11-02/PartialAgreement")
+        self.assertEqual(
+            decisions.reference, f"{self.server.jobs[job]['coverId']}/2026-11-02/PartialAgreement"
+        )
 
         # Read again (the portfolio still lists it): never recorded twice.
         self.assertFalse(self.policy._insurer_fetch_decisions())
@@ -75,7 +79,9 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         # A later reduction on the portfolio is read.
         self.server.covers[self.server.jobs[job]["coverId"]]["creditLimitsAggregation"][
             "creditLimits"
-        ].append({"technicalDecisionStatusCode": "Reduction", "amount": 8000, "startDate": "2026-11-20"})
+        ].append(
+            {"technicalDecisionStatusCode": "Reduction", "amount": 8000, "startDate": "2026-11-20"}
+        )
         self.assertEqual(self.policy._insurer_fetch_decisions().mapped("state"), ["reduced"])
         self.assertEqual((cover.state, cover.amount_granted), ("reduced", 8000.0))
 
@@ -83,14 +89,28 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.policy._insurer_declare_overdue(invoice)
         self.assertEqual(invoice.insurance_declaration_state, "declared")
         overdue = self.server.overdues[-1]
-        self.assertEqual((overdue["categoryCode"], overdue["companyId"], overdue["policyId"]), ("OVD", "AT-555", "5012345"))
+        self.assertEqual(
+            (overdue["categoryCode"], overdue["companyId"], overdue["policyId"]),
+            ("OVD", "AT-555", "5012345"),
+        )
         self.assertEqual([i["number"] for i in overdue["invoices"]], [invoice.name])
         self.assertIn(overdue["jobId"], invoice.message_ids[0].body)
 
         # One token for the whole run, every exchange logged without a secret.
         self.assertEqual(len(self.server.calls("/oauth2/authorize")), 1)
         operations = set(self._exchanges().mapped("operation"))
-        self.assertTrue({"authorize", "search_buyer", "request_cover", "poll_job", "read_cover", "fetch_decisions", "declare_overdue"} <= operations)
+        self.assertTrue(
+            {
+                "authorize",
+                "search_buyer",
+                "request_cover",
+                "poll_job",
+                "read_cover",
+                "fetch_decisions",
+                "declare_overdue",
+            }
+            <= operations
+        )
         self._assert_redacted(self._secrets())
         self.assertFalse(self.policy.last_error)
 
@@ -102,7 +122,11 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.assertEqual(len(self.server.tokens), tokens + 1, "exactly one new token")
         self.assertEqual(len(self.server.calls("/oauth2/authorize")), 2, "first token, renewal")
         # The buyer search came first: it met the 401, renewed, and was sent again.
-        statuses = self._exchanges().filtered(lambda e: e.operation == "search_buyer").mapped("status_code")
+        statuses = (
+            self._exchanges()
+            .filtered(lambda e: e.operation == "search_buyer")
+            .mapped("status_code")
+        )
         self.assertEqual(statuses, [401, 200])
         self.assertEqual(self.policy.sudo().token_value, self.server.tokens[-1])
         self._assert_redacted(self._secrets())
@@ -111,7 +135,9 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.policy.sudo().write({"api_key": "wrong-key-123", "token_value": False})
         error = self._failure(self.policy.action_test_connection)
         self.assertIn("HTTP 401", error)
-        self.assertEqual(len(self.server.calls("/oauth2/authorize")), 1, "a failed login is not retried")
+        self.assertEqual(
+            len(self.server.calls("/oauth2/authorize")), 1, "a failed login is not retried"
+        )
         self.assertIn("HTTP 401", self.policy.last_error)
 
     def test_429_retry_after_then_success(self):
@@ -120,7 +146,11 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         cover = self._requested_cover()
         self.assertTrue(cover.insurer_job_ref)
         self.assertEqual(len(self.server.covers), 1, "one cover requested")
-        statuses = self._exchanges().filtered(lambda e: e.operation == "request_cover").mapped("status_code")
+        statuses = (
+            self._exchanges()
+            .filtered(lambda e: e.operation == "request_cover")
+            .mapped("status_code")
+        )
         self.assertEqual(statuses, [429, 202])
 
     def test_5xx_then_success(self):
@@ -128,7 +158,11 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self.server.script("/companies/matching", status=500, body="<html>oops</html>")
         candidates = self.policy._insurer_search_buyer(self.customer)
         self.assertEqual(candidates[0]["buyer_ref"], "AT-555")
-        statuses = self._exchanges().filtered(lambda e: e.operation == "search_buyer").mapped("status_code")
+        statuses = (
+            self._exchanges()
+            .filtered(lambda e: e.operation == "search_buyer")
+            .mapped("status_code")
+        )
         self.assertEqual(statuses, [503, 500, 200])
 
     def test_5xx_persisting_readable(self):
@@ -168,11 +202,19 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
 
     def test_credentials_system_only(self):
         for user in (self.collector, self.sales_user, self.manager):
-            for field in ("api_key", "api_password", "api_username", "webhook_secret", "token_value"):
+            for field in (
+                "api_key",
+                "api_password",
+                "api_username",
+                "webhook_secret",
+                "token_value",
+            ):
                 with self.assertRaises(AccessError):
                     self.policy.with_user(user).read([field])
         # A credit manager reads the log, a collector does not.
         self.policy.action_test_connection()
-        self.assertTrue(self.env["credit.insurance.exchange"].with_user(self.manager).search_count([]))
+        self.assertTrue(
+            self.env["credit.insurance.exchange"].with_user(self.manager).search_count([])
+        )
         with self.assertRaises(AccessError):
             self.env["credit.insurance.exchange"].with_user(self.collector).search([])

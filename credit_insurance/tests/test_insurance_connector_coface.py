@@ -48,8 +48,16 @@ class TestInsuranceConnectorCoface(ConnectorCommon):
         cover.action_request()
         self.assertEqual((cover.state, cover.buyer_ref), ("requested", "EZ-123456"))
         self.assertEqual(
-            {k: self.server.products[0][k] for k in ("contractId", "easyNumber", "productCode", "amount")},
-            {"contractId": "C-778", "easyNumber": "EZ-123456", "productCode": "CREDIT_LIMIT", "amount": 12000.0},
+            {
+                k: self.server.products[0][k]
+                for k in ("contractId", "easyNumber", "productCode", "amount")
+            },
+            {
+                "contractId": "C-778",
+                "easyNumber": "EZ-123456",
+                "productCode": "CREDIT_LIMIT",
+                "amount": 12000.0,
+            },
         )
         self.assertTrue(cover.insurer_job_ref.startswith("DLV-"))
 
@@ -83,7 +91,11 @@ class TestInsuranceConnectorCoface(ConnectorCommon):
         self.server.expire_tokens()
         self.policy._insurer_search_buyer(self.customer)
         self.assertEqual(len(self.server.tokens), tokens + 1, "exactly one new token")
-        statuses = self._exchanges().filtered(lambda e: e.operation == "search_buyer").mapped("status_code")
+        statuses = (
+            self._exchanges()
+            .filtered(lambda e: e.operation == "search_buyer")
+            .mapped("status_code")
+        )
         self.assertEqual(statuses, [401, 200])
         self._assert_redacted(self._secrets())
 

@@ -60,7 +60,10 @@ class TestInsuranceConnectorSoap(ConnectorCommon):
         # Envelopes logged, to the policy's address, the password masked.
         exchanges = self._exchanges()
         self.assertTrue(all(self.server.url in e.url for e in exchanges))
-        self.assertIn("RequestLimit", exchanges.filtered(lambda e: e.operation == "request_cover").request_body)
+        self.assertIn(
+            "RequestLimit",
+            exchanges.filtered(lambda e: e.operation == "request_cover").request_body,
+        )
         self.assertIn("Password", exchanges[0].request_body)
         self._assert_redacted([PASSWORD])
         # The WSDL was read from the insurer.
@@ -74,8 +77,12 @@ class TestInsuranceConnectorSoap(ConnectorCommon):
 
     def test_soap_fault(self):
         self.policy.soap_wsdl_url = False
-        self.server.script("/ws/insurer", status=500, body=soap_fault("soap:Server.Busy", "Service closed tonight"),
-                           headers={"Content-Type": "text/xml"})
+        self.server.script(
+            "/ws/insurer",
+            status=500,
+            body=soap_fault("soap:Server.Busy", "Service closed tonight"),
+            headers={"Content-Type": "text/xml"},
+        )
         error = self._failure(self.policy._insurer_fetch_decisions)
         self.assertIn("Server.Busy", error)
         self.assertIn("Service closed tonight", error)
@@ -101,8 +108,12 @@ class TestInsuranceConnectorSoap(ConnectorCommon):
 
     def test_malformed_answer(self):
         self.policy.soap_wsdl_url = False
-        self.server.script("/ws/insurer", status=200, body="<html>maintenance</html>",
-                           headers={"Content-Type": "text/html"})
+        self.server.script(
+            "/ws/insurer",
+            status=200,
+            body="<html>maintenance</html>",
+            headers={"Content-Type": "text/html"},
+        )
         error = self._failure(self.policy._insurer_fetch_decisions)
         self.assertIn("web service failed", error)
 
