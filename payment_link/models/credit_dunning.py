@@ -12,16 +12,22 @@ from odoo import models
 class CreditDunning(models.Model):
     _inherit = "credit.dunning"
 
+    payment_link_ids = fields.One2many(
+        comodel_name="credit.payment.link",
+        inverse_name="dunning_id",
+        string="Payment Links",
+        readonly=True,
+    )
+    # Computed from the links (not stored): creating the links of many reminders is one
+    # insert, with no update per reminder.
     payment_link_id = fields.Many2one(
         comodel_name="credit.payment.link",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        check_company=True,
+        compute="_compute_payment_link_id",
+        search="_search_payment_link_id",
     )
     payment_link_url = fields.Char(related="payment_link_id.url", string="Payment Link URL")
     payment_link_state = fields.Selection(
-        related="payment_link_id.state", string="Payment Link Status", store=True
+        related="payment_link_id.state", string="Payment Link Status"
     )
     payment_link_open_count = fields.Integer(
         related="payment_link_id.open_count", string="Link Opened"
@@ -30,24 +36,37 @@ class CreditDunning(models.Model):
         related="payment_link_id.amount_collected", string="Collected by Link"
     )
 
+    @api.depends("payment_link_ids.state")
+    def _compute_payment_link_id(self):
+        for reminder in self:
+            links = reminder.payment_link_ids.sorted("id", reverse=True)
+            reminder.payment_link_id = (
+                links.filtered(lambda link: link.state in ("active", "paid"))[:1] or links[:1]
+            )
+
+    def _search_payment_link_id(self, operator, value):
+        return [("payment_link_ids", operator, value)]
+
     def _send(self):
         self._ensure_payment_links()
         return super()._send()
 
     def _ensure_payment_links(self):
-        """A payment link for each reminder about to be sent that has none (or whose link is
-        no longer active), covering its open invoices."""
+        """A payment link for each reminder about to be sent that has no active one, covering
+        its open invoices; all created in one batch."""
+        todo = self.filtered(
+            lambda r: (
+                r.state in ("draft", "to_validate", "error") and r.payment_link_id.state != "active"
+            )
+        )
+        # sudo: collectors send reminders but do not manage links; each link is its
+        # reminder's, in its company.
         Link = self.env["credit.payment.link"].sudo()
-        for reminder in self:
-            if reminder.state not in ("draft", "to_validate", "error"):
-                continue
-            if reminder.payment_link_id.state == "active":
-                continue
+        vals_list = []
+        for reminder in todo:
             moves = reminder.line_ids.filtered(lambda line: line.line_type == "invoice").move_id
-            # sudo: collectors send reminders but do not manage links; the link is the
-            # reminder's, in its company.
-            link = Link.with_company(reminder.company_id)._create_for_moves(moves, reminder)
-            reminder.payment_link_id = link[:1]
+            vals_list += Link._prepare_vals_for_moves(moves, reminder)
+        Link.create(vals_list)
 
     def action_open_payment_link(self):
         self.ensure_one()

@@ -53,7 +53,7 @@ class CreditPaymentLink(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
+    name = fields.Char(string="Reference", compute="_compute_name", store=True, index=True)
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Customer",
@@ -140,6 +140,11 @@ class CreditPaymentLink(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
+    def _compute_name(self):
+        # From the id: links are created in batches, without a sequence call for each.
+        for link in self:
+            link.name = f"PL{link.id:06d}" if link.id else "/"
+
     @api.depends("move_ids.amount_residual")
     def _compute_amount_residual(self):
         for link in self:
@@ -164,13 +169,6 @@ class CreditPaymentLink(models.Model):
     # CRUD METHODS
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("credit.payment.link") or "/"
-        return super().create(vals_list)
-
     @api.depends("name", "partner_id", "amount")
     def _compute_display_name(self):
         for link in self:
@@ -187,6 +185,11 @@ class CreditPaymentLink(models.Model):
 
         :return: the links created (none for moves with nothing left to pay)
         """
+        return self.create(self._prepare_vals_for_moves(moves, dunning))
+
+    @api.model
+    def _prepare_vals_for_moves(self, moves, dunning=None):
+        """Values of the links ``_create_for_moves`` creates."""
         vals_list = []
         open_moves = moves.filtered(
             lambda m: (
@@ -212,7 +215,7 @@ class CreditPaymentLink(models.Model):
                     "dunning_id": dunning.id if dunning else False,
                 }
             )
-        return self.create(vals_list)
+        return vals_list
 
     # ------------------------------------------------------------
     # TOKEN

@@ -100,7 +100,7 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
         self._open(link)
         self._pay_by_link(link, invoice)
         self.assertEqual(reminder.payment_link_state, "paid")
-        found = self.env["credit.dunning"].search([("payment_link_state", "=", "paid")])
+        found = self.env["credit.dunning"].search([("payment_link_ids.state", "=", "paid")])
         self.assertIn(reminder, found)
         figures = self.env["credit.dunning"]._payment_link_figures(self.company)
         self.assertEqual(figures["links"], 1)
