@@ -8,8 +8,9 @@ load_db_env
 write_odoo_conf
 
 ADDONS=${CREDIT_ADDONS:-$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)}
-# Odoo's own tests of what our addons extend, run with our addons installed (good neighbours).
-NEIGHBOURS=${CREDIT_NEIGHBOURS-sale,account_payment,portal,sms}
+# Odoo's own tests of what our addons extend, run with our addons installed (good neighbours);
+# payment_demo is the provider payment_link's tests pay with.
+NEIGHBOURS=${CREDIT_NEIGHBOURS-sale,account_payment,portal,sms,payment_demo}
 NEIGHBOUR_TAGS=${CREDIT_NEIGHBOUR_TAGS-/sale:TestSaleOrderCreditLimit,/account_payment,/portal,/sms}
 DB=${CREDIT_TEST_DB:-credit_test_$$}
 TEST_PORT=${CREDIT_TEST_PORT:-18069}

@@ -24,8 +24,8 @@ SECRET_KEYS = (
     "apiKey|api_key|x-api-key|password|access_token|accessToken|idToken|refreshToken|"
     "id_token|refresh_token|token|Authorization|client_secret|secret"
 )
-_JSON_SECRET = re.compile(r'("(?:%s)"\s*:\s*)"(?:[^"\\]|\\.)*"' % SECRET_KEYS, re.IGNORECASE)
-_HEADER_SECRET = re.compile(r"^((?:%s)\s*:\s*).*$" % SECRET_KEYS, re.IGNORECASE | re.MULTILINE)
+_JSON_SECRET = re.compile(rf'("(?:{SECRET_KEYS})"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
+_HEADER_SECRET = re.compile(rf"^((?:{SECRET_KEYS})\s*:\s*).*$", re.IGNORECASE | re.MULTILINE)
 _XML_SECRET = re.compile(
     r"(<(?:[\w-]+:)?(Password|Nonce)\b[^>]*>)(.*?)(</(?:[\w-]+:)?\2>)", re.DOTALL
 )

@@ -147,11 +147,6 @@ class CreditInsurancePolicy(models.Model):
     # HELPER METHODS
     # ------------------------------------------------------------
 
-    def _insurer_test_connection(self):
-        """Overridden by the connectors: authenticate once. The base has nothing to test."""
-        self.ensure_one()
-        return True
-
     def _soap_wsdl_location(self):
         self.ensure_one()
         return self.soap_wsdl_url or file_path(DEFAULT_WSDL)

@@ -24,6 +24,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools import consteq
 from odoo.tools import format_amount
 from odoo.tools.misc import hmac
@@ -53,7 +54,7 @@ class CreditPaymentLink(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Reference", compute="_compute_name", store=True, index=True)
+    name = fields.Char(string="Reference", readonly=True, copy=False, index=True, default="/")
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Customer",
@@ -140,11 +141,6 @@ class CreditPaymentLink(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    def _compute_name(self):
-        # From the id: links are created in batches, without a sequence call for each.
-        for link in self:
-            link.name = f"PL{link.id:06d}" if link.id else "/"
-
     @api.depends("move_ids.amount_residual")
     def _compute_amount_residual(self):
         for link in self:
@@ -168,6 +164,22 @@ class CreditPaymentLink(models.Model):
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        # Named from the id, in one statement for the whole batch: no sequence call nor
+        # update per link (a reminder run creates a link for each reminder).
+        self.env.cr.execute(
+            SQL(
+                "UPDATE credit_payment_link "
+                "SET name = 'PL' || lpad(id::text, GREATEST(6, length(id::text)), '0') "
+                "WHERE id = ANY(%s)",
+                links.ids,
+            )
+        )
+        links.invalidate_recordset(["name"])
+        return links
 
     @api.depends("name", "partner_id", "amount")
     def _compute_display_name(self):
