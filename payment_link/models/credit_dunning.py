@@ -62,6 +62,18 @@ class CreditDunning(models.Model):
         # sudo: collectors send reminders but do not manage links; each link is its
         # reminder's, in its company.
         Link = self.env["credit.payment.link"].sudo()
+        # The invoices of the whole batch read at once, not reminder by reminder.
+        todo.line_ids.move_id.fetch(
+            [
+                "state",
+                "move_type",
+                "payment_state",
+                "amount_residual",
+                "currency_id",
+                "commercial_partner_id",
+                "company_id",
+            ]
+        )
         vals_list = []
         for reminder in todo:
             moves = reminder.line_ids.filtered(lambda line: line.line_type == "invoice").move_id
