@@ -59,6 +59,22 @@ REDUCING_STATES = ("reduced", "refused", "cancelled")
 DECLARATION_WARNING_DAYS = 7
 EXPIRY_WARNING_DAYS = 30
 BATCH_SIZE = 500
+# Alerts listed in a digest email; the others are counted, with a link to the list.
+DIGEST_LIMIT = 100
+ALERT_ACTION = "credit_insurance.credit_insurance_alert_action"
+# The digest lists the alerts by type, in this order (the deadlines first).
+TYPE_ORDER = {
+    "declaration_due": 0,
+    "cover_reduced": 1,
+    "over_cover": 2,
+    "cover_expiring": 3,
+    "unused_cover": 4,
+}
+
+
+def reduced_key(cover_id, decision_id):
+    """The cause of a reduction alert: the cover and the decision that reduced it."""
+    return f"cover_reduced:{cover_id}:{decision_id}"
 
 
 def latest_decision(cover, today):
@@ -151,6 +167,7 @@ class CreditInsuranceAlert(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
+    @api.depends_context("lang")
     @api.depends("alert_type", "partner_id", "cover_id", "move_id")
     def _compute_display_name(self):
         types = dict(self._fields["alert_type"]._description_selection(self.env))
@@ -258,11 +275,10 @@ class CreditInsuranceAlert(models.Model):
                 [("insurance_declaration_state", "=", "to_declare")], [], ["company_id:recordset"]
             )
         )
-        companies = (
-            Policy.search([("state", "=", "active")]).company_id
-            | self.sudo().search([("date_end", "=", False)]).company_id
-            | declaring
+        [[alerting]] = self.sudo()._read_group(
+            [("date_end", "=", False)], [], ["company_id:recordset"]
         )
+        companies = Policy.search([("state", "=", "active")]).company_id | alerting | declaring
         for company in companies.sorted("id"):
             self.sudo().with_company(company).with_context(
                 credit_insurance_commit=commit
@@ -273,22 +289,34 @@ class CreditInsuranceAlert(models.Model):
         """Raise and end the alerts of ``company`` (see the module docstring)."""
         today = fields.Date.context_today(self)
         causes = self._gather_causes(company, today)
-        live = self.search([("company_id", "=", company.id), ("date_end", "=", False)])
-        live_by_key = {alert.cause_key: alert for alert in live}
-        ended = live.filtered(lambda a: a.cause_key not in causes)
+        self.flush_model()
+        live = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, cause_key, amount_exposure, amount_cover
+                  FROM credit_insurance_alert
+                 WHERE company_id = %s AND date_end IS NULL
+                """,
+                company.id,
+            )
+        )
+        live_by_key = {row[1]: row for row in live}
+        ended = self.browse(sorted(row[0] for row in live if row[1] not in causes))
         ended.filtered(lambda a: a.state != "done").write({"state": "done"})
         ended.write({"date_end": today})
         ended._close_activities()
-        # The figures of the live over-cover alerts follow the ledger.
-        for alert in live - ended:
-            vals = causes[alert.cause_key]
-            changes = {
-                fname: vals[fname]
-                for fname in ("amount_exposure", "amount_cover")
-                if fname in vals and company.currency_id.compare_amounts(alert[fname], vals[fname])
-            }
-            if changes:
-                alert.write(changes)
+        # The figures of the live alerts follow the ledger: the changed ones in one statement.
+        changed = []
+        compare = company.currency_id.compare_amounts
+        for key, (alert_id, _key, exposure, cover) in live_by_key.items():
+            vals = causes.get(key)
+            if vals is None:
+                continue
+            new_exposure = vals.get("amount_exposure", exposure or 0.0)
+            new_cover = vals.get("amount_cover", cover or 0.0)
+            if compare(exposure or 0.0, new_exposure) or compare(cover or 0.0, new_cover):
+                changed.append((alert_id, new_exposure, new_cover))
+        self._update_figures(changed)
         new_vals = [
             dict(vals, cause_key=key, date=today, company_id=company.id)
             for key, vals in causes.items()
@@ -310,97 +338,174 @@ class CreditInsuranceAlert(models.Model):
         return created
 
     def _gather_causes(self, company, today):
-        """``{cause_key: alert values}`` of every current cause of ``company``."""
-        causes = {}
-        # Invoices to declare: under whichever policy insured them, even one since closed.
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("company_id", "=", company.id),
-                    ("insurance_insured", "=", True),
-                    ("insurance_declaration_state", "=", "to_declare"),
-                    (
-                        "insurance_declaration_deadline",
-                        "<=",
-                        today + timedelta(days=DECLARATION_WARNING_DAYS),
-                    ),
-                ],
-                ["insurance_policy_id", "commercial_partner_id", "insurance_declaration_deadline"],
-            )
-        )
-        for move in moves:
-            causes[f"declaration_due:{move.id}"] = {
-                "alert_type": "declaration_due",
-                "policy_id": move.insurance_policy_id.id,
-                "partner_id": move.commercial_partner_id.id,
-                "move_id": move.id,
-                "date_due": move.insurance_declaration_deadline,
-            }
+        """``{cause_key: alert values}`` of every current cause of ``company``.
+
+        Set-based: the covers of the policy are read in one query (with the latest decision
+        in force of the reduced ones), the exposure of every insured customer in one
+        ``_get_insurance_facts`` pass; no record is built per cover or per customer.
+        """
+        causes = self._declaration_causes(company, today)
         policy = self.env["credit.insurance.policy"].sudo()._get_active(company, today)
         if not policy:
             return causes
-        Cover = self.env["credit.insurance.cover"].sudo()
-        covers = Cover.search([("policy_id", "=", policy.id), ("decision_ids", "!=", False)])
-        partners = covers.partner_id
+        covers = self._policy_covers(policy, today)
+        partner_ids = {cover["partner_id"] for cover in covers}
         if policy.discretionary_limit:
             # Unnamed buyers are insured too: every customer owing something.
-            partners |= self.env["res.partner"].browse(self._owing_partner_ids(company))
-        facts = partners._get_insurance_facts(company) if partners else {}
+            partner_ids.update(self._owing_partner_ids(company))
+        Partner = self.env["res.partner"].sudo()
+        facts = Partner.browse(sorted(partner_ids))._get_insurance_facts(company)
         for partner_id, fact in facts.items():
             if fact["status"] == "over_limit":
                 causes[f"over_cover:{policy.id}:{partner_id}"] = {
                     "alert_type": "over_cover",
                     "policy_id": policy.id,
                     "partner_id": partner_id,
-                    "cover_id": fact["cover"].id,
+                    "cover_id": fact["cover_id"],
                     "amount_exposure": fact["exposure"],
                     "amount_cover": fact["limit"],
                 }
-        for cover in covers.filtered(lambda c: c.state in REDUCING_STATES):
-            decision = latest_decision(cover, today)
-            causes[self._reduced_key(cover, decision)] = self._reduced_vals(cover, decision)
-        in_force = covers.filtered(
-            lambda c: (
-                c.state in GRANTING_STATES
-                and c.date_start <= today
-                and (not c.date_end or c.date_end >= today)
+        convert = self._policy_converter(policy, company)
+        currency = company.currency_id
+        horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+        idle = []
+        for cover in covers:
+            base = {
+                "policy_id": policy.id,
+                "partner_id": cover["partner_id"],
+                "cover_id": cover["id"],
+            }
+            if cover["state"] in REDUCING_STATES and cover["decision_id"]:
+                causes[reduced_key(cover["id"], cover["decision_id"])] = dict(
+                    base,
+                    alert_type="cover_reduced",
+                    decision_id=cover["decision_id"],
+                    amount_cover=convert(cover["decision_amount"], cover["decision_date"]),
+                )
+            in_force = (
+                cover["state"] in GRANTING_STATES
+                and cover["date_start"] <= today
+                and (not cover["date_end"] or cover["date_end"] >= today)
+            )
+            if not in_force:
+                continue
+            limit = convert(cover["amount_granted"], today)
+            if currency.is_zero(facts.get(cover["partner_id"], {}).get("exposure", 0.0)):
+                idle.append((cover, base, limit))
+            if cover["date_end"] and cover["date_end"] <= horizon:
+                causes[f"cover_expiring:{cover['id']}"] = dict(
+                    base,
+                    alert_type="cover_expiring",
+                    amount_cover=limit,
+                    date_due=cover["date_end"],
+                )
+        idle_days = company.credit_insurance_unused_days
+        if idle_days > 0 and idle:
+            last_entry = self._last_receivable_dates(
+                company, [cover["partner_id"] for cover, _base, _limit in idle]
+            )
+            for cover, base, limit in idle:
+                last = last_entry.get(cover["partner_id"])
+                since = max(last, cover["date_start"]) if last else cover["date_start"]
+                if (today - since).days >= idle_days:
+                    causes[f"unused_cover:{cover['id']}"] = dict(
+                        base, alert_type="unused_cover", amount_cover=limit, date_idle=since
+                    )
+        return causes
+
+    @api.model
+    def _declaration_causes(self, company, today):
+        """Invoices to declare within the warning days, under whichever policy insured them
+        (even one since closed)."""
+        Move = self.env["account.move"]
+        Move.flush_model(
+            [
+                "company_id",
+                "commercial_partner_id",
+                "insurance_insured",
+                "insurance_policy_id",
+                "insurance_declaration_state",
+                "insurance_declaration_deadline",
+            ]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, insurance_policy_id, commercial_partner_id,
+                       insurance_declaration_deadline
+                  FROM account_move
+                 WHERE company_id = %(company)s
+                   AND insurance_insured
+                   AND insurance_declaration_state = 'to_declare'
+                   AND insurance_declaration_deadline <= %(horizon)s
+                """,
+                company=company.id,
+                horizon=today + timedelta(days=DECLARATION_WARNING_DAYS),
             )
         )
-        currency = company.currency_id
-        limit_of = {
-            cover.id: policy.currency_id._convert(cover.amount_granted, currency, company, today)
-            for cover in in_force
-        }
-        idle_days = company.credit_insurance_unused_days
-        idle = in_force.filtered(
-            lambda c: currency.is_zero(facts.get(c.partner_id.id, {}).get("exposure", 0.0))
-        )
-        if idle_days > 0 and idle:
-            last_entry = self._last_receivable_dates(company, idle.partner_id.ids)
-            for cover in idle:
-                since = max(filter(None, [last_entry.get(cover.partner_id.id), cover.date_start]))
-                if (today - since).days >= idle_days:
-                    causes[f"unused_cover:{cover.id}"] = {
-                        "alert_type": "unused_cover",
-                        "policy_id": policy.id,
-                        "partner_id": cover.partner_id.id,
-                        "cover_id": cover.id,
-                        "amount_cover": limit_of[cover.id],
-                        "date_idle": since,
-                    }
-        horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
-        for cover in in_force.filtered(lambda c: c.date_end and c.date_end <= horizon):
-            causes[f"cover_expiring:{cover.id}"] = {
-                "alert_type": "cover_expiring",
-                "policy_id": policy.id,
-                "partner_id": cover.partner_id.id,
-                "cover_id": cover.id,
-                "amount_cover": limit_of[cover.id],
-                "date_due": cover.date_end,
+        return {
+            f"declaration_due:{move_id}": {
+                "alert_type": "declaration_due",
+                "policy_id": policy_id,
+                "partner_id": partner_id,
+                "move_id": move_id,
+                "date_due": deadline,
             }
-        return causes
+            for move_id, policy_id, partner_id, deadline in rows
+        }
+
+    @api.model
+    def _policy_covers(self, policy, today):
+        """The covers of ``policy`` with a decision, as dicts, in one query; a reduced,
+        refused or cancelled one with its latest decision in force on ``today`` (as
+        ``latest_decision``: by date, then by order of entry)."""
+        self.env["credit.insurance.cover"].flush_model(
+            ["policy_id", "partner_id", "state", "amount_granted", "date_start", "date_end"]
+        )
+        self.env["credit.insurance.decision"].flush_model(["cover_id", "date", "amount"])
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT c.id, c.partner_id, c.state, c.amount_granted, c.date_start, c.date_end,
+                       d.id AS decision_id, d.amount AS decision_amount,
+                       d.date AS decision_date
+                  FROM credit_insurance_cover c
+                  LEFT JOIN LATERAL (
+                        SELECT x.id, x.amount, x.date
+                          FROM credit_insurance_decision x
+                         WHERE x.cover_id = c.id
+                           AND x.date <= %(today)s
+                           AND c.state IN %(reducing)s
+                         ORDER BY x.date DESC, x.id DESC
+                         LIMIT 1
+                       ) d ON TRUE
+                 WHERE c.policy_id = %(policy)s
+                   AND EXISTS (
+                        SELECT 1 FROM credit_insurance_decision y WHERE y.cover_id = c.id)
+                 ORDER BY c.id
+                """,
+                today=today,
+                reducing=REDUCING_STATES,
+                policy=policy.id,
+            )
+        )
+        return rows
+
+    @api.model
+    def _policy_converter(self, policy, company):
+        """``convert(amount, date)``: an amount of the policy's currency in the company's, as
+        ``res.currency._convert`` gives it, one rate read per date."""
+        source, target = policy.currency_id, company.currency_id
+        if source == target:
+            return lambda amount, _date: target.round(amount or 0.0)
+        rates = {}
+
+        def convert(amount, date):
+            if date not in rates:
+                rates[date] = source._get_conversion_rate(source, target, company, date)
+            return target.round((amount or 0.0) * rates[date])
+
+        return convert
 
     # ------------------------------------------------------------
     # DECISIONS
@@ -447,7 +552,7 @@ class CreditInsuranceAlert(models.Model):
 
     @api.model
     def _reduced_key(self, cover, decision):
-        return f"cover_reduced:{cover.id}:{decision.id}"
+        return reduced_key(cover.id, decision.id)
 
     @api.model
     def _reduced_vals(self, cover, decision):
@@ -467,25 +572,54 @@ class CreditInsuranceAlert(models.Model):
     # HELPER METHODS
     # ------------------------------------------------------------
 
+    def _update_figures(self, changed):
+        """Set the exposure and insured limit of alerts, ``[(id, exposure, cover)]``, in one
+        statement: on a whole portfolio, thousands of live alerts move every day. The two
+        figures are plain stored values (not tracked, nothing stored depends on them)."""
+        if not changed:
+            return
+        values = SQL(", ").join(
+            SQL("(%s, %s::numeric, %s::numeric)", alert_id, exposure, cover)
+            for alert_id, exposure, cover in changed
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE credit_insurance_alert a
+                   SET amount_exposure = v.exposure, amount_cover = v.cover,
+                       write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, exposure, cover)
+                 WHERE a.id = v.id
+                """,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.browse([row[0] for row in changed]).invalidate_recordset(
+            ["amount_exposure", "amount_cover", "write_uid", "write_date"]
+        )
+
     def _create_batch(self, vals_list):
         """Create the alerts of ``vals_list`` with their to-dos; skip causes another run
         raised meanwhile (the live cause is unique)."""
         if not vals_list:
             return self.browse()
+        # No "created" note nor follower per alert: its to-do and the digest tell the manager.
+        Alert = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         try:
             with self.env.cr.savepoint():
-                alerts = self.create(vals_list)
+                alerts = Alert.create(vals_list)
         except pg_errors.UniqueViolation:
             _logger.info("Credit insurance alerts: raised meanwhile by another run, one by one")
-            alerts = self.browse()
+            alerts = Alert.browse()
             for vals in vals_list:
                 try:
                     with self.env.cr.savepoint():
-                        alerts |= self.create([vals])
+                        alerts |= Alert.create([vals])
                 except pg_errors.UniqueViolation:
                     continue
         alerts._schedule_activities()
-        return alerts
+        return alerts.with_env(self.env)
 
     def _schedule_activities(self):
         """A to-do per new alert for whoever handles the company's insurance alerts.
@@ -589,10 +723,16 @@ class CreditInsuranceAlert(models.Model):
             recipients = group.users.filtered(
                 lambda u, c=company: c in u.company_ids and u.email and not u.share
             )
+            # The first alerts listed (the most urgent types first), the others counted: a
+            # first morning on a whole portfolio raises thousands.
+            shown = alerts.sorted(lambda a: (TYPE_ORDER[a.alert_type], a.date, a.id))
+            url = f"{company.get_base_url()}/odoo/action-{ALERT_ACTION}"
             for user in recipients.sorted("id"):
                 template.with_context(
-                    digest_alert_ids=alerts.ids,
+                    digest_alert_ids=shown[:DIGEST_LIMIT].ids,
+                    digest_new_count=len(alerts),
                     digest_open_count=open_count,
                     digest_company_id=company.id,
+                    digest_url=url,
                 ).send_mail(user.id, email_layout_xmlid="mail.mail_notification_light")
             alerts.write({"digest_sent": True})

@@ -126,7 +126,8 @@ class ResPartner(models.Model):
 
         :param credit_facts: their ``_get_credit_facts`` when the caller has them already.
         :return: ``{commercial_partner_id: {'limit', 'status', 'uncovered', 'exposure',
-            'cover_state', 'cover_state_label', 'cover'}}``, amounts in the company currency.
+            'cover_state', 'cover_state_label', 'cover_id'}}``, amounts in the company currency
+            (``cover_id``: the cover the customer's limit comes from, False for none).
         """
         # Only the column needed: a whole portfolio of customers is often asked at once.
         self.sudo().fetch(["commercial_partner_id"])
@@ -138,9 +139,9 @@ class ResPartner(models.Model):
             "exposure": 0.0,
             "cover_state": False,
             "cover_state_label": "",
-            "cover": self.env["credit.insurance.cover"],
+            "cover_id": False,
         }
-        result = {partner.id: dict(empty) for partner in partners}
+        result = {partner_id: dict(empty) for partner_id in partners._ids}
         policy = self.env["credit.insurance.policy"]._get_active(company)
         if not policy or not partners:
             return result
@@ -149,7 +150,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         currency = company.currency_id
         Cover = self.env["credit.insurance.cover"].sudo()
-        Cover.flush_model(["policy_id", "partner_id", "state", "amount_granted", "date_start"])
+        Cover.flush_model(
+            ["policy_id", "partner_id", "state", "amount_granted", "date_start", "date_end"]
+        )
         # The cover of each customer with the latest decision in force, in one query: a whole
         # portfolio is read at once (alerts, lists), so no record is built per customer.
         # Beyond a few customers, the policy's whole portfolio is read and filtered here: cheaper
@@ -170,7 +173,6 @@ class ResPartner(models.Model):
             )
         )
         cover_by_partner = {row[0]: row[1:] for row in rows if row[0] in result}
-        covers = Cover.browse([row[1] for row in rows])
         states = dict(Cover._fields["state"]._description_selection(self.env))
         rate = (
             1.0
@@ -189,7 +191,7 @@ class ResPartner(models.Model):
                 in_force = date_start <= today and (not date_end or date_end >= today)
                 limit = round((granted or 0.0) * rate, digits) if in_force else 0.0
                 fact.update(
-                    cover=covers.browse(cover_id),
+                    cover_id=cover_id,
                     cover_state=state,
                     cover_state_label=states[state],
                 )

@@ -1,9 +1,12 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.fields import Date
 from odoo.tests import freeze_time
 from odoo.tests import new_test_user
 from odoo.tests import tagged
 
+from ..models import credit_insurance_alert as alert_module
 from .common import InsuranceCommon
 
 
@@ -234,6 +237,48 @@ class TestInsuranceAlert(InsuranceCommon):
         latest = digests() - sent
         self.assertIn("Boulangeries Martin SAS", latest.body_html)
         self.assertNotIn("Réduite", latest.body_html, "only the new alerts")
+
+    def test_digest_lists_the_first_alerts_and_counts_the_others(self):
+        others = self.env["res.partner"].create(
+            [{"name": f"Client {n}", "is_company": True} for n in range(3)]
+        )
+        for n, partner in enumerate(others):
+            self._decide(self._cover(partner, buyer_ref=f"B-{n}"), "refused", 0.0)
+        with patch.object(alert_module, "DIGEST_LIMIT", 2):
+            self._run("2026-06-15")
+        digest = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.manager.partner_id.ids), ("subject", "ilike", "alerts")]
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertIn("3 new alerts", digest.subject)
+        listed = [name for name in others.mapped("name") if name in digest.body_html]
+        self.assertEqual(len(listed), 2, "the first two listed")
+        self.assertIn("And 1 more", " ".join(digest.body_html.split()))
+        self.assertIn(
+            "/odoo/action-credit_insurance.credit_insurance_alert_action", digest.body_html
+        )
+
+    def test_todo_in_the_managers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["credit_insurance"], ["fr_FR"], overwrite=True
+        )
+        self.manager.lang = "fr_FR"
+        cover = self._cover(self.customer)
+        self._decide(cover, "refused", 0.0)
+        alert = self._alerts("cover_reduced")
+        self.assertTrue(alert.activity_ids.summary.startswith("Garantie réduite ou retirée"))
+        # Raised by a process in English (the scheduled action's user): the alert's name
+        # read in English first must not leak into the French to-do.
+        alert.activity_ids.unlink()
+        english = alert.with_context(lang="en_US")
+        self.assertTrue(english.display_name.startswith("Cover Reduced or Withdrawn"))
+        english._schedule_activities()
+        self.assertTrue(
+            alert.activity_ids.summary.startswith("Garantie réduite ou retirée"),
+            alert.activity_ids.summary,
+        )
+        self.assertIn("Refusée", alert.activity_ids.note)
 
     def test_desk_count(self):
         desk = self.env["credit.collector.desk"].with_user(self.collector).create({})
