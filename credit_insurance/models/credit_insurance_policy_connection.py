@@ -337,7 +337,13 @@ class CreditInsurancePolicy(models.Model):
         ]
 
     def _insurer_mark_declared(self, moves, reference, date):
-        moves.write({"insurance_declaration_state": "declared", "insurance_declaration_date": date})
+        moves.write(
+            {
+                "insurance_declaration_state": "declared",
+                "insurance_declaration_date": date,
+                "insurance_declaration_ref": reference or False,
+            }
+        )
         for move in moves:
             move.message_post(
                 body=_(

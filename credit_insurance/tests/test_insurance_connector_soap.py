@@ -71,6 +71,14 @@ class TestInsuranceConnectorSoap(ConnectorCommon):
         # The WSDL was read from the insurer.
         self.assertTrue([r for r in self.server.requests if r[0] == "GET"])
 
+    def test_declaration_reference(self):
+        """The declarationId of the overdue declaration is kept on the invoices, declared
+        once."""
+        invoices, __ = self._declare_twice("BUY-42")
+        self.assertEqual(len(self.server.overdues), 1, "the insurer was called once")
+        self.assertEqual(self.server.operations().count("DeclareOverdue"), 1)
+        self.assertEqual(invoices[0].insurance_declaration_ref, self.server.overdues[0]["id"])
+
     def test_shipped_wsdl(self):
         """Without a WSDL URL, the addon's WSDL is used, at the policy's address."""
         self.policy.soap_wsdl_url = False
