@@ -86,6 +86,14 @@ class AccountMove(models.Model):
         index=True,
     )
     insurance_declaration_date = fields.Date(string="Declared On", readonly=True, copy=False)
+    insurance_declaration_ref = fields.Char(
+        string="Insurer's Declaration Reference",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The insurer's id of the overdue declaration of this invoice, as its web service "
+        "answered it; empty when the invoice was declared with an export.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

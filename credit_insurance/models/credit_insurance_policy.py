@@ -2,8 +2,8 @@
 
 A policy is a company's contract with a credit insurer. How an insurer is reached depends on
 its ``provider_code``, as Odoo's payment providers do: the base model declares the hooks
-(``_insurer_request_cover``, ``_insurer_fetch_decisions``, ``_insurer_declare_overdue``,
-``_insurer_search_buyer``) and each
+(``_insurer_request_cover``, ``_insurer_read_decisions``, ``_insurer_declare_overdue``,
+``_insurer_search_buyer``, ``_insurer_test_connection``) and each
 provider overrides them, returning to ``super()`` when the policy is not its own. A connector
 addon adds its code with ``selection_add`` and its overrides, nothing else.
 """
@@ -249,11 +249,23 @@ class CreditInsurancePolicy(models.Model):
         )
 
     def _insurer_fetch_decisions(self):
-        """Read the insurer's new decisions on the covers of these policies.
+        """Read the insurer's new decisions on the covers of these policies, each policy
+        through its provider's ``_insurer_read_decisions``.
 
-        :return: the ``credit.insurance.decision`` records created. The base fetches nothing
+        :return: the ``credit.insurance.decision`` records created.
+        """
+        decisions = self.env["credit.insurance.decision"]
+        for policy in self:
+            decisions |= policy._insurer_read_decisions()
+        return decisions
+
+    def _insurer_read_decisions(self):
+        """Read and record this policy's new decisions from its insurer.
+
+        :return: the ``credit.insurance.decision`` records created. The base reads nothing
             (a provider without a feed, such as the manual one, has nothing to read).
         """
+        self.ensure_one()
         return self.env["credit.insurance.decision"]
 
     def _insurer_declare_overdue(self, moves):

@@ -4,12 +4,13 @@
   comes from ``POST /v1/idp/oauth2/authorize`` (``{"apiKey"}``) and is cached on the policy
   until its expiry. A 401 renews it once, then the call is retried once.
 - A cover request (``POST /riskinfo/v3/covers``) answers a ``jobId``, kept on the cover.
-- ``_insurer_fetch_decisions`` polls each pending job (``GET /riskinfo/v3/jobs/{jobId}``):
+- ``_insurer_read_decisions`` polls each pending job (``GET /riskinfo/v3/jobs/{jobId}``):
   ``pending`` leaves it for next time; ``processed`` (any case) reads its ``resourceUrl``
   cover and records its decisions. It then reads the portfolio
   (``POST /riskinfo/v3/covers/search``, page by page) since the policy's cursor.
 - A decision's reference is ``<coverId>/<startDate>/<code>``: read twice, recorded once.
-- An overdue declaration (``POST /riskinfo/v3/overdues``, category ``OVD``) answers a job id.
+- An overdue declaration (``POST /riskinfo/v3/overdues``, category ``OVD``) answers a job id,
+  kept on the invoices as the declaration's reference.
 """
 
 from datetime import timedelta
@@ -89,20 +90,17 @@ class CreditInsurancePolicy(models.Model):
         :return: ``(status, data)`` with the decoded JSON body.
         """
         self.ensure_one()
-        for renewed in (False, True):
-            token = self._allianz_authorize() if renewed else self._allianz_token()
-            status, data = self._insurer_http(
-                operation,
-                method,
-                path,
-                payload=payload,
-                headers={"Authorization": f"Bearer {token}"},
-                cover=cover,
-                handle_401=not renewed,
-            )
-            if status != 401:
-                return status, data
-        raise AssertionError("unreachable")  # the second try raises on a 401
+        return self._insurer_http_token(
+            lambda renew: {
+                "Authorization": "Bearer "
+                + (self._allianz_authorize() if renew else self._allianz_token())
+            },
+            operation,
+            method,
+            path,
+            payload=payload,
+            cover=cover,
+        )
 
     # ------------------------------------------------------------
     # PROVIDER HOOKS
@@ -135,32 +133,53 @@ class CreditInsurancePolicy(models.Model):
         )
         results = data.get("results") if isinstance(data, dict) else None
         self._insurer_check(isinstance(results, list), "search_buyer")
-        identifier_type, identifier = identifiers[0]
         candidates = []
         for result in results:
             company = (result or {}).get("company") or {}
             self._insurer_check(company.get("companyId"), "search_buyer")
             address = company.get("address") or {}
-            post_codes = address.get("postCodes") or [{}]
+            post_code = (address.get("postCodes") or [{}])[0] or {}
             candidates.append(
-                {
-                    "buyer_ref": str(company["companyId"]),
-                    "name": (company.get("legalData") or {}).get("companyName") or "",
-                    "street": address.get("streetName") or "",
-                    "zip": (post_codes[0] or {}).get("postCodeValue") or "",
-                    "city": address.get("town") or "",
-                    "country_code": address.get("countryCode") or "",
-                    "identifier_type": identifier_type,
-                    "identifier": identifier,
-                }
+                self._insurer_candidate(
+                    identifiers[0],
+                    buyer_ref=company["companyId"],
+                    name=(company.get("legalData") or {}).get("companyName"),
+                    street=address.get("streetName"),
+                    zip=post_code.get("postCodeValue"),
+                    city=address.get("town"),
+                    country_code=address.get("countryCode"),
+                )
             )
         return candidates
 
     def _insurer_request_cover(self, cover):
         if self.provider_code != "allianz_trade":
             return super()._insurer_request_cover(cover)
-        if not cover.buyer_ref:
-            cover.buyer_ref = self._insurer_first_buyer(cover)
+        return self._insurer_request_by_buyer(cover, self._allianz_request_cover)
+
+    def _insurer_read_decisions(self):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_read_decisions()
+        return self._insurer_sync_decisions(self._allianz_read)
+
+    def _insurer_declare_overdue(self, moves):
+        if self.provider_code != "allianz_trade":
+            return super()._insurer_declare_overdue(moves)
+        return self._insurer_declare_by_buyer(moves, self._allianz_declare)
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _allianz_policy_vals(self):
+        return {
+            "businessUnitCode": self.allianz_business_unit_code or "",
+            "policyId": self.allianz_policy_id or self.policy_number or "",
+            "extensionId": self.allianz_extension_id or "",
+        }
+
+    def _allianz_request_cover(self, cover):
+        """Ask a limit on the cover's buyer: the job id is the request's id."""
         __, data = self._allianz_request(
             "POST",
             "/riskinfo/v3/covers",
@@ -177,64 +196,29 @@ class CreditInsurancePolicy(models.Model):
             operation="request_cover",
             cover=cover,
         )
+        return data.get("jobId") if isinstance(data, dict) else None
+
+    def _allianz_declare(self, cover, moves):
+        """Declare the buyer's overdue invoices (category ``OVD``): the job id is the
+        declaration's reference."""
+        __, data = self._allianz_request(
+            "POST",
+            "/riskinfo/v3/overdues",
+            {
+                "policyId": self.allianz_policy_id or self.policy_number,
+                "companyId": cover.buyer_ref,
+                "categoryCode": "OVD",
+                "invoices": self._insurer_invoice_vals(moves),
+            },
+            operation="declare_overdue",
+            cover=cover,
+        )
         job = data.get("jobId") if isinstance(data, dict) else None
-        self._insurer_check(job, "request_cover", cover=cover)
-        cover.insurer_job_ref = str(job)
-        return None
+        self._insurer_check(job, "declare_overdue", cover=cover)
+        return str(job)
 
-    def _insurer_fetch_decisions(self):
-        decisions = super()._insurer_fetch_decisions()
-        for policy in self.filtered(lambda p: p.provider_code == "allianz_trade"):
-            started = fields.Datetime.now()
-            decisions |= policy._allianz_poll_jobs()
-            decisions |= policy._allianz_read_portfolio()
-            # Moved only now that the decisions are stored: a failure leaves it behind.
-            policy.sync_cursor = started
-        return decisions
-
-    def _insurer_declare_overdue(self, moves):
-        if self.provider_code != "allianz_trade":
-            return super()._insurer_declare_overdue(moves)
-        covers = self._insurer_covers_of(moves)
-        today = fields.Date.context_today(self)
-        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
-            cover = covers.get(partner.id)
-            if not cover or not cover.buyer_ref:
-                self._insurer_fail(
-                    _(
-                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
-                        customer=partner.display_name,
-                        insurer=self.insurer_id.name,
-                    ),
-                    {"operation": "declare_overdue"},
-                )
-            __, data = self._allianz_request(
-                "POST",
-                "/riskinfo/v3/overdues",
-                {
-                    "policyId": self.allianz_policy_id or self.policy_number,
-                    "companyId": cover.buyer_ref,
-                    "categoryCode": "OVD",
-                    "invoices": self._insurer_invoice_vals(partner_moves),
-                },
-                operation="declare_overdue",
-                cover=cover,
-            )
-            job = data.get("jobId") if isinstance(data, dict) else None
-            self._insurer_check(job, "declare_overdue", cover=cover)
-            self._insurer_mark_declared(partner_moves, job, today)
-        return True
-
-    # ------------------------------------------------------------
-    # HELPER METHODS
-    # ------------------------------------------------------------
-
-    def _allianz_policy_vals(self):
-        return {
-            "businessUnitCode": self.allianz_business_unit_code or "",
-            "policyId": self.allianz_policy_id or self.policy_number or "",
-            "extensionId": self.allianz_extension_id or "",
-        }
+    def _allianz_read(self):
+        return self._allianz_poll_jobs() | self._allianz_read_portfolio()
 
     def _allianz_poll_jobs(self):
         """Read the covers of the processed jobs; pending jobs wait for the next fetch."""
@@ -332,48 +316,3 @@ class CreditInsurancePolicy(models.Model):
             )
         cover.insurer_cover_ref = str(data["coverId"])
         return self._insurer_record_decisions(vals_list)
-
-    def _insurer_first_buyer(self, cover):
-        """The insurer's id of the cover's customer: the best candidate of a buyer search."""
-        candidates = self._insurer_search_buyer(cover.partner_id)
-        if not candidates:
-            self._insurer_fail(
-                _(
-                    "%(insurer)s knows no company matching %(customer)s.",
-                    insurer=self.insurer_id.name,
-                    customer=cover.partner_id.display_name,
-                ),
-                {"operation": "search_buyer"},
-                cover=cover,
-            )
-        return candidates[0]["buyer_ref"]
-
-    def _insurer_covers_of(self, moves):
-        covers = self.env["credit.insurance.cover"].search(
-            [("policy_id", "=", self.id), ("partner_id", "in", moves.commercial_partner_id.ids)]
-        )
-        return {cover.partner_id.id: cover for cover in covers}
-
-    @staticmethod
-    def _insurer_invoice_vals(moves):
-        return [
-            {
-                "number": move.name,
-                "dueDate": fields.Date.to_string(move.invoice_date_due),
-                "amount": move.amount_residual,
-                "currencyCode": move.currency_id.name,
-            }
-            for move in moves.sorted(lambda m: (m.invoice_date_due, m.name))
-        ]
-
-    def _insurer_mark_declared(self, moves, reference, date):
-        moves.write({"insurance_declaration_state": "declared", "insurance_declaration_date": date})
-        for move in moves:
-            move.message_post(
-                body=_(
-                    "Overdue declared to %(insurer)s (policy %(policy)s, reference %(reference)s).",
-                    insurer=self.insurer_id.name,
-                    policy=self.name,
-                    reference=reference,
-                )
-            )

@@ -8,7 +8,8 @@
 - A limit order (``POST /products``) answers ``202 {"deliveryId"}``, kept on the cover.
 - Decisions are the notifications since the policy's cursor (``GET /notifications?since=``),
   the notification id being the decision's reference.
-- Overdue invoices go to ``POST /overdues``, one call per buyer.
+- Overdue invoices go to ``POST /overdues``, one call per buyer; the ``overdueId`` answered
+  is kept on the invoices as the declaration's reference.
 """
 
 from datetime import timedelta
@@ -81,23 +82,16 @@ class CreditInsurancePolicy(models.Model):
     ):
         """One call to Coface's API, its token renewed once on a 401."""
         self.ensure_one()
-        policy = self.sudo()
-        for renewed in (False, True):
+        policy = self.sudo()  # the API key and the token cache are system-only
+
+        def headers(renew):
             valid = policy.token_expiry and policy.token_expiry > fields.Datetime.now()
-            token = policy.token_value if valid and not renewed else self._coface_authorize()
-            status, data = self._insurer_http(
-                operation,
-                method,
-                path,
-                payload=payload,
-                params=params,
-                headers={"Authorization": f"Bearer {token}", "x-api-key": policy.api_key},
-                cover=cover,
-                handle_401=not renewed,
-            )
-            if status != 401:
-                return status, data
-        raise AssertionError("unreachable")  # the second try raises on a 401
+            token = policy.token_value if valid and not renew else self._coface_authorize()
+            return {"Authorization": f"Bearer {token}", "x-api-key": policy.api_key}
+
+        return self._insurer_http_token(
+            headers, operation, method, path, payload=payload, params=params, cover=cover
+        )
 
     # ------------------------------------------------------------
     # PROVIDER HOOKS
@@ -141,24 +135,39 @@ class CreditInsurancePolicy(models.Model):
             if isinstance(address, str):
                 address = {"street": address}
             candidates.append(
-                {
-                    "buyer_ref": str(company["easyNumber"]),
-                    "name": company.get("name") or "",
-                    "street": address.get("street") or "",
-                    "zip": address.get("postalCode") or "",
-                    "city": address.get("city") or "",
-                    "country_code": address.get("countryCode") or "",
-                    "identifier_type": identifier_type,
-                    "identifier": identifier,
-                }
+                self._insurer_candidate(
+                    (identifier_type, identifier),
+                    buyer_ref=company["easyNumber"],
+                    name=company.get("name"),
+                    street=address.get("street"),
+                    zip=address.get("postalCode"),
+                    city=address.get("city"),
+                    country_code=address.get("countryCode"),
+                )
             )
         return candidates
 
     def _insurer_request_cover(self, cover):
         if self.provider_code != "coface":
             return super()._insurer_request_cover(cover)
-        if not cover.buyer_ref:
-            cover.buyer_ref = self._insurer_first_buyer(cover)
+        return self._insurer_request_by_buyer(cover, self._coface_request_cover)
+
+    def _insurer_read_decisions(self):
+        if self.provider_code != "coface":
+            return super()._insurer_read_decisions()
+        return self._insurer_sync_decisions(self._coface_read_notifications)
+
+    def _insurer_declare_overdue(self, moves):
+        if self.provider_code != "coface":
+            return super()._insurer_declare_overdue(moves)
+        return self._insurer_declare_by_buyer(moves, self._coface_declare)
+
+    # ------------------------------------------------------------
+    # HELPER METHODS
+    # ------------------------------------------------------------
+
+    def _coface_request_cover(self, cover):
+        """Order a limit on the cover's buyer: the delivery id is the request's id."""
         __, data = self._coface_request(
             "POST",
             "/products",
@@ -172,96 +181,48 @@ class CreditInsurancePolicy(models.Model):
             operation="request_cover",
             cover=cover,
         )
-        delivery = data.get("deliveryId") if isinstance(data, dict) else None
-        self._insurer_check(delivery, "request_cover", cover=cover)
-        cover.insurer_job_ref = str(delivery)
-        return None
+        return data.get("deliveryId") if isinstance(data, dict) else None
 
-    def _insurer_fetch_decisions(self):
-        decisions = super()._insurer_fetch_decisions()
-        for policy in self.filtered(lambda p: p.provider_code == "coface"):
-            started = fields.Datetime.now()
-            decisions |= policy._coface_read_notifications()
-            # Moved only now that the decisions are stored: a failure leaves it behind.
-            policy.sync_cursor = started
-        return decisions
-
-    def _insurer_declare_overdue(self, moves):
-        if self.provider_code != "coface":
-            return super()._insurer_declare_overdue(moves)
-        covers = self._insurer_covers_of(moves)
-        today = fields.Date.context_today(self)
-        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
-            cover = covers.get(partner.id)
-            if not cover or not cover.buyer_ref:
-                self._insurer_fail(
-                    _(
-                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
-                        customer=partner.display_name,
-                        insurer=self.insurer_id.name,
-                    ),
-                    {"operation": "declare_overdue"},
-                )
-            __, data = self._coface_request(
-                "POST",
-                "/overdues",
-                {
-                    "contractId": self.coface_contract_id or self.policy_number or "",
-                    "easyNumber": cover.buyer_ref,
-                    "invoices": self._insurer_invoice_vals(partner_moves),
-                },
-                operation="declare_overdue",
-                cover=cover,
-            )
-            reference = (data or {}).get("overdueId") if isinstance(data, dict) else None
-            self._insurer_mark_declared(partner_moves, reference or "-", today)
-        return True
-
-    # ------------------------------------------------------------
-    # HELPER METHODS
-    # ------------------------------------------------------------
+    def _coface_declare(self, cover, moves):
+        """Declare the buyer's overdue invoices: their reference is the ``overdueId``."""
+        __, data = self._coface_request(
+            "POST",
+            "/overdues",
+            {
+                "contractId": self.coface_contract_id or self.policy_number or "",
+                "easyNumber": cover.buyer_ref,
+                "invoices": self._insurer_invoice_vals(moves),
+            },
+            operation="declare_overdue",
+            cover=cover,
+        )
+        reference = data.get("overdueId") if isinstance(data, dict) else None
+        return str(reference) if reference else None
 
     def _coface_read_notifications(self):
-        since = self.sync_cursor or fields.Datetime.to_datetime(self.date_start)
         __, data = self._coface_request(
             "GET",
             "/notifications",
-            params={"since": since.isoformat() + "Z"},
+            params={"since": self._insurer_since().isoformat() + "Z"},
             operation="fetch_decisions",
         )
-        self._insurer_check(isinstance(data, list), "fetch_decisions")
-        covers = {
-            cover.buyer_ref: cover
-            for cover in self.env["credit.insurance.cover"].search(
-                [("policy_id", "=", self.id), ("buyer_ref", "!=", False)]
-            )
+        return self._insurer_record_feed(data, self._coface_parse_notification)
+
+    def _coface_parse_notification(self, item):
+        """``(easyNumber, decision values)`` of one notification."""
+        self._insurer_check(
+            item.get("id") and item.get("decision") in COFACE_DECISIONS, "fetch_decisions"
+        )
+        try:
+            date = fields.Date.to_date(str(item.get("effectiveDate"))[:10])
+            amount = float(item.get("amount") or 0.0)
+        except (TypeError, ValueError):
+            date = None
+        self._insurer_check(date, "fetch_decisions")
+        return str(item.get("easyNumber")), {
+            "date": date,
+            "state": COFACE_DECISIONS[item["decision"]],
+            "amount": amount,
+            "reference": str(item["id"]),
+            "note": item.get("reasonCode") or False,
         }
-        vals_list = []
-        for item in data:
-            self._insurer_check(
-                isinstance(item, dict)
-                and item.get("id")
-                and item.get("decision") in COFACE_DECISIONS,
-                "fetch_decisions",
-            )
-            cover = covers.get(str(item.get("easyNumber")))
-            if not cover:
-                continue  # a buyer this policy has no cover for in Odoo
-            try:
-                date = fields.Date.to_date(str(item.get("effectiveDate"))[:10])
-                amount = float(item.get("amount") or 0.0)
-            except (TypeError, ValueError):
-                date = None
-            self._insurer_check(date, "fetch_decisions")
-            vals_list.append(
-                {
-                    "cover_id": cover.id,
-                    "date": date,
-                    "state": COFACE_DECISIONS[item["decision"]],
-                    "amount": amount,
-                    "reference": str(item["id"]),
-                    "note": item.get("reasonCode") or False,
-                }
-            )
-            cover.insurer_job_ref = False
-        return self._insurer_record_decisions(vals_list)

@@ -4,6 +4,17 @@ The credentials, the token cache and the webhook secret are readable by system
 administrators only (``base.group_system``), never copied. The cursor of the last
 synchronisation moves only once the decisions read since it are stored; the daily cron reads
 every active policy, one failing policy leaving the others untouched.
+
+What the connectors (Allianz Trade, Coface, SOAP) share beyond the HTTP edge is here too, each
+provider giving only its own part:
+
+- ``_insurer_request_by_buyer(cover, send)``: a cover requested, its buyer looked up first
+  when unknown, the insurer's id of the request kept on it;
+- ``_insurer_sync_decisions(read)``: read the policy's new decisions, then move its cursor;
+- ``_insurer_record_feed(items, parse)``: the decisions of a feed recorded on the covers of
+  their buyers (each decision once);
+- ``_insurer_declare_by_buyer(moves, declare)``: overdue invoices declared buyer by buyer,
+  the insurer's reference of each declaration kept on its invoices, none declared twice.
 """
 
 import logging
@@ -15,11 +26,24 @@ from odoo import models
 from odoo.tools import config
 from odoo.tools import file_path
 
+from .account_move import DECLARED_STATES
+
 _logger = logging.getLogger(__name__)
 
 # Providers that talk to a web service: the Connection section is shown for them only.
 CONNECTOR_CODES = ("allianz_trade", "coface", "soap")
 DEFAULT_WSDL = "credit_insurance/static/wsdl/insurer.wsdl"
+# The keys of a candidate of a buyer search (see ``_insurer_search_buyer``).
+CANDIDATE_KEYS = (
+    "buyer_ref",
+    "name",
+    "street",
+    "zip",
+    "city",
+    "country_code",
+    "identifier_type",
+    "identifier",
+)
 
 
 class CreditInsurancePolicy(models.Model):
@@ -150,3 +174,182 @@ class CreditInsurancePolicy(models.Model):
     def _soap_wsdl_location(self):
         self.ensure_one()
         return self.soap_wsdl_url or file_path(DEFAULT_WSDL)
+
+    # ------------------------------------------------------------
+    # CONNECTOR HELPERS (shared by the providers, each giving its own part)
+    # ------------------------------------------------------------
+
+    def _insurer_sync_decisions(self, read):
+        """Read the policy's new decisions with ``read()``, then move its cursor.
+
+        The cursor moves to the moment the reading started, and only once what was read is
+        stored: a failure (raised) leaves it behind, and the next fetch reads again what it
+        missed (each decision recorded once, see ``_insurer_record_decisions``).
+
+        :return: the ``credit.insurance.decision`` records created.
+        """
+        self.ensure_one()
+        started = fields.Datetime.now()
+        decisions = read()
+        self.sync_cursor = started
+        return decisions
+
+    def _insurer_since(self):
+        """Where the next reading of the insurer's feed starts: the cursor, else the policy's
+        start."""
+        self.ensure_one()
+        return self.sync_cursor or fields.Datetime.to_datetime(self.date_start)
+
+    def _insurer_record_feed(self, items, parse, operation="fetch_decisions"):
+        """Record the decisions of an insurer's feed on the covers of their buyers.
+
+        :param items: the feed's entries as the insurer sent them (a list of dicts).
+        :param parse: ``parse(item)`` → ``(buyer_ref, vals)``: the insurer's buyer id and the
+            decision's values (``date``, ``state``, ``amount``, ``reference``…); it checks the
+            entry's shape with ``_insurer_check``.
+        :return: the decisions created. Entries about a buyer without a cover under this
+            policy are skipped; a cover whose decision came has no request pending any more.
+        """
+        self.ensure_one()
+        self._insurer_check(isinstance(items, list), operation)
+        covers = {
+            cover.buyer_ref: cover
+            for cover in self.env["credit.insurance.cover"].search(
+                [("policy_id", "=", self.id), ("buyer_ref", "!=", False)]
+            )
+        }
+        vals_list = []
+        for item in items:
+            self._insurer_check(isinstance(item, dict), operation)
+            buyer_ref, vals = parse(item)
+            cover = covers.get(buyer_ref)
+            if cover:
+                vals_list.append(dict(vals, cover_id=cover.id))
+                cover.insurer_job_ref = False
+        return self._insurer_record_decisions(vals_list)
+
+    def _insurer_record_decisions(self, vals_list):
+        """Create the decisions of ``vals_list`` whose reference this policy has not yet.
+
+        :return: the decisions created (none twice, even within ``vals_list``).
+        """
+        self.ensure_one()
+        Decision = self.env["credit.insurance.decision"]
+        references = [vals["reference"] for vals in vals_list]
+        known = set(
+            Decision.search([("policy_id", "=", self.id), ("reference", "in", references)]).mapped(
+                "reference"
+            )
+        )
+        new = []
+        for vals in vals_list:
+            if vals["reference"] in known:
+                continue
+            known.add(vals["reference"])
+            if vals["state"] in ("refused", "cancelled", "expired"):
+                vals = dict(vals, amount=0.0)
+            new.append(vals)
+        return Decision.create(new)
+
+    @staticmethod
+    def _insurer_candidate(identifier, **values):
+        """One candidate of ``_insurer_search_buyer``: ``values`` (``buyer_ref``, ``name``,
+        ``street``, ``zip``, ``city``, ``country_code``) and the ``(type, value)`` of the
+        identifier searched, every missing value an empty string."""
+        candidate = dict.fromkeys(CANDIDATE_KEYS, "")
+        candidate.update((key, str(value)) for key, value in values.items() if value)
+        candidate["identifier_type"], candidate["identifier"] = identifier
+        return candidate
+
+    def _insurer_request_by_buyer(self, cover, send):
+        """Request ``cover`` from the insurer, its buyer looked up first when unknown.
+
+        :param send: ``send(cover)`` sends the request (the cover's ``buyer_ref`` known) and
+            returns the insurer's id of the request, kept on the cover until its decision
+            is read.
+        """
+        self.ensure_one()
+        if not cover.buyer_ref:
+            cover.buyer_ref = self._insurer_first_buyer(cover)
+        request_ref = send(cover)
+        self._insurer_check(request_ref, "request_cover", cover=cover)
+        cover.insurer_job_ref = str(request_ref)
+
+    def _insurer_first_buyer(self, cover):
+        """The insurer's id of the cover's customer: the best candidate of a buyer search."""
+        candidates = self._insurer_search_buyer(cover.partner_id)
+        if not candidates:
+            self._insurer_fail(
+                _(
+                    "%(insurer)s knows no company matching %(customer)s.",
+                    insurer=self.insurer_id.name,
+                    customer=cover.partner_id.display_name,
+                ),
+                {"operation": "search_buyer"},
+                cover=cover,
+            )
+        return candidates[0]["buyer_ref"]
+
+    def _insurer_declare_by_buyer(self, moves, declare):
+        """Declare the overdue invoices ``moves`` to the insurer, one call per buyer.
+
+        :param declare: ``declare(cover, moves)`` sends the invoices ``moves`` of the buyer of
+            ``cover`` (its ``buyer_ref`` known) and returns the insurer's reference of the
+            declaration (``None`` when it gave none).
+        :return: ``True``. Each invoice keeps the reference of its declaration; an invoice
+            already declared is not sent again.
+        """
+        self.ensure_one()
+        moves = moves.filtered(lambda m: m.insurance_declaration_state not in DECLARED_STATES)
+        covers = self._insurer_covers_of(moves)
+        today = fields.Date.context_today(self)
+        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
+            cover = covers.get(partner.id)
+            if not cover or not cover.buyer_ref:
+                self._insurer_fail(
+                    _(
+                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
+                        customer=partner.display_name,
+                        insurer=self.insurer_id.name,
+                    ),
+                    {"operation": "declare_overdue"},
+                )
+            reference = declare(cover, partner_moves)
+            self._insurer_mark_declared(partner_moves, reference, today)
+        return True
+
+    def _insurer_covers_of(self, moves):
+        covers = self.env["credit.insurance.cover"].search(
+            [("policy_id", "=", self.id), ("partner_id", "in", moves.commercial_partner_id.ids)]
+        )
+        return {cover.partner_id.id: cover for cover in covers}
+
+    @staticmethod
+    def _insurer_invoice_vals(moves):
+        return [
+            {
+                "number": move.name,
+                "dueDate": fields.Date.to_string(move.invoice_date_due),
+                "amount": move.amount_residual,
+                "currencyCode": move.currency_id.name,
+            }
+            for move in moves.sorted(lambda m: (m.invoice_date_due, m.name))
+        ]
+
+    def _insurer_mark_declared(self, moves, reference, date):
+        moves.write(
+            {
+                "insurance_declaration_state": "declared",
+                "insurance_declaration_date": date,
+                "insurance_declaration_ref": reference or False,
+            }
+        )
+        for move in moves:
+            move.message_post(
+                body=_(
+                    "Overdue declared to %(insurer)s (policy %(policy)s, reference %(reference)s).",
+                    insurer=self.insurer_id.name,
+                    policy=self.name,
+                    reference=reference or "-",
+                )
+            )

@@ -40,11 +40,10 @@ class CreditInsurancePolicy(models.Model):
         # The demo insurer answers on the next fetch, as a real one answers later.
         return None
 
-    def _insurer_fetch_decisions(self):
-        decisions = super()._insurer_fetch_decisions()
-        for policy in self.filtered(lambda p: p.provider_code == "demo"):
-            decisions |= policy._demo_decide()
-        return decisions
+    def _insurer_read_decisions(self):
+        if self.provider_code != "demo":
+            return super()._insurer_read_decisions()
+        return self._demo_decide()
 
     def _insurer_declare_overdue(self, moves):
         if self.provider_code != "demo":

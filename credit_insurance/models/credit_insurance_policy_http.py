@@ -86,85 +86,103 @@ class CreditInsurancePolicy(models.Model):
         """
         self.ensure_one()
         url = self._insurer_url(path)
-        secrets = self._insurer_secrets()
         body = json.dumps(payload) if payload is not None else None
         headers = {"Accept": "application/json", **(headers or {})}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        tries = MAX_TRIES if retry else 1
-        for attempt in range(1, tries + 1):
-            log = {
-                "operation": operation,
-                "method": method,
-                "url": url if not params else f"{url}?{requests.compat.urlencode(params)}",
-                "attempt": attempt,
-                "cover_id": cover.id if cover else False,
-                "request_body": self._insurer_format_request(headers, body),
-            }
-            started = time.monotonic()
-            try:
-                response = requests.request(
+        log = {
+            "operation": operation,
+            "method": method,
+            "url": url if not params else f"{url}?{requests.compat.urlencode(params)}",
+            "cover_id": cover.id if cover else False,
+            "request_body": self._insurer_format_request(headers, body),
+        }
+        try:
+            response = self._insurer_send(
+                lambda: requests.request(
                     method,
                     url,
                     data=body,
                     headers=headers,
                     params=params,
                     timeout=self.api_timeout or 20.0,
-                )
-            except requests.Timeout as error:
-                message = _(
-                    "%(insurer)s did not answer within %(timeout)s seconds (%(operation)s).",
-                    insurer=self.insurer_id.name,
-                    timeout=self.api_timeout,
-                    operation=self._insurer_operation_label(operation),
-                )
-                self._insurer_fail(message, log, started, error=error)
-            except requests.RequestException as error:
-                message = _(
-                    "%(insurer)s cannot be reached (%(operation)s): %(error)s",
-                    insurer=self.insurer_id.name,
-                    operation=self._insurer_operation_label(operation),
-                    error=error.__class__.__name__,
-                )
-                self._insurer_fail(message, log, started, error=error)
-            log.update(
-                {
-                    "status_code": response.status_code,
-                    "duration_ms": int((time.monotonic() - started) * 1000),
-                    "response_body": response.text,
-                }
+                ),
+                log,
+                retry=retry,
             )
-            status = response.status_code
-            if status in RETRY_STATUSES and attempt < tries:
-                log["error"] = _("HTTP %(status)s, tried again.", status=status)
-                self._exchange_log(log, secrets)
-                time.sleep(self._insurer_retry_wait(response, attempt))
-                continue
-            if status == 401 and handle_401:
-                log["error"] = _("HTTP 401: token refused.")
-                self._exchange_log(log, secrets)
-                return status, None
-            if status >= 400:
-                message = _(
-                    "%(insurer)s refused the request (%(operation)s): HTTP %(status)s %(detail)s",
-                    insurer=self.insurer_id.name,
-                    operation=self._insurer_operation_label(operation),
-                    status=status,
-                    detail=self._insurer_error_detail(response),
-                )
-                self._insurer_fail(message, log)
+        except requests.RequestException as error:
+            self._insurer_fail(self._insurer_network_message(operation, error), log, error=error)
+        status = response.status_code
+        if status == 401 and handle_401:
+            log["error"] = _("HTTP 401: token refused.")
+            self._exchange_log(log)
+            return status, None
+        if status >= 400:
+            self._insurer_fail_status(operation, response, log)
+        try:
+            data = response.json() if response.content.strip() else None
+        except ValueError:
+            message = _(
+                "%(insurer)s sent an answer that is not JSON (%(operation)s).",
+                insurer=self.insurer_id.name,
+                operation=self._insurer_operation_label(operation),
+            )
+            self._insurer_fail(message, log)
+        self._exchange_log(log)
+        return status, data
+
+    def _insurer_http_token(self, headers, operation, method, path, **kwargs):
+        """``_insurer_http`` with a token that a 401 renews once, the call then tried once more.
+
+        :param headers: ``headers(renew)`` → the request's headers, with the cached token, or
+            a new one when ``renew`` (the provider's login, never retried).
+        """
+        for renew in (False, True):
+            status, data = self._insurer_http(
+                operation, method, path, headers=headers(renew), handle_401=not renew, **kwargs
+            )
+            if status != 401:
+                return status, data
+        raise AssertionError("unreachable")  # the second try raises on a 401
+
+    def _insurer_send(self, send, log, retry=True, retryable=None):
+        """Send one request through ``send`` and try it again while the insurer is busy.
+
+        The retry policy of every connector, REST or SOAP: an answer for which
+        ``retryable(response)`` holds (by default a status of ``RETRY_STATUSES``) is tried
+        again, ``MAX_TRIES`` tries in all (one without ``retry``), after waiting what its
+        ``Retry-After`` says or an exponential backoff, capped at ``MAX_RETRY_WAIT``. Each
+        answer tried again is logged as an exchange of its own (``log`` and its status).
+
+        :param send: a callable that sends the request and returns its ``requests.Response``;
+            what it raises (a timeout, a refused connection) is raised as is, never retried.
+        :param log: the exchange values of the request; filled with the last try's number,
+            status, answer and duration, for the caller to complete and write.
+        :return: the last answer.
+        """
+        self.ensure_one()
+        if retryable is None:
+            retryable = self._insurer_retryable
+        tries = MAX_TRIES if retry else 1
+        for attempt in range(1, tries + 1):
+            log["attempt"] = attempt
+            started = time.monotonic()
             try:
-                data = response.json() if response.content.strip() else None
-            except ValueError:
-                message = _(
-                    "%(insurer)s sent an answer that is not JSON (%(operation)s).",
-                    insurer=self.insurer_id.name,
-                    operation=self._insurer_operation_label(operation),
-                )
-                self._insurer_fail(message, log)
-            self._exchange_log(log, secrets)
-            return status, data
-        raise AssertionError("unreachable")  # the loop returns or raises
+                response = send()
+            finally:
+                log["duration_ms"] = int((time.monotonic() - started) * 1000)
+            log.update({"status_code": response.status_code, "response_body": response.text})
+            if attempt == tries or not retryable(response):
+                return response
+            self._exchange_log(
+                dict(log, error=_("HTTP %(status)s, tried again.", status=response.status_code))
+            )
+            time.sleep(self._insurer_retry_wait(response, attempt))
+        raise AssertionError("unreachable")  # the last try returns
+
+    @staticmethod
+    def _insurer_retryable(response):
+        return response.status_code in RETRY_STATUSES
 
     def _insurer_retry_wait(self, response, attempt):
         """Seconds to wait before the next try: ``Retry-After`` or a backoff, capped."""
@@ -175,14 +193,41 @@ class CreditInsurancePolicy(models.Model):
             wait = RETRY_BASE_DELAY * 2 ** (attempt - 1)
         return max(0.0, min(wait, MAX_RETRY_WAIT))
 
-    def _insurer_fail(self, message, log=None, started=None, error=None, cover=None):
+    def _insurer_network_message(self, operation, error):
+        """The readable message of a request that got no answer (timeout, no connection)."""
+        if isinstance(error, requests.Timeout):
+            return _(
+                "%(insurer)s did not answer within %(timeout)s seconds (%(operation)s).",
+                insurer=self.insurer_id.name,
+                timeout=self.api_timeout,
+                operation=self._insurer_operation_label(operation),
+            )
+        return _(
+            "%(insurer)s cannot be reached (%(operation)s): %(error)s",
+            insurer=self.insurer_id.name,
+            operation=self._insurer_operation_label(operation),
+            error=error.__class__.__name__,
+        )
+
+    def _insurer_fail_status(self, operation, response, log):
+        """Fail on the error status of ``response`` (the last try), readable."""
+        self._insurer_fail(
+            _(
+                "%(insurer)s refused the request (%(operation)s): HTTP %(status)s %(detail)s",
+                insurer=self.insurer_id.name,
+                operation=self._insurer_operation_label(operation),
+                status=response.status_code,
+                detail=self._insurer_error_detail(response),
+            ),
+            log,
+        )
+
+    def _insurer_fail(self, message, log=None, error=None, cover=None):
         """Log ``message`` as the error of the exchange ``log`` and raise it, readable."""
         log = dict(log or {})
         log.setdefault("operation", "fetch_decisions")
         if cover:
             log["cover_id"] = cover.id
-        if started is not None:
-            log["duration_ms"] = int((time.monotonic() - started) * 1000)
         log["error"] = message if error is None else f"{message}\n{error}"
         own_cursor = self._exchange_log(log, self._insurer_secrets())
         failure = InsurerError(message)
@@ -280,30 +325,3 @@ class CreditInsurancePolicy(models.Model):
             ._description_selection(self.env)
         )
         return labels.get(operation, operation)
-
-    # ------------------------------------------------------------
-    # DECISIONS
-    # ------------------------------------------------------------
-
-    def _insurer_record_decisions(self, vals_list):
-        """Create the decisions of ``vals_list`` whose reference this policy has not yet.
-
-        :return: the decisions created (none twice, even within ``vals_list``).
-        """
-        self.ensure_one()
-        Decision = self.env["credit.insurance.decision"]
-        references = [vals["reference"] for vals in vals_list]
-        known = set(
-            Decision.search([("policy_id", "=", self.id), ("reference", "in", references)]).mapped(
-                "reference"
-            )
-        )
-        new = []
-        for vals in vals_list:
-            if vals["reference"] in known:
-                continue
-            known.add(vals["reference"])
-            if vals["state"] in ("refused", "cancelled", "expired"):
-                vals = dict(vals, amount=0.0)
-            new.append(vals)
-        return Decision.create(new)

@@ -6,7 +6,10 @@ document/literal): ``SearchBuyer``, ``RequestLimit`` (→ ``requestId``), ``GetD
 UsernameToken; the service address of the WSDL is replaced by the policy's API base URL.
 ``_soap_request`` is the one place that calls the service: explicit timeouts
 (``zeep.Transport(timeout, operation_timeout)``), SOAP faults and transport errors turned into
-readable errors, every call logged with its envelopes (password redacted).
+readable errors, every call logged with its envelopes (password redacted). Its transport
+(``InsurerTransport``) follows the REST connectors' retry policy: a 429 or a 5xx that is not a
+SOAP Fault is tried again after ``Retry-After`` or a backoff, each try logged; a Fault is the
+insurer's answer and is not.
 """
 
 import time
@@ -37,6 +40,52 @@ SOAP_DECISIONS = {
 }
 
 
+def soap_fault_in(content):
+    """Whether ``content`` is a SOAP envelope that holds a Fault (the insurer's business
+    error, whatever its HTTP status: never tried again)."""
+    try:
+        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(node.tag, str) and etree.QName(node).localname == "Fault"
+        for body in root
+        if isinstance(body.tag, str) and etree.QName(body).localname == "Body"
+        for node in body
+    )
+
+
+class InsurerTransport(Transport):
+    """zeep's transport with the connectors' retry policy (``_insurer_send``).
+
+    An operation's POST answered with a 429 or a 5xx that is not a SOAP Fault is tried again
+    as the REST connectors' requests are, each try logged; an error status left after the
+    last try is the same readable error as theirs. Faults go on to zeep, which raises them.
+    The WSDL and its schemas are read once, without retry.
+    """
+
+    def __init__(self, policy, log, **kwargs):
+        super().__init__(**kwargs)
+        self.policy = policy
+        self.log = log
+
+    def post(self, address, message, headers):
+        send = super().post
+        self.log["request_body"] = (
+            message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+        )
+        response = self.policy._insurer_send(
+            lambda: send(address, message, headers),
+            self.log,
+            retryable=lambda answer: (
+                self.policy._insurer_retryable(answer) and not soap_fault_in(answer.content)
+            ),
+        )
+        if response.status_code >= 400 and not soap_fault_in(response.content):
+            self.policy._insurer_fail_status(self.log["operation"], response, self.log)
+        return response
+
+
 class CreditInsurancePolicy(models.Model):
     _inherit = "credit.insurance.policy"  # pylint: disable=consider-merging-classes-inherited
 
@@ -57,12 +106,10 @@ class CreditInsurancePolicy(models.Model):
         log = {"operation": operation, "method": "POST", "cover_id": cover.id if cover else False}
         started = time.monotonic()
         try:
-            transport = Transport(
-                timeout=self.api_timeout or 20.0, operation_timeout=self.api_timeout or 20.0
-            )
+            timeout = self.api_timeout or 20.0
             client = Client(
                 self._soap_wsdl_location(),
-                transport=transport,
+                transport=InsurerTransport(self, log, timeout=timeout, operation_timeout=timeout),
                 wsse=UsernameToken(policy.api_username or "", policy.api_password or ""),
                 plugins=[history],
             )
@@ -74,7 +121,7 @@ class CreditInsurancePolicy(models.Model):
             log["url"] = f"{service._binding_options.get('address')} {name}"
             result = getattr(service, name)(**params)
         except Fault as fault:
-            self._soap_log_envelopes(log, history, status=500)
+            self._soap_log_envelopes(log, history, started, status=500)
             message = _(
                 "%(insurer)s answered a fault (%(operation)s): %(code)s %(text)s",
                 insurer=self.insurer_id.name,
@@ -82,37 +129,32 @@ class CreditInsurancePolicy(models.Model):
                 code=fault.code or "",
                 text=fault.message or "",
             )
-            self._insurer_fail(message, log, started)
+            self._insurer_fail(message, log)
+        except (requests.Timeout, requests.ConnectionError) as error:
+            self._soap_log_envelopes(log, history, started, status=0)
+            self._insurer_fail(self._insurer_network_message(operation, error), log, error=error)
         except (
-            requests.Timeout,
             TransportError,
             requests.RequestException,
             ZeepError,
             etree.XMLSyntaxError,
         ) as error:
-            self._soap_log_envelopes(log, history, status=getattr(error, "status_code", 0))
-            if isinstance(error, requests.Timeout):
-                message = _(
-                    "%(insurer)s did not answer within %(timeout)s seconds (%(operation)s).",
-                    insurer=self.insurer_id.name,
-                    timeout=self.api_timeout,
-                    operation=self._insurer_operation_label(operation),
-                )
-            else:
-                message = _(
-                    "%(insurer)s's web service failed (%(operation)s): %(error)s",
-                    insurer=self.insurer_id.name,
-                    operation=self._insurer_operation_label(operation),
-                    error=getattr(error, "message", None) or error.__class__.__name__,
-                )
-            self._insurer_fail(message, log, started, error=error)
-        self._soap_log_envelopes(log, history, status=200)
-        log["duration_ms"] = int((time.monotonic() - started) * 1000)
+            self._soap_log_envelopes(log, history, started, getattr(error, "status_code", 0))
+            message = _(
+                "%(insurer)s's web service failed (%(operation)s): %(error)s",
+                insurer=self.insurer_id.name,
+                operation=self._insurer_operation_label(operation),
+                error=getattr(error, "message", None) or error.__class__.__name__,
+            )
+            self._insurer_fail(message, log, error=error)
+        self._soap_log_envelopes(log, history, started, status=200)
         self._exchange_log(log)
         return serialize_object(result)
 
     @staticmethod
-    def _soap_log_envelopes(log, history, status):
+    def _soap_log_envelopes(log, history, started, status):
+        """The last envelopes sent and received; the status and duration of the last try
+        when the transport sent one, else of the whole call (the WSDL could not be read)."""
         for key, attribute in (("request_body", "last_sent"), ("response_body", "last_received")):
             try:
                 entry = getattr(history, attribute)
@@ -120,7 +162,8 @@ class CreditInsurancePolicy(models.Model):
                 entry = None
             if entry and entry.get("envelope") is not None:
                 log[key] = etree.tostring(entry["envelope"], encoding="unicode", pretty_print=True)
-        log["status_code"] = status
+        log.setdefault("status_code", status)
+        log.setdefault("duration_ms", int((time.monotonic() - started) * 1000))
 
     # ------------------------------------------------------------
     # PROVIDER HOOKS
@@ -149,113 +192,91 @@ class CreditInsurancePolicy(models.Model):
             country=partner.commercial_partner_id.country_id.code or "FR",
         )
         return [
-            {
-                "buyer_ref": buyer["buyerId"],
-                "name": buyer.get("name") or "",
-                "street": buyer.get("street") or "",
-                "zip": buyer.get("zip") or "",
-                "city": buyer.get("city") or "",
-                "country_code": buyer.get("country") or "",
-                "identifier_type": identifier_type,
-                "identifier": identifier,
-            }
+            self._insurer_candidate(
+                (identifier_type, identifier),
+                buyer_ref=buyer["buyerId"],
+                name=buyer.get("name"),
+                street=buyer.get("street"),
+                zip=buyer.get("zip"),
+                city=buyer.get("city"),
+                country_code=buyer.get("country"),
+            )
             for buyer in buyers or []
         ]
 
     def _insurer_request_cover(self, cover):
         if self.provider_code != "soap":
             return super()._insurer_request_cover(cover)
-        if not cover.buyer_ref:
-            cover.buyer_ref = self._insurer_first_buyer(cover)
-        request_id = self._soap_request(
-            "RequestLimit",
-            "request_cover",
-            cover=cover,
-            policyNumber=self.policy_number or "",
-            buyerId=cover.buyer_ref,
-            amount=cover.amount_requested,
-            currency=cover.currency_id.name,
-        )
-        self._insurer_check(request_id, "request_cover", cover=cover)
-        cover.insurer_job_ref = str(request_id)
-        return None
+        return self._insurer_request_by_buyer(cover, self._soap_request_cover)
 
-    def _insurer_fetch_decisions(self):
-        decisions = super()._insurer_fetch_decisions()
-        for policy in self.filtered(lambda p: p.provider_code == "soap"):
-            started = fields.Datetime.now()
-            decisions |= policy._soap_read_decisions()
-            # Moved only now that the decisions are stored: a failure leaves it behind.
-            policy.sync_cursor = started
-        return decisions
+    def _insurer_read_decisions(self):
+        if self.provider_code != "soap":
+            return super()._insurer_read_decisions()
+        return self._insurer_sync_decisions(self._soap_read_decisions)
 
     def _insurer_declare_overdue(self, moves):
         if self.provider_code != "soap":
             return super()._insurer_declare_overdue(moves)
-        covers = self._insurer_covers_of(moves)
-        today = fields.Date.context_today(self)
-        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
-            cover = covers.get(partner.id)
-            if not cover or not cover.buyer_ref:
-                self._insurer_fail(
-                    _(
-                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
-                        customer=partner.display_name,
-                        insurer=self.insurer_id.name,
-                    ),
-                    {"operation": "declare_overdue"},
-                )
-            declaration = self._soap_request(
-                "DeclareOverdue",
-                "declare_overdue",
-                cover=cover,
-                policyNumber=self.policy_number or "",
-                buyerId=cover.buyer_ref,
-                invoice=[
-                    {
-                        "number": vals["number"],
-                        "dueDate": vals["dueDate"],
-                        "amount": vals["amount"],
-                        "currency": vals["currencyCode"],
-                    }
-                    for vals in self._insurer_invoice_vals(partner_moves)
-                ],
-            )
-            self._insurer_mark_declared(partner_moves, declaration or "-", today)
-        return True
+        return self._insurer_declare_by_buyer(moves, self._soap_declare)
 
     # ------------------------------------------------------------
     # HELPER METHODS
     # ------------------------------------------------------------
 
-    def _soap_read_decisions(self):
-        since = self.sync_cursor or fields.Datetime.to_datetime(self.date_start)
-        items = self._soap_request(
-            "GetDecisions", "fetch_decisions", policyNumber=self.policy_number or "", since=since
+    def _soap_request_cover(self, cover):
+        """Ask a limit on the cover's buyer: ``RequestLimit`` answers the request's id."""
+        return self._soap_buyer_request(
+            "RequestLimit",
+            "request_cover",
+            cover,
+            amount=cover.amount_requested,
+            currency=cover.currency_id.name,
         )
-        covers = {
-            cover.buyer_ref: cover
-            for cover in self.env["credit.insurance.cover"].search(
-                [("policy_id", "=", self.id), ("buyer_ref", "!=", False)]
-            )
-        }
-        vals_list = []
-        for item in items or []:
-            self._insurer_check(
-                isinstance(item, dict) and str(item.get("status")) in SOAP_DECISIONS,
-                "fetch_decisions",
-            )
-            cover = covers.get(item["buyerId"])
-            if not cover:
-                continue
-            vals_list.append(
+
+    def _soap_declare(self, cover, moves):
+        """Declare the buyer's overdue invoices: their reference is the ``declarationId``."""
+        declaration = self._soap_buyer_request(
+            "DeclareOverdue",
+            "declare_overdue",
+            cover,
+            invoice=[
                 {
-                    "cover_id": cover.id,
-                    "date": item["effectiveDate"],
-                    "state": SOAP_DECISIONS[item["status"]],
-                    "amount": float(item.get("amount") or 0.0),
-                    "reference": item["decisionId"],
+                    "number": vals["number"],
+                    "dueDate": vals["dueDate"],
+                    "amount": vals["amount"],
+                    "currency": vals["currencyCode"],
                 }
-            )
-            cover.insurer_job_ref = False
-        return self._insurer_record_decisions(vals_list)
+                for vals in self._insurer_invoice_vals(moves)
+            ],
+        )
+        return str(declaration) if declaration else None
+
+    def _soap_buyer_request(self, name, operation, cover, **params):
+        """An operation on the cover's buyer under this policy."""
+        return self._soap_request(
+            name,
+            operation,
+            cover=cover,
+            policyNumber=self.policy_number or "",
+            buyerId=cover.buyer_ref,
+            **params,
+        )
+
+    def _soap_read_decisions(self):
+        items = self._soap_request(
+            "GetDecisions",
+            "fetch_decisions",
+            policyNumber=self.policy_number or "",
+            since=self._insurer_since(),
+        )
+        return self._insurer_record_feed(items or [], self._soap_parse_decision)
+
+    def _soap_parse_decision(self, item):
+        """``(buyerId, decision values)`` of one decision of ``GetDecisions``."""
+        self._insurer_check(str(item.get("status")) in SOAP_DECISIONS, "fetch_decisions")
+        return item["buyerId"], {
+            "date": item["effectiveDate"],
+            "state": SOAP_DECISIONS[item["status"]],
+            "amount": float(item.get("amount") or 0.0),
+            "reference": item["decisionId"],
+        }

@@ -1,9 +1,10 @@
 """Fake insurers on 127.0.0.1, speaking what INSURERS.md describes, faults included.
 
 Each server runs in a thread (``http.server.ThreadingHTTPServer`` on port 0). Faults are
-scripted per test with ``script(path_fragment, status=…, body=…, headers=…, delay=…)``: the
-next request whose path contains the fragment gets that answer instead of the normal one
-(after sleeping ``delay`` seconds when given, to make the client time out). Every request
+scripted per test with ``script(path_fragment, status=…, body=…, headers=…, delay=…,
+method=…)``: the next request whose path contains the fragment (and of that method, when
+given) gets that answer instead of the normal one (after sleeping ``delay`` seconds when
+given, to make the client time out). Every request
 received is kept in ``requests`` as ``(method, path, headers, body)``.
 """
 
@@ -13,6 +14,7 @@ import json
 import re
 import threading
 import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -32,7 +34,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         parts = urlsplit(self.path)
         fake.requests.append((method, parts.path, dict(self.headers), body))
-        fault = fake._pop_fault(parts.path)
+        fault = fake._pop_fault(method, parts.path)
         if fault:
             if fault.get("delay"):
                 time.sleep(fault["delay"])
@@ -83,8 +85,8 @@ class FakeServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def script(self, path, status=500, body=None, headers=None, delay=None):
-        """Answer the next request on ``path`` with this, once."""
+    def script(self, path, status=500, body=None, headers=None, delay=None, method=None):
+        """Answer the next request on ``path`` (of ``method``, or any) with this, once."""
         body = (
             {"code": str(status), "message": "Scripted fault", "requestId": "r"}
             if body is None
@@ -92,13 +94,20 @@ class FakeServer:
         )
         with self._lock:
             self.faults.append(
-                {"path": path, "status": status, "body": body, "headers": headers, "delay": delay}
+                {
+                    "path": path,
+                    "status": status,
+                    "body": body,
+                    "headers": headers,
+                    "delay": delay,
+                    "method": method,
+                }
             )
 
-    def _pop_fault(self, path):
+    def _pop_fault(self, method, path):
         with self._lock:
             for fault in self.faults:
-                if fault["path"] in path:
+                if fault["path"] in path and fault["method"] in (None, method):
                     self.faults.remove(fault)
                     return fault
         return None
@@ -382,6 +391,31 @@ class FakeSoapInsurer(FakeServer):
         self.decisions.clear()
         self.overdues.clear()
         return super().reset()
+
+    def busy(self, status=503, times=1, retry_after=None):
+        """The next ``times`` operations are refused by the HTTP server in front of the service
+        (a proxy, a rate limiter): ``status`` with a page that is not a SOAP envelope, and a
+        ``Retry-After`` header when given. The WSDL is still served."""
+        headers = {"Content-Type": "text/html"}
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        for __ in range(times):
+            self.script(
+                "/ws/insurer",
+                status=status,
+                body=f"<html><body>{status} {HTTPStatus(status).phrase}</body></html>",
+                headers=dict(headers),
+                method="POST",
+            )
+
+    def operations(self):
+        """The names of the operations received (each try of each call), in order."""
+        names = []
+        for method, __, __, body in self.requests:
+            if method == "POST":
+                match = re.search(rb"<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)", body)
+                names.append(match.group(1).decode() if match else "?")
+        return names
 
     def decide(self, buyer_id, status, amount, effective_date="2026-11-02"):
         self.decisions.append(

@@ -114,6 +114,16 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
         self._assert_redacted(self._secrets())
         self.assertFalse(self.policy.last_error)
 
+    def test_declaration_reference(self):
+        """The job id of the overdue declaration is kept on the invoices, declared once."""
+        invoices, __ = self._declare_twice("AT-555")
+        self.assertEqual(len(self.server.overdues), 1, "the insurer was called once")
+        overdue = self.server.overdues[0]
+        self.assertEqual(invoices[0].insurance_declaration_ref, overdue["jobId"])
+        self.assertEqual(
+            sorted(i["number"] for i in overdue["invoices"]), sorted(invoices.mapped("name"))
+        )
+
     def test_token_expired_renewed(self):
         self.policy._insurer_fetch_decisions()
         tokens = len(self.server.tokens)

@@ -85,6 +85,23 @@ class TestInsuranceConnectorCoface(ConnectorCommon):
         self.assertEqual(len(self.server.calls("/authentication/v1/token")), 1)
         self._assert_redacted(self._secrets())
 
+    def test_declaration_reference(self):
+        """The overdueId of the overdue declaration is kept on the invoices, declared once."""
+        invoices, __ = self._declare_twice("EZ-123456")
+        self.assertEqual(len(self.server.overdues), 1, "the insurer was called once")
+        self.assertEqual(
+            invoices[0].insurance_declaration_ref, self.server.overdues[0]["overdueId"]
+        )
+
+    def test_declaration_without_reference(self):
+        """An insurer that accepts a declaration without an id: declared, no reference."""
+        self._cover(self.customer, 5000.0, buyer_ref="EZ-123456")
+        invoice = self._invoice(self.customer, 900.0, due_days=-40)
+        self.server.script("/overdues", status=201, body="")
+        self.policy._insurer_declare_overdue(invoice)
+        self.assertEqual(invoice.insurance_declaration_state, "declared")
+        self.assertFalse(invoice.insurance_declaration_ref)
+
     def test_token_expired_renewed(self):
         self.policy._insurer_fetch_decisions()
         tokens = len(self.server.tokens)

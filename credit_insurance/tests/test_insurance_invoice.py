@@ -67,6 +67,7 @@ class TestInsuranceInvoice(InsuranceCommon):
         action = (overdue | current).action_insurance_declare()
         self.assertEqual(overdue.insurance_declaration_state, "declared")
         self.assertEqual(str(overdue.insurance_declaration_date), "2026-06-15")
+        self.assertFalse(overdue.insurance_declaration_ref, "an export has no insurer's id")
         self.assertEqual(current.insurance_declaration_state, "none")
         attachment = self.env["ir.attachment"].search(
             [("res_model", "=", "credit.insurance.policy"), ("res_id", "=", self.policy.id)]
