@@ -11,7 +11,8 @@ in turn, no decision (the discretionary limit applies), refused, cancelled, expi
 partial or granted, amounts from 2,000 to 8,000, one cover in nine expiring within 30 days.
 A sample of the clones is recomputed by the ORM before anything is timed.
 
-Measures, each in a forked process (peak memory is its ``ru_maxrss``):
+Measures, each in a forked process (peak memory is its ``ru_maxrss``), the fastest of three runs
+except the first day of the alerts (which raises them once):
 
 - ours: ``res.partner._get_insurance_facts(company)`` on every insured customer, the figures
   behind ``insured_limit``, ``insurance_status`` and ``uncovered_exposure`` (exposure read
@@ -53,6 +54,7 @@ from odoo.tools import config
 
 TARGET_SECONDS = 5.0
 TARGET_RATIO = 3.0
+REPEAT = 3  # runs of each timed measure, the fastest kept
 DISCRETIONARY_LIMIT = 3000.0
 # Decision of a cover by customer index modulo 20 (None: no cover, discretionary limit).
 STATES = {0: None, 1: None, 2: "refused", 3: "cancelled", 4: "expired", 5: "reduced", 6: "reduced"}
@@ -304,6 +306,14 @@ def run_alerts(env):
     }
 
 
+def best_of(registry, function, *args):
+    """``measure`` run REPEAT times: the fastest run, with the highest peak memory."""
+    runs = [measure(registry, function, *args) for _run in range(REPEAT)]
+    best = min(runs, key=lambda run: run["seconds"])
+    best["peak_mb"] = max(run["peak_mb"] for run in runs)
+    return best
+
+
 def verdict(met):
     return "met" if met else "NOT met"
 
@@ -334,11 +344,13 @@ def main():
     )
     print("  covers: " + ", ".join(f"{s} {n}" for s, n in sorted(portfolio.states.items())))
     baseline = measure(registry, lambda env: {})
-    raw = measure(registry, run_raw, partner_ids, policy_id)
-    ours = measure(registry, run_ours, partner_ids)
-    raw_alerts = measure(registry, run_raw_alerts, partner_ids, policy_id)
+    # Ours and raw SQL in turns, the best of REPEAT each: the same warm database for both,
+    # and a busy machine's noise taken out of the comparison.
+    raw = best_of(registry, run_raw, partner_ids, policy_id)
+    ours = best_of(registry, run_ours, partner_ids)
+    raw_alerts = best_of(registry, run_raw_alerts, partner_ids, policy_id)
     first = measure(registry, run_alerts)
-    daily = measure(registry, run_alerts)
+    daily = best_of(registry, run_alerts)
     raw_seconds, ours_seconds = raw.pop("seconds"), ours.pop("seconds")
     raw_mb, ours_mb = raw.pop("peak_mb"), ours.pop("peak_mb")
     differ = [key for key in raw if raw[key] != ours.get(key)]
