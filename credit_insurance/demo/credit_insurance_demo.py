@@ -30,6 +30,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from ..models.credit_insurance_alert import DECLARATION_WARNING_DAYS
 from ..models.credit_insurance_policy_demo import demo_buyer_ref
 
 _logger = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ _logger = logging.getLogger(__name__)
 POLICY_NUMBER = "CAA-2026-0418"
 REFERENCE_PREFIX = "CAA-AGR"
 POLICY_START_DAYS = 400  # the policy started this many days ago
-DISCRETIONARY_LIMIT = 5000.0
+# Unnamed buyers insured up to this amount; above it, a named cover is needed (the demo's
+# largest customers without one raise "exposure over cover").
+DISCRETIONARY_LIMIT = 30000.0
 
 # Customer (credit_management's demo XML id): (amount requested, decisions), a decision being
 # (days before today, state, amount, note key, days of validity or None). "requested": sent
@@ -122,7 +125,12 @@ class InsuranceDemo:
         self._insure_invoices()
         declared = self._declare(policy, today)
         # The alerts a credit manager finds on the first morning, raised as the daily
-        # scheduled action raises them (over cover, reductions, expiring covers, deadlines).
+        # scheduled action raises them (over cover, reductions, expiring covers, deadlines),
+        # named in the company's language: Odoo loads the addon's translations only once its
+        # demo data is in, too late for the alerts' to-dos.
+        self.env["ir.module.module"]._load_module_terms(
+            ["credit_insurance"], [self.env.context["lang"]]
+        )
         alerts = self.env["credit.insurance.alert"].with_company(company)._generate(company)
         _logger.info(
             "Credit insurance demo: policy %s, %s covers, %s decisions, %s invoice declared, "
@@ -245,13 +253,30 @@ class InsuranceDemo:
             moves._recompute_recordset(names)
 
     def _declare(self, policy, today):
-        """Declare the oldest overdue insured invoice still within its deadline."""
-        move = self.env["account.move"].search(
-            [
-                ("insurance_policy_id", "=", policy.id),
-                ("insurance_declaration_state", "=", "to_declare"),
-                ("insurance_declaration_deadline", ">=", today),
-            ],
+        """The overdue insured invoices of the demo's past: those whose deadline is more
+        than a week behind were declared in time (ten days before it, by an export), as a
+        careful credit manager does; then the oldest one still within its deadline is
+        declared through the policy's provider. The others are left to declare: the
+        deadlines of the first morning's alerts.
+
+        :return: the invoice declared through the provider
+        """
+        Move = self.env["account.move"]
+        to_declare = [
+            ("insurance_policy_id", "=", policy.id),
+            ("insurance_declaration_state", "=", "to_declare"),
+        ]
+        long_ago = today - timedelta(days=DECLARATION_WARNING_DAYS)
+        past = Move.search([*to_declare, ("insurance_declaration_deadline", "<", long_ago)])
+        for deadline, moves in past.grouped("insurance_declaration_deadline").items():
+            moves.write(
+                {
+                    "insurance_declaration_state": "declared",
+                    "insurance_declaration_date": deadline - timedelta(days=10),
+                }
+            )
+        move = Move.search(
+            [*to_declare, ("insurance_declaration_deadline", ">=", today)],
             order="invoice_date_due, id",
             limit=1,
         )

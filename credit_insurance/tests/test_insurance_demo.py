@@ -51,6 +51,10 @@ class TestInsuranceDemo(CreditCommon):
         cls.overdue_recent = cls._invoice(
             group, 2000.0, due_days=-10, invoice_date=TODAY - timedelta(days=40)
         )
+        # Overdue for so long that its deadline is weeks behind: declared in the demo's past.
+        cls.overdue_long_ago = cls._invoice(
+            group, 1000.0, due_days=-45, invoice_date=TODAY - timedelta(days=75)
+        )
         # Far more than its 10,000 partial cover.
         cls._invoice(
             cls.customers["partner_alpine"], 30000.0, invoice_date=TODAY - timedelta(days=20)
@@ -64,7 +68,7 @@ class TestInsuranceDemo(CreditCommon):
             ("demo", "active", POLICY_NUMBER),
         )
         self.assertEqual(self.env["credit.insurance.policy"]._get_active(self.company), policy)
-        self.assertEqual(policy.discretionary_limit, 5000.0)
+        self.assertEqual(policy.discretionary_limit, 30000.0)
         covers = policy.cover_ids
         self.assertEqual(
             set(covers.mapped("state")),
@@ -93,12 +97,20 @@ class TestInsuranceDemo(CreditCommon):
         # One customer over its cover; one without decision on the discretionary limit.
         alpine = self.customers["partner_alpine"]
         self.assertEqual((alpine.insurance_status, alpine.insured_limit), ("over_limit", 10000.0))
-        self.assertEqual(self.customers["partner_quatre_vents"].insured_limit, 5000.0)
+        self.assertEqual(self.customers["partner_quatre_vents"].insured_limit, 30000.0)
         # The invoices generated before the policy are insured under it; the oldest overdue
         # one within its deadline is declared, the other is still to declare.
         self.assertEqual(self.overdue_old.insurance_insured_amount, 2700.0, "3,000 x 90 %")
         self.assertEqual(self.overdue_old.insurance_declaration_state, "declared")
         self.assertEqual(self.overdue_recent.insurance_declaration_state, "to_declare")
+        # Its deadline (due date + 30 days) 15 days behind: declared 10 days before it.
+        self.assertEqual(
+            (
+                self.overdue_long_ago.insurance_declaration_state,
+                self.overdue_long_ago.insurance_declaration_date,
+            ),
+            ("declared", TODAY - timedelta(days=25)),
+        )
         self.assertTrue(
             self.env["ir.attachment"].search_count(
                 [("res_model", "=", policy._name), ("res_id", "=", policy.id)]
