@@ -275,6 +275,7 @@ class InsuranceDemo:
                     "insurance_declaration_date": deadline - timedelta(days=10),
                 }
             )
+        self._claim(policy, past)
         move = Move.search(
             [*to_declare, ("insurance_declaration_deadline", ">=", today)],
             order="invoice_date_due, id",
@@ -283,6 +284,26 @@ class InsuranceDemo:
         if move:
             policy._insurer_declare_overdue(move)
         return move
+
+    def _claim(self, policy, declared):
+        """A claim filed with the insurer for the customer owing the most on the invoices
+        declared longest ago (the insurer's file number given), the others waiting."""
+        if not declared:
+            return self.env["credit.insurance.claim"]
+        by_customer = declared.grouped("commercial_partner_id")
+        partner = max(
+            by_customer, key=lambda p: (sum(by_customer[p].mapped("amount_residual")), -p.id)
+        )
+        claim = self.env["credit.insurance.claim"].create(
+            {
+                "policy_id": policy.id,
+                "partner_id": partner.id,
+                "move_ids": [fields.Command.set(by_customer[partner].ids)],
+                "insurer_reference": "CAA-SIN-2026-0042",
+            }
+        )
+        claim.action_file()
+        return claim
 
 
 class AccountChartTemplate(models.AbstractModel):

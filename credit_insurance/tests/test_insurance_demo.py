@@ -103,14 +103,22 @@ class TestInsuranceDemo(CreditCommon):
         self.assertEqual(self.overdue_old.insurance_insured_amount, 2700.0, "3,000 x 90 %")
         self.assertEqual(self.overdue_old.insurance_declaration_state, "declared")
         self.assertEqual(self.overdue_recent.insurance_declaration_state, "to_declare")
-        # Its deadline (due date + 30 days) 15 days behind: declared 10 days before it.
+        # Its deadline (due date + 30 days) 15 days behind: declared 10 days before it, then
+        # claimed from the insurer.
         self.assertEqual(
             (
                 self.overdue_long_ago.insurance_declaration_state,
                 self.overdue_long_ago.insurance_declaration_date,
             ),
-            ("declared", TODAY - timedelta(days=25)),
+            ("claim", TODAY - timedelta(days=25)),
         )
+        claim = self.env["credit.insurance.claim"].search([("policy_id", "=", policy.id)])
+        self.assertEqual(
+            (claim.state, claim.partner_id, claim.move_ids, claim.insurer_reference),
+            ("filed", group, self.overdue_long_ago, "CAA-SIN-2026-0042"),
+        )
+        self.assertEqual(claim.amount_claimed, 1000.0)
+        self.assertTrue(claim.pack_attachment_id, "the pack the insurer asks for")
         self.assertTrue(
             self.env["ir.attachment"].search_count(
                 [("res_model", "=", policy._name), ("res_id", "=", policy.id)]
