@@ -16,6 +16,7 @@
         "data/sms_template_data.xml",
         "views/credit_payment_link_views.xml",
         "views/credit_dunning_views.xml",
+        "views/credit_kpi_snapshot_views.xml",
         "views/res_config_settings_views.xml",
         "views/payment_link_templates.xml",
         "views/mail_templates.xml",

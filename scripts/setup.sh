@@ -10,7 +10,8 @@
 . "$(dirname "$0")/common.sh"
 
 APT_PACKAGES="postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev libxml2-dev
-libxslt1-dev libjpeg-dev zlib1g-dev wkhtmltopdf chromium fonts-dejavu-core poppler-utils git curl"
+libxslt1-dev libjpeg-dev zlib1g-dev wkhtmltopdf chromium fonts-dejavu-core poppler-utils git curl
+zbar-tools"
 
 system_packages() {
     local missing=()

@@ -4,6 +4,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+from odoo.tools import format_date
 
 DSO_DAYS = 90  # sales window of the DSO
 CEI_DAYS = 30  # period of the collection effectiveness index
@@ -81,6 +82,11 @@ class CreditKpiSnapshot(models.Model):
             "The KPIs of a company are taken once a day.",
         ),
     ]
+
+    @api.depends("date")
+    def _compute_display_name(self):
+        for snapshot in self:
+            snapshot.display_name = format_date(self.env, snapshot.date)
 
     @api.model
     def _cron_snapshot(self, date=None):

@@ -11,7 +11,19 @@
 A token that matches no active link gets the same plain page with HTTP 404, and an address
 that tried too many bad tokens gets HTTP 429 (``credit.payment.link.attempt``). Nothing is
 read as superuser before the token's signature is verified.
+
+Same time for bad and valid tokens: a bad token costs the same verification and lookup as a
+good one (``credit.payment.link._get_by_token``), but the page of a valid link reads and shows
+its invoices, which the refusal page does not. So the 404 page is answered no sooner than the
+median time this process took to answer the last valid openings (``_OPENING_TIMES``, capped
+by ``MAX_REFUSAL_WAIT``): whether a token is good cannot be told from the time of the answer.
+The 429 page is not delayed: a refused address only waits for its window to pass.
 """
+
+import collections
+import statistics
+import threading
+import time
 
 import psycopg2
 
@@ -23,6 +35,12 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import SQL
+
+# Seconds taken to answer the last valid openings of the page in this process (the time
+# floor of a refused token) and the longest a refusal waits for it.
+_OPENING_TIMES = collections.deque(maxlen=64)
+_OPENING_TIMES_LOCK = threading.Lock()
+MAX_REFUSAL_WAIT = 1.0
 
 
 class PaymentLinkController(PaymentPortal):
@@ -51,6 +69,25 @@ class PaymentLinkController(PaymentPortal):
             {"company": company, "too_many": status == 429},
             status=status,
         )
+        return response
+
+    @staticmethod
+    def _payment_link_opened_in(started):
+        """Record the time a valid opening took (since ``started``, a ``time.monotonic()``)."""
+        with _OPENING_TIMES_LOCK:
+            _OPENING_TIMES.append(time.monotonic() - started)
+
+    @staticmethod
+    def _payment_link_refuse_in_time(response, started):
+        """``response`` (a refusal) rendered, and answered no sooner than a valid opening."""
+        response.flatten()
+        if response.status_code != 404:
+            return response
+        with _OPENING_TIMES_LOCK:
+            usual = statistics.median(_OPENING_TIMES) if _OPENING_TIMES else 0.0
+        wait = min(usual, MAX_REFUSAL_WAIT) - (time.monotonic() - started)
+        if wait > 0:
+            time.sleep(wait)
         return response
 
     @staticmethod
@@ -94,15 +131,20 @@ class PaymentLinkController(PaymentPortal):
         sitemap=False,
     )
     def payment_link_page(self, token, **kwargs):
+        started = time.monotonic()
         link, refusal = self._payment_link_check(token)
         if refusal:
-            return refusal
+            return self._payment_link_refuse_in_time(refusal, started)
         link._register_opening()
         link = link.with_context(lang=link.partner_id.lang)
         request.update_context(lang=link.partner_id.lang or request.env.lang)
-        return request.render(
+        response = request.render(
             "payment_link.payment_link_page", self._payment_link_page_values(link)
         )
+        # Rendered here, so that its time counts in the time floor of refused tokens.
+        response.flatten()
+        self._payment_link_opened_in(started)
+        return response
 
     @http.route(
         "/pay/<string:token>",
@@ -113,9 +155,10 @@ class PaymentLinkController(PaymentPortal):
         sitemap=False,
     )
     def payment_link_checkout(self, token, **kwargs):
+        started = time.monotonic()
         link, refusal = self._payment_link_check(token)
         if refusal:
-            return refusal
+            return self._payment_link_refuse_in_time(refusal, started)
         request.update_context(lang=link.partner_id.lang or request.env.lang)
         move_ids = [int(v) for v in request.httprequest.form.getlist("move_ids") if v.isdigit()]
         values = self._payment_link_page_values(link)

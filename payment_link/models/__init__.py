@@ -1,5 +1,6 @@
 from . import account_move
 from . import credit_dunning
+from . import credit_kpi_snapshot
 from . import credit_payment_link
 from . import credit_payment_link_attempt
 from . import payment_transaction

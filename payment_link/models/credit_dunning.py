@@ -3,9 +3,12 @@ and shown in its email ("Pay now"), its SMS and its letter (QR codes)."""
 
 import base64
 
+from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 # One concern of the reminder per file, as credit_management splits credit.dunning.
@@ -34,6 +37,24 @@ class CreditDunning(models.Model):
     )
     payment_link_amount_collected = fields.Monetary(
         related="payment_link_id.amount_collected", string="Collected by Link"
+    )
+    payment_link_paid_move_count = fields.Integer(
+        string="Invoices Paid by Link",
+        compute="_compute_payment_link_figures",
+        help="Invoices of the reminder paid through its payment links.",
+    )
+    payment_link_days_to_payment = fields.Float(
+        string="Paid by Link After (days)",
+        digits=(16, 2),
+        compute="_compute_payment_link_figures",
+        help="Time from the reminder (its link's creation) to its first payment through the "
+        "link, in days; 0.5 is half a day.",
+    )
+    paid_by_link = fields.Boolean(
+        string="Paid by Link",
+        compute="_compute_payment_link_figures",
+        search="_search_paid_by_link",
+        help="A payment was confirmed through the reminder's payment link.",
     )
 
     @api.depends("payment_link_ids.state")
@@ -140,39 +161,100 @@ class CreditDunning(models.Model):
     # FIGURES
     # ------------------------------------------------------------
 
+    @api.depends("payment_link_ids.transaction_ids.state")
+    def _compute_payment_link_figures(self):
+        """Invoices paid through the reminder's links and the time from the reminder to its
+        first payment through one (from the link's creation, when the reminder was sent, to
+        the confirmed payment), in one query for all the reminders."""
+        self.env["credit.payment.link"].flush_model(["dunning_id", "create_date"])
+        self.env["payment.transaction"].flush_model(["payment_link_id", "state"])
+        figures = {}
+        if self.ids:
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT l.dunning_id,
+                           COUNT(DISTINCT rel.invoice_id),
+                           MIN(EXTRACT(EPOCH FROM tx.last_state_change - l.create_date))
+                      FROM credit_payment_link l
+                      JOIN payment_transaction tx ON tx.payment_link_id = l.id
+                                                 AND tx.state = 'done'
+                 LEFT JOIN account_invoice_transaction_rel rel ON rel.transaction_id = tx.id
+                     WHERE l.dunning_id = ANY(%(ids)s)
+                  GROUP BY l.dunning_id
+                    """,
+                    ids=self.ids,
+                )
+            )
+            figures = {dunning_id: (count, seconds) for dunning_id, count, seconds in rows}
+        for reminder in self:
+            count, seconds = figures.get(reminder.id, (0, None))
+            reminder.payment_link_paid_move_count = count
+            reminder.paid_by_link = seconds is not None
+            reminder.payment_link_days_to_payment = (
+                float(seconds) / 86400 if seconds is not None else 0.0
+            )
+
+    def _search_paid_by_link(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        domain = [("payment_link_ids.transaction_ids.state", "=", "done")]
+        return domain if (operator == "=") == value else ["!", *domain]
+
     @api.model
     def _payment_link_figures(self, company=None, date_from=None, date_to=None):
-        """Figures of the links sent with reminders of ``company`` (default: current) sent
-        between the dates: links opened, invoices paid through a link, amount collected (in
-        the company's currency) and the median days from reminder to payment."""
+        """Figures of the links sent with reminders of ``company`` (default: current) dated
+        between the dates: links, links opened, invoices paid through a link, amount collected
+        (the payments, in the company's currency) and the median days from reminder to its
+        first payment through its link (from the link's creation), in one query."""
         company = company or self.env.company
-        domain = [("company_id", "=", company.id), ("dunning_id", "!=", False)]
+        self.env["credit.payment.link"].flush_model()
+        self.env["payment.transaction"].flush_model()
+        self.env["account.payment"].flush_model(["amount_company_currency_signed"])
+        self.flush_model(["date"])
+        conditions = [SQL("l.company_id = %s AND l.dunning_id IS NOT NULL", company.id)]
         if date_from:
-            domain.append(("dunning_id.date", ">=", date_from))
+            conditions.append(SQL("d.date >= %s", date_from))
         if date_to:
-            domain.append(("dunning_id.date", "<=", date_to))
-        links = self.env["credit.payment.link"].search(domain)
-        delays = sorted(
-            (link.date_paid - link.dunning_id.date_sent).total_seconds() / 86400
-            for link in links
-            if link.date_paid and link.dunning_id.date_sent
-        )
-        median = False
-        if delays:
-            middle = len(delays) // 2
-            median = (
-                delays[middle] if len(delays) % 2 else (delays[middle - 1] + delays[middle]) / 2
+            conditions.append(SQL("d.date <= %s", date_to))
+        [(links, opened, paid_invoices, collected, median)] = self.env.execute_query(
+            SQL(
+                """
+                WITH link AS (
+                    SELECT l.id, l.create_date, l.open_count
+                      FROM credit_payment_link l
+                      JOIN credit_dunning d ON d.id = l.dunning_id
+                     WHERE %(where)s
+                ), done AS (
+                    SELECT tx.id, tx.payment_link_id, tx.payment_id, tx.last_state_change
+                      FROM payment_transaction tx
+                      JOIN link ON link.id = tx.payment_link_id
+                     WHERE tx.state = 'done'
+                ), first_paid AS (
+                    SELECT link.id, MIN(done.last_state_change) - link.create_date AS delay
+                      FROM link
+                      JOIN done ON done.payment_link_id = link.id
+                  GROUP BY link.id, link.create_date
+                )
+                SELECT (SELECT COUNT(*) FROM link),
+                       (SELECT COUNT(*) FROM link WHERE open_count > 0),
+                       (SELECT COUNT(DISTINCT rel.invoice_id)
+                          FROM done
+                          JOIN account_invoice_transaction_rel rel ON rel.transaction_id = done.id),
+                       (SELECT COALESCE(SUM(p.amount_company_currency_signed), 0)
+                          FROM done
+                          JOIN account_payment p ON p.id = done.payment_id),
+                       (SELECT percentile_cont(0.5) WITHIN GROUP (
+                                   ORDER BY EXTRACT(EPOCH FROM delay))
+                          FROM first_paid)
+                """,
+                where=SQL(" AND ").join(conditions),
             )
-        collected = sum(
-            link.currency_id._convert(
-                link.amount_collected, company.currency_id, company, fields.Date.today()
-            )
-            for link in links
         )
         return {
-            "links": len(links),
-            "opened": len(links.filtered("open_count")),
-            "paid_invoices": sum(links.mapped("paid_move_count")),
-            "amount_collected": collected,
-            "median_days_to_payment": median,
+            "links": links,
+            "opened": opened,
+            "paid_invoices": paid_invoices,
+            "amount_collected": float(collected),
+            "median_days_to_payment": float(median) / 86400 if median is not None else False,
         }

@@ -275,15 +275,23 @@ class CreditPaymentLink(models.Model):
         """The active link of ``token`` (as superuser), or an empty recordset.
 
         Only called with the token still to check: the link is read once the signature holds.
+        A bad token does the same work as a good one: the signature verified, the same lookup
+        query (for no link: id 0 matches none) and the token signed again for the comparison.
         """
         link_id = self._verify_token(token)
-        if not link_id:
+        self.flush_model(["state"])
+        found = self.env.execute_query(
+            SQL(
+                "SELECT id FROM credit_payment_link WHERE id = %s AND state = 'active'",
+                link_id or 0,
+            )
+        )
+        if not link_id or not found:
+            self._signature(0, 0)
             return self.browse()
         # sudo: the token was verified above; the visitor is anonymous.
-        link = self.sudo().browse(link_id).exists()
-        if not link or link.state != "active" or link._token() != token:
-            return self.browse()
-        if link.date_expiry < fields.Date.context_today(link):
+        link = self.sudo().browse(link_id)
+        if link._token() != token or link.date_expiry < fields.Date.context_today(link):
             return self.browse()
         return link
 

@@ -115,8 +115,8 @@ class PaymentLinkCommon(CreditCommon, HttpCase):
 def qr_image_encodes(data_uri, value, border=None):
     """Whether the QR code image ``data_uri`` (a PNG ``data:`` URI, as the letter shows it)
     holds exactly the modules of the QR code of ``value``: each module's centre is read in
-    the image and compared with reportlab's encoding of ``value`` (no decoder is installed;
-    this reads the image as a decoder would, module by module)."""
+    the image and compared with reportlab's encoding of ``value`` (it needs no decoder; the
+    printed letter is decoded by ``zbarimg`` in ``test_letter_pdf_qr_codes_decode``)."""
     png = base64.b64decode(data_uri.split(",", 1)[1])
     image = Image.open(io.BytesIO(png)).convert("L")
     widget = qr.QrCodeWidget(value)

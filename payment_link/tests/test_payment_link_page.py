@@ -1,7 +1,11 @@
+import collections
 import re
+import time
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.payment_link.controllers import main
 from odoo.tests import tagged
 
 from .common import PaymentLinkCommon
@@ -52,6 +56,18 @@ class TestPaymentLinkPage(PaymentLinkCommon):
         blocks = {self._refused_block(page) for page in pages}
         self.assertEqual(len(blocks), 1, "the very same page for every refused token")
         self.assertEqual(revoked.open_count, 0)
+
+    def test_refusal_answered_in_the_time_of_a_valid_opening(self):
+        """A bad token is answered no sooner than valid openings usually are (the median of
+        the last ones): its time tells nothing. A valid opening is recorded."""
+        times = collections.deque([0.3, 0.35, 0.4], maxlen=64)
+        with patch.object(main, "_OPENING_TIMES", times):
+            started = time.monotonic()
+            page = self._open("AQAAAAEAAAAAc2lnbmF0dXJlc2lnbmF0dXJl")
+            self.assertEqual(page.status_code, 404)
+            self.assertGreaterEqual(time.monotonic() - started, 0.35)
+            self.assertEqual(self._open(self.link).status_code, 200)
+            self.assertEqual(len(times), 4, "the valid opening's time is kept")
 
     def test_rate_limit_429(self):
         for _i in range(10):

@@ -1,4 +1,9 @@
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+import unittest
 
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.tests import tagged
@@ -92,6 +97,80 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
         )
         # Not in euros: no EPC code, the link's QR code stays.
         self.assertEqual(reminder.currency_id, eur)
+
+    @unittest.skipUnless(
+        shutil.which("zbarimg") and shutil.which("pdftoppm"),
+        "decoding the printed letter needs zbarimg (zbar-tools) and pdftoppm (poppler-utils)",
+    )
+    def test_letter_pdf_qr_codes_decode(self):
+        """The printed letter (the real report, through wkhtmltopdf) scanned as a phone would:
+        one QR code opens the link, the other is a valid EPC transfer of the amount due."""
+        eur = self.setup_other_currency("EUR")
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR76 3000 6000 0112 3456 7890 189",
+                "partner_id": self.company.partner_id.id,
+                "bank_bic": "AGRIFRPP",
+                "allow_out_payment": True,
+            }
+        )
+        self._invoice(self.customer, 250.5, due_days=-20, currency=eur)
+        reminder = self._run()
+        link = reminder.payment_link_id
+        self.assertTrue(link.url)
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("credit_management.action_report_credit_dunning_letter", reminder.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "letter.pdf")
+            with open(path, "wb") as file:
+                file.write(pdf)
+            subprocess.run(
+                ["pdftoppm", "-r", "200", "-png", path, os.path.join(folder, "page")],
+                check=True,
+                timeout=60,
+            )
+            pages = sorted(
+                os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".png")
+            )
+            self.assertTrue(pages, "pdftoppm made an image of the letter")
+            # zbarimg exits 4 when it finds no code: the output is what is checked.
+            scan = subprocess.run(
+                ["zbarimg", "--raw", "-q", *pages],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        # The EPC payload, computed here from the EPC069-12 layout: service tag, version,
+        # character set (UTF-8), identification, BIC, beneficiary, IBAN, EUR amount, purpose,
+        # structured reference, unstructured reference (the reminder's), information.
+        epc = "\n".join(
+            [
+                "BCD",
+                "002",
+                "1",
+                "SCT",
+                "AGRIFRPP",
+                self.company.partner_id.name,
+                "FR7630006000011234567890189",
+                "EUR250.5",
+                "",
+                "",
+                reminder.name,
+                "",
+            ]
+        )
+        # --raw prints each code's data followed by a new line, in the order found.
+        self.assertIn(
+            scan.stdout,
+            (f"{link.url}\n{epc}\n", f"{epc}\n{link.url}\n"),
+            "exactly two codes: the link's URL and the EPC transfer",
+        )
 
     def test_figures_and_paid_by_link_filter(self):
         invoice = self._invoice(self.customer, 400.0, due_days=-20)
