@@ -117,6 +117,12 @@ class InsuranceDemo:
         if policy:
             return policy
         today = fields.Date.context_today(self.env.user)
+        # The alerts raised below (on each decision, then as the daily action does) are named
+        # in the company's language: Odoo loads the addon's translations only once its demo
+        # data is in, too late for their to-dos.
+        self.env["ir.module.module"]._load_module_terms(
+            ["credit_insurance"], [self.env.context["lang"]]
+        )
         policy = self._policy(company, today)
         if not company.credit_insurance_watch_profile_id:
             watch = self.env.ref("credit_management.payer_profile_watch", raise_if_not_found=False)
@@ -125,12 +131,7 @@ class InsuranceDemo:
         self._insure_invoices()
         declared = self._declare(policy, today)
         # The alerts a credit manager finds on the first morning, raised as the daily
-        # scheduled action raises them (over cover, reductions, expiring covers, deadlines),
-        # named in the company's language: Odoo loads the addon's translations only once its
-        # demo data is in, too late for the alerts' to-dos.
-        self.env["ir.module.module"]._load_module_terms(
-            ["credit_insurance"], [self.env.context["lang"]]
-        )
+        # scheduled action raises them (over cover, reductions, expiring covers, deadlines).
         alerts = self.env["credit.insurance.alert"].with_company(company)._generate(company)
         _logger.info(
             "Credit insurance demo: policy %s, %s covers, %s decisions, %s invoice declared, "
