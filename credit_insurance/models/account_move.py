@@ -12,6 +12,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
 from .credit_insurance_cover import GRANTING_STATES
@@ -157,6 +158,8 @@ class AccountMove(models.Model):
 
     def action_insurance_declare(self):
         """Declare the selected overdue insured invoices to their insurer."""
+        if not self.env.user.has_group("credit_management.group_credit_manager"):
+            raise AccessError(_("Only a credit manager declares overdue invoices to the insurer."))
         self._cron_update_declaration_state()
         moves = self.filtered(lambda m: m.insurance_declaration_state == "to_declare")
         if not moves:

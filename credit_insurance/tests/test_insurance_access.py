@@ -38,6 +38,13 @@ class TestInsuranceAccess(InsuranceCommon):
         self.assertEqual(
             (partner.insurance_status, partner.uncovered_exposure), ("over_limit", 200.0)
         )
+        # Declaring to the insurer is the credit manager's: not a collector's, nor a sales
+        # user's, even through the method itself.
+        overdue = self._invoice(self.customer, 500.0, due_days=-5)
+        for user in (self.collector, self.sales_user):
+            with self.assertRaises(AccessError):
+                overdue.with_user(user).action_insurance_declare()
+        self.assertNotIn(overdue.insurance_declaration_state, ("declared", "claim"))
 
     def test_companies_kept_apart(self):
         """Each company its policies, covers and decisions; the insured limit per company."""
