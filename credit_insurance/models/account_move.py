@@ -157,27 +157,56 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     def action_insurance_declare(self):
-        """Declare the selected overdue insured invoices to their insurer."""
+        """Declare the selected overdue insured invoices to their insurer.
+
+        Each policy's invoices go through its provider (``_insurer_declare_overdue``), which
+        keeps every buyer the insurer accepted even when another fails; a policy whose
+        insurer accepts none of them is rolled back alone. What is left to declare is named
+        in one sticky warning (the reason posted on each invoice too); when nothing at all
+        could be declared, the reason is raised.
+        """
         if not self.env.user.has_group("credit_management.group_credit_manager"):
             raise AccessError(_("Only a credit manager declares overdue invoices to the insurer."))
         self._cron_update_declaration_state()
         moves = self.filtered(lambda m: m.insurance_declaration_state == "to_declare")
         if not moves:
             raise UserError(_("None of the selected invoices is an insured invoice to declare."))
+        policies = moves.insurance_policy_id
         attachments = self.env["ir.attachment"]
-        for policy in moves.insurance_policy_id:
-            result = policy._insurer_declare_overdue(
-                moves.filtered(lambda m, p=policy: m.insurance_policy_id == p)
-            )
+        warnings = []
+        failures = []
+        for policy in policies:
+            policy_moves = moves.filtered(lambda m, p=policy: m.insurance_policy_id == p)
+            try:
+                with policy._insurer_savepoint():
+                    result = policy._insurer_declare_overdue(policy_moves)
+            except UserError as error:
+                if len(policies) == 1:
+                    raise
+                failures.append((policy, policy_moves, error))
+                continue
             if isinstance(result, models.BaseModel) and result._name == "ir.attachment":
                 attachments |= result
+            elif isinstance(result, dict) and result.get("tag") == "display_notification":
+                warnings.append(result["params"]["message"])
+        if len(failures) == len(policies):
+            # Nothing declared under any policy: nothing to keep.
+            raise UserError("\n\n".join(str(error) for __, __, error in failures))
+        for policy, policy_moves, error in failures:
+            warning = policy._declaration_warning(self.browse(), [(policy_moves, error)])
+            warnings.append(warning["params"]["message"])
+        download = None
         if len(attachments) == 1:
-            return {
+            download = {
                 "type": "ir.actions.act_url",
                 "url": f"/web/content/{attachments.id}?download=true",
                 "target": "download",
             }
-        return True
+        if warnings:
+            return self.env["credit.insurance.policy"]._declaration_notification(
+                "\n\n".join(warnings), download
+            )
+        return download or True
 
     # ------------------------------------------------------------
     # CRON

@@ -228,6 +228,75 @@ class CreditInsurancePolicy(models.Model):
         self.env.registry.clear_cache()
         return result
 
+    def _declaration_failures_text(self, failures):
+        """The invoices of ``failures`` (``[(moves, error), …]``, one entry a buyer) and why
+        each was not declared to this policy's insurer, one line each."""
+        self.ensure_one()
+        return "\n".join(
+            self.env._(
+                "- %(customer)s (%(invoices)s): %(reason)s",
+                customer=", ".join(moves.commercial_partner_id.mapped("display_name")),
+                invoices=", ".join(moves.mapped("name")),
+                reason=str(error),
+            )
+            for moves, error in failures
+        )
+
+    def _declaration_warning(self, declared, failures):
+        """A declaration run that the insurer accepted for ``declared`` and not for
+        ``failures`` (``[(moves, error), …]``): the reason posted on each invoice left to
+        declare, and a sticky warning that names them.
+
+        :return: a ``display_notification`` client action.
+        """
+        self.ensure_one()
+        for moves, error in failures:
+            for move in moves:
+                move.message_post(
+                    body=_(
+                        "Not declared to %(insurer)s (policy %(policy)s): %(reason)s",
+                        insurer=self.insurer_id.name,
+                        policy=self.name,
+                        reason=str(error),
+                    )
+                )
+        failures_text = self._declaration_failures_text(failures)
+        if declared:
+            message = _(
+                "Invoices declared to %(insurer)s (policy %(policy)s): %(count)s. Not "
+                "declared, to declare again once the cause is fixed:\n%(failures)s",
+                insurer=self.insurer_id.name,
+                policy=self.name,
+                count=len(declared),
+                failures=failures_text,
+            )
+        else:
+            message = _(
+                "Nothing declared to %(insurer)s (policy %(policy)s), to declare again once "
+                "the cause is fixed:\n%(failures)s",
+                insurer=self.insurer_id.name,
+                policy=self.name,
+                failures=failures_text,
+            )
+        return self._declaration_notification(message)
+
+    @api.model
+    def _declaration_notification(self, message, next_action=None):
+        """The sticky warning of a declaration run that left invoices to declare."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": _("Some invoices were not declared"),
+                "message": message,
+                # One line per buyer left to declare.
+                "className": "text-prewrap",
+                "next": next_action or {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     # ------------------------------------------------------------
     # PROVIDER HOOKS (overridden by each provider, dispatched by provider_code)
     # ------------------------------------------------------------

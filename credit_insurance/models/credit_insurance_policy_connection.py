@@ -14,15 +14,20 @@ provider giving only its own part:
 - ``_insurer_record_feed(items, parse)``: the decisions of a feed recorded on the covers of
   their buyers (each decision once);
 - ``_insurer_declare_by_buyer(moves, declare)``: overdue invoices declared buyer by buyer,
-  the insurer's reference of each declaration kept on its invoices, none declared twice.
+  each buyer in a savepoint of its own (``_insurer_savepoint``): the insurer's reference of
+  each declaration kept on its invoices, none declared twice, none lost when a later buyer
+  fails (a warning then names the invoices left to declare).
 """
 
+import contextlib
 import logging
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import modules
+from odoo.exceptions import UserError
 from odoo.tools import config
 from odoo.tools import file_path
 
@@ -293,30 +298,100 @@ class CreditInsurancePolicy(models.Model):
     def _insurer_declare_by_buyer(self, moves, declare):
         """Declare the overdue invoices ``moves`` to the insurer, one call per buyer.
 
+        Each buyer's call and the recording of its answer run in a savepoint of their own: a
+        buyer that fails (a fault, a timeout, no buyer id) is rolled back alone, and the
+        declarations the insurer accepted before it or after it are kept, so that none is lost
+        and none sent twice the next time. The exchange log keeps every try (see
+        ``_insurer_savepoint``).
+
         :param declare: ``declare(cover, moves)`` sends the invoices ``moves`` of the buyer of
             ``cover`` (its ``buyer_ref`` known) and returns the insurer's reference of the
             declaration (``None`` when it gave none).
-        :return: ``True``. Each invoice keeps the reference of its declaration; an invoice
-            already declared is not sent again.
+        :return: ``True`` when every buyer is declared; when some are and others not, a sticky
+            warning (``display_notification``) naming the invoices left to declare and why,
+            the reason also posted on each of them. Each invoice declared keeps the reference
+            of its declaration; an invoice already declared is not sent again.
+        :raise UserError: the readable reason, when no buyer could be declared (nothing kept).
         """
         self.ensure_one()
         moves = moves.filtered(lambda m: m.insurance_declaration_state not in DECLARED_STATES)
         covers = self._insurer_covers_of(moves)
         today = fields.Date.context_today(self)
+        declared = self.env["account.move"]
+        failures = []
         for partner, partner_moves in moves.grouped("commercial_partner_id").items():
-            cover = covers.get(partner.id)
-            if not cover or not cover.buyer_ref:
-                self._insurer_fail(
-                    _(
-                        "%(customer)s has no buyer id at %(insurer)s: request its cover first.",
-                        customer=partner.display_name,
-                        insurer=self.insurer_id.name,
-                    ),
-                    {"operation": "declare_overdue"},
+            try:
+                with self._insurer_savepoint():
+                    cover = covers.get(partner.id)
+                    if not cover or not cover.buyer_ref:
+                        self._insurer_fail(
+                            _(
+                                "%(customer)s has no buyer id at %(insurer)s: request its "
+                                "cover first.",
+                                customer=partner.display_name,
+                                insurer=self.insurer_id.name,
+                            ),
+                            {"operation": "declare_overdue"},
+                        )
+                    reference = declare(cover, partner_moves)
+                    self._insurer_mark_declared(partner_moves, reference, today)
+            except UserError as error:
+                _logger.warning(
+                    "Credit insurance policy %s: overdue declaration of %s failed: %s",
+                    self.id,
+                    partner_moves.ids,
+                    error,
                 )
-            reference = declare(cover, partner_moves)
-            self._insurer_mark_declared(partner_moves, reference, today)
-        return True
+                failures.append((partner_moves, error))
+            else:
+                declared |= partner_moves
+        if not failures:
+            return True
+        if not declared:
+            # Nothing accepted, nothing to keep: the reason, as a single buyer's error is.
+            if len(failures) == 1:
+                raise failures[0][1]
+            raise UserError(
+                _(
+                    "No invoice could be declared to %(insurer)s (policy %(policy)s):\n"
+                    "%(failures)s",
+                    insurer=self.insurer_id.name,
+                    policy=self.name,
+                    failures=self._declaration_failures_text(failures),
+                )
+            )
+        return self._declaration_warning(declared, failures)
+
+    @contextlib.contextmanager
+    def _insurer_savepoint(self):
+        """A savepoint around exchanges with the insurer, whose rollback keeps their log.
+
+        The exchange log goes through a cursor of its own (see ``_exchange_log``), out of
+        reach of the rollback; in tests it shares the test's transaction instead, where the
+        rollback would drop it: the entries written within the savepoint are then written
+        again after it, as the own cursor would have kept them.
+
+        The savepoint flushes, and runs the precommit hooks (the chatter's tracking of what was
+        recorded before it) on entering: its rollback drops only what was done within it.
+        """
+        Exchange = self.env["credit.insurance.exchange"].sudo()
+        shared = bool(modules.module.current_test)
+        last_id = Exchange.search([], limit=1).id if shared else 0
+        kept = []
+        try:
+            with self.env.cr.savepoint():
+                try:
+                    yield
+                except UserError:
+                    if shared:
+                        kept = Exchange.search([("id", ">", last_id)], order="id").copy_data()
+                    raise
+        except UserError as error:
+            if kept:
+                Exchange.create(kept)
+                self._exchange_invalidate()
+                error._credit_insurance_logged = True
+            raise
 
     def _insurer_covers_of(self, moves):
         covers = self.env["credit.insurance.cover"].search(

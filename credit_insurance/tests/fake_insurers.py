@@ -5,7 +5,9 @@ scripted per test with ``script(path_fragment, status=…, body=…, headers=…
 method=…)``: the next request whose path contains the fragment (and of that method, when
 given) gets that answer instead of the normal one (after sleeping ``delay`` seconds when
 given, to make the client time out). Every request
-received is kept in ``requests`` as ``(method, path, headers, body)``.
+received is kept in ``requests`` as ``(method, path, headers, body)``. The overdue
+declarations of the buyers in ``failing_buyers`` are answered HTTP 500, every try, while the
+others' are accepted (an insurer that fails half-way through a run).
 """
 
 import contextlib
@@ -73,6 +75,7 @@ class FakeServer:
     def __init__(self):
         self.requests = []
         self.faults = []
+        self.failing_buyers = set()  # the insurer's ids of the buyers it cannot declare
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
@@ -118,6 +121,7 @@ class FakeServer:
     def reset(self):
         self.requests.clear()
         self.faults.clear()
+        self.failing_buyers.clear()
 
     def handle(self, method, path, query, headers, body):
         raise NotImplementedError
@@ -248,6 +252,8 @@ class FakeAllianzTrade(FakeServer):
         if path == "/riskinfo/v3/overdues" and method == "POST":
             if data.get("categoryCode") not in ("OVD", "EXP", "RES") or not data.get("invoices"):
                 return _error(400, "BadRequest", "Invalid overdue")
+            if data.get("companyId") in self.failing_buyers:
+                return _error(500, "InternalError", "Overdue service unavailable")
             job_id = f"job-{next(self._ids)}"
             self.overdues.append(dict(data, jobId=job_id))
             return 202, {}, {"jobId": job_id}
@@ -348,6 +354,8 @@ class FakeCoface(FakeServer):
             ]
             return 200, {}, items
         if path == "/overdues" and method == "POST":
+            if data.get("easyNumber") in self.failing_buyers:
+                return _error(500, "INTERNAL_ERROR", "Overdue service unavailable")
             overdue = f"OVD-{next(self._ids)}"
             self.overdues.append(dict(data, overdueId=overdue))
             return 201, {}, {"overdueId": overdue}
@@ -497,6 +505,9 @@ class FakeSoapInsurer(FakeServer):
                 _envelope(f"<tns:GetDecisionsResponse>{items}</tns:GetDecisionsResponse>"),
             )
         if name == "DeclareOverdue":
+            if field("buyerId") in self.failing_buyers:
+                # The server in front of the service fails (not a SOAP Fault: tried again).
+                return 500, {"Content-Type": "text/html"}, "<html>500 Internal Server Error</html>"
             invoices = [n.text for n in request.iter(f"{{{TNS}}}number")]
             declaration = f"DMS-{next(self._ids)}"
             self.overdues.append(

@@ -124,6 +124,16 @@ class TestInsuranceConnectorAllianz(ConnectorCommon):
             sorted(i["number"] for i in overdue["invoices"]), sorted(invoices.mapped("name"))
         )
 
+    def test_declaration_one_buyer_failing(self):
+        """A buyer whose declaration fails loses none of those the insurer accepted."""
+        first, second = self._declare_one_buyer_failing("AT-555", "AT-777")
+        self.assertEqual([o["companyId"] for o in self.server.overdues], ["AT-555", "AT-777"])
+        self.assertEqual(
+            len(self.server.calls("/riskinfo/v3/overdues")), 5, "1, then 3 tries, then 1"
+        )
+        self.assertEqual(first.insurance_declaration_ref, self.server.overdues[0]["jobId"])
+        self.assertEqual(second.insurance_declaration_ref, self.server.overdues[1]["jobId"])
+
     def test_token_expired_renewed(self):
         self.policy._insurer_fetch_decisions()
         tokens = len(self.server.tokens)

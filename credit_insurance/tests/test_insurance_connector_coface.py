@@ -102,6 +102,38 @@ class TestInsuranceConnectorCoface(ConnectorCommon):
         self.assertEqual(invoice.insurance_declaration_state, "declared")
         self.assertFalse(invoice.insurance_declaration_ref)
 
+    def test_declaration_one_buyer_failing(self):
+        """A buyer whose declaration fails loses none of those the insurer accepted."""
+        first, second = self._declare_one_buyer_failing("EZ-123456", "EZ-654321")
+        self.assertEqual(
+            [o["easyNumber"] for o in self.server.overdues], ["EZ-123456", "EZ-654321"]
+        )
+        self.assertEqual(len(self.server.calls("/overdues")), 5, "1, then 3 tries, then 1")
+        self.assertEqual(first.insurance_declaration_ref, self.server.overdues[0]["overdueId"])
+        self.assertEqual(second.insurance_declaration_ref, self.server.overdues[1]["overdueId"])
+
+    def test_declaration_every_buyer_failing(self):
+        """Every buyer failing: the readable error, nothing declared."""
+        self._declare_every_buyer_failing("EZ-123456", "EZ-654321")
+        self.assertFalse(self.server.overdues)
+
+    def test_declaration_buyer_without_id(self):
+        """A buyer without an id at the insurer is left to declare, the others declared."""
+        other = self.env["res.partner"].create(
+            {"name": "Epiceries Durand SARL", "is_company": True}
+        )
+        self.policy.discretionary_limit = 5000.0  # the other is insured, unnamed
+        self._cover(self.customer, 5000.0, buyer_ref="EZ-123456")
+        first = self._invoice(self.customer, 900.0, due_days=-40)
+        second = self._invoice(other, 400.0, due_days=-40)
+        self.assertEqual(second.insurance_declaration_state, "to_declare")
+        result = self.policy._insurer_declare_overdue(first | second)
+        self.assertIn("has no buyer id", result["params"]["message"])
+        self.assertEqual(first.insurance_declaration_state, "declared")
+        self.assertEqual(second.insurance_declaration_state, "to_declare")
+        self.assertIn("has no buyer id", second.message_ids[0].body)
+        self.assertEqual([o["easyNumber"] for o in self.server.overdues], ["EZ-123456"])
+
     def test_token_expired_renewed(self):
         self.policy._insurer_fetch_decisions()
         tokens = len(self.server.tokens)

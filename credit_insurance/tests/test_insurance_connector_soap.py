@@ -79,6 +79,16 @@ class TestInsuranceConnectorSoap(ConnectorCommon):
         self.assertEqual(self.server.operations().count("DeclareOverdue"), 1)
         self.assertEqual(invoices[0].insurance_declaration_ref, self.server.overdues[0]["id"])
 
+    def test_declaration_one_buyer_failing(self):
+        """A buyer whose declaration fails loses none of those the insurer accepted."""
+        first, second = self._declare_one_buyer_failing("BUY-42", "BUY-77")
+        self.assertEqual([o["buyerId"] for o in self.server.overdues], ["BUY-42", "BUY-77"])
+        self.assertEqual(
+            self.server.operations().count("DeclareOverdue"), 5, "1, then 3 tries, then 1"
+        )
+        self.assertEqual(first.insurance_declaration_ref, self.server.overdues[0]["id"])
+        self.assertEqual(second.insurance_declaration_ref, self.server.overdues[1]["id"])
+
     def test_shipped_wsdl(self):
         """Without a WSDL URL, the addon's WSDL is used, at the policy's address."""
         self.policy.soap_wsdl_url = False

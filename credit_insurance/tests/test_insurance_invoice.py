@@ -113,3 +113,42 @@ class TestInsuranceInvoice(InsuranceCommon):
         with freeze_time("2026-06-21"):
             self.env["account.move"]._cron_update_declaration_state()
         self.assertEqual(invoice.insurance_declaration_state, "to_declare")
+
+    def test_declare_one_policy_failing(self):
+        """Invoices under two policies: the one whose insurer fails is named in a warning,
+        the other's declaration kept (and its export downloaded after the warning)."""
+        old_policy = self.env["credit.insurance.policy"].create(
+            {
+                "name": "Police 2025",
+                "insurer_id": self.insurer.id,
+                "provider_code": "manual",
+                "date_start": "2025-01-01",
+                "date_end": "2025-12-31",
+                "discretionary_limit": 5000.0,
+            }
+        )
+        old_policy.action_activate()
+        # The policy in force now reaches its insurer, whose address is missing.
+        self.policy.write({"provider_code": "allianz_trade", "api_base_url": False})
+        self._decide(self._cover(self.customer, buyer_ref="AT-1"), "granted", 5000.0)
+        old = self._invoice(
+            self.customer, 1000.0, due_days=-182, invoice_date=Date.to_date("2025-11-15")
+        )
+        current = self._invoice(self.customer, 500.0, due_days=-10)
+        self.assertEqual(
+            (old.insurance_policy_id, current.insurance_policy_id), (old_policy, self.policy)
+        )
+
+        result = (old | current).action_insurance_declare()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn(current.name, result["params"]["message"])
+        self.assertIn("API base URL", result["params"]["message"])
+        self.assertNotIn(old.name, result["params"]["message"])
+        self.assertEqual(result["params"]["next"]["type"], "ir.actions.act_url", "the export")
+        self.assertEqual(old.insurance_declaration_state, "declared")
+        self.assertEqual(current.insurance_declaration_state, "to_declare")
+        self.assertIn("API base URL", current.message_ids[0].body)
+
+        # Only the failing policy's invoices: its error, nothing to keep.
+        with self.assertRaisesRegex(UserError, "API base URL"):
+            (old | current).action_insurance_declare()
