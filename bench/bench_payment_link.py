@@ -10,9 +10,11 @@ against Odoo's own computation), then one active payment link per customer throu
 (``credit.payment.link._create_for_moves``, one batch); every link's token is checked to lead
 back to its link before anything is timed.
 
-Then a real Odoo server runs in multi-process mode (``--workers 2``, no cron) on 127.0.0.1
-and ``--clients`` threads (default 20), each with its own keep-alive ``requests`` session,
-open the pages of different links (each client cycles through its own share of the links):
+Then a real Odoo server runs in multi-process mode (``--workers 2``, no cron) on 127.0.0.1.
+For reference, one client alone opens valid pages for ``--single-duration`` seconds (default
+10): what a page costs without a queue. Then ``--clients`` threads (default 20), each with its
+own keep-alive ``requests`` session, open the pages of different links (each client cycles
+through its own share of the links):
 
 1. valid: only valid tokens, ``--duration`` seconds (default 60);
 2. mixed: 10 % bad tokens (``--bad-share``), half forged (a real link's token with its
@@ -22,10 +24,11 @@ open the pages of different links (each client cycles through its own share of t
    tokens included. To time the 404 path rather than the 429 one, each client sends from an
    address of the loopback range (127.0.0.0/8) and moves to a fresh one before reaching the
    limit: every bad token is answered by the "no longer valid" page (404);
-3. rate limit: each client keeps one address for ``--limit-duration`` seconds (default 10):
-   after ``MAX_BAD_TOKENS`` bad tokens the address gets 429 for every request. This phase
-   shows the limit working and what 429s cost; its valid-token 429s are counted apart,
-   as "refused", not as errors.
+3. rate limit: as phase 2, but every client behind one address (as behind one NAT, or as
+   a naive benchmark from 127.0.0.1 would run) for ``--limit-duration`` seconds (default 20):
+   after ``MAX_BAD_TOKENS`` bad tokens the address gets 429 for every request, valid tokens
+   included. This phase shows the limit working and what a 429 costs; its valid-token 429s
+   are counted apart, as refused, not as errors.
 
 A valid page must answer 200 with the link's reference in it; a bad token 404 or 429. Any
 other status, a wrong page or a connection error counts as an error. Every figure is printed
@@ -78,7 +81,8 @@ def parse_args():
     parser.add_argument("--invoices", type=int, default=0, help="default: 3 per customer")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
-    parser.add_argument("--limit-duration", type=float, default=10.0)
+    parser.add_argument("--limit-duration", type=float, default=20.0)
+    parser.add_argument("--single-duration", type=float, default=10.0)
     parser.add_argument("--bad-share", type=float, default=0.10)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--log", default=None, help="the server's log (default: .run/)")
@@ -245,6 +249,7 @@ class Addresses:
     def __init__(self):
         self.next = 1 << 16
         self.lock = threading.Lock()
+        self.shared = None
 
     def take(self):
         with self.lock:
@@ -271,6 +276,8 @@ class Client(threading.Thread):
         # In the mixed phase, a fresh address before the limit: the 404 path is timed.
         self.rotate = phase == "mixed"
         self.stop_at = stop_at
+        # In the rate-limit phase, every client behind one address (as behind one NAT).
+        self.shared_address = addresses.shared if phase == "limit" else None
         self.samples = []  # (kind, status, milliseconds, error)
         self.address = None
         self.session = None
@@ -279,7 +286,7 @@ class Client(threading.Thread):
     def new_session(self):
         if self.session:
             self.session.close()
-        self.address = self.addresses.take()
+        self.address = self.shared_address or self.addresses.take()
         self.session = requests.Session()
         self.session.mount("http://", SourceAdapter(self.address))
         self.bad_sent = 0
@@ -327,11 +334,12 @@ class Client(threading.Thread):
         return status, elapsed, f"HTTP {status}"
 
 
-def run_phase(phase, duration, base, shares, all_tokens, addresses, args):
+def run_phase(phase, duration, base, shares, all_tokens, addresses, args, clients=None):
     stop_at = time.monotonic() + duration
+    addresses.shared = addresses.take() if phase == "limit" else None
     clients = [
         Client(index, base, shares[index], all_tokens, addresses, phase, args, stop_at)
-        for index in range(args.clients)
+        for index in range(clients or args.clients)
     ]
     started = time.monotonic()
     for client in clients:
@@ -362,6 +370,7 @@ def summarize(samples):
     for kind, status, ms, error in samples:
         groups["valid" if kind == "valid" else "bad"].append((status, ms, error))
         groups["all"].append((status, ms, error))
+        groups[str(status)].append((status, ms, error))
     figures = {}
     for kind, rows in groups.items():
         times = sorted(ms for _status, ms, _error in rows)
@@ -429,6 +438,12 @@ def main():
             f"{MAX_BAD_TOKENS} bad tokens per address in {int(WINDOW.total_seconds() // 60)} min"
         )
         results = {}
+        if args.single_duration > 0:
+            # One client alone: what a page costs without a queue, to read the others by.
+            samples, seconds = run_phase(
+                "valid", args.single_duration, base, shares, all_tokens, addresses, args, 1
+            )
+            print_table("reference: one client alone, valid tokens", summarize(samples), seconds)
         for phase, title, duration in (
             ("valid", "phase 1: valid tokens only", args.duration),
             (
@@ -439,8 +454,8 @@ def main():
             ),
             (
                 "limit",
-                f"phase 3: {args.bad_share:.0%} bad tokens, one address per client "
-                "(the rate limit: 429 for everything once an address is refused)",
+                f"phase 3: {args.bad_share:.0%} bad tokens, every client behind one address "
+                "(the rate limit: 429 for everything once the address is refused)",
                 args.limit_duration,
             ),
         ):
@@ -476,12 +491,16 @@ def main():
                 "smaller than the invoice list; the signature check costs the same)"
             )
     limit = results.get("limit", {})
-    if "bad" in limit:
-        refused = sum(row["statuses"].get(429, 0) for row in (limit["bad"], limit["valid"]))
+    if "bad" in limit and "valid" in limit:
+        bad, valid = limit["bad"]["statuses"], limit["valid"]["statuses"]
         print(
-            f"  rate limit: {refused} requests refused with 429 once their address had "
-            f"{MAX_BAD_TOKENS} bad tokens ({limit['valid']['statuses'].get(429, 0)} of them "
-            "valid tokens from a refused address)"
+            f"  rate limit: {bad.get(404, 0)} bad tokens answered 404, then the address was "
+            f"refused: {bad.get(429, 0)} bad and {valid.get(429, 0)} valid tokens answered 429 "
+            f"({valid.get(200, 0)} valid pages served before); a 429 costs p50 "
+            f"{limit['429']['p50']:.1f} ms against {limit['200']['p50']:.1f} ms for a page"
+            if "429" in limit and "200" in limit
+            else f"  rate limit: statuses {dict(bad)} (bad), {dict(valid)} (valid): the "
+            "address was never refused"
         )
 
 
