@@ -11,7 +11,8 @@ load_db_env
 write_odoo_conf
 DB=${CREDIT_DEMO_DB:-credit_demo}
 # Our addons, and Odoo's demo payment provider so that the reminders' payment links can be paid.
-ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -),payment_demo
+OURS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
+ADDONS=$OURS,payment_demo
 MAIL_VENV=$CM_HOME/mailbox-venv
 MAIL_SMTP_PORT=${CREDIT_MAIL_SMTP_PORT:-1025}
 MAIL_HTTP_PORT=${CREDIT_MAIL_HTTP_PORT:-1080}
@@ -65,7 +66,9 @@ PYEOF
 else
     point_mail_server
     log "updating our addons in $DB"
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
+    # payment_demo installed if an older demo database lacks it; ours updated.
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i payment_demo -u "$OURS" --stop-after-init \
+        --log-level=warn
 fi
 # Everything queued by the demo sent now, served or not; the reminders counted.
 "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" flush
