@@ -3,9 +3,11 @@
 #   - credit: our credit check beside Odoo's and OCA's sale_financial_risk;
 #   - dunning: our dunning run beside OCA's account_credit_control, and email throughput;
 #   - score: the nightly behaviour score of every customer;
-#   - insurance: exposure against cover of a whole insured portfolio, beside raw SQL.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance] [options of that benchmark]; no name
-# runs all.
+#   - insurance: exposure against cover of a whole insured portfolio, beside raw SQL;
+#   - payment_link: the public payment page under load, served by Odoo with 2 workers on
+#     127.0.0.1:$CREDIT_BENCH_PORT (default 18067), valid and bad tokens.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link] [options of that
+# benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -13,7 +15,7 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
-case "${1:-}" in credit | dunning | score | insurance) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -67,4 +69,17 @@ if [ "$WHICH" = all ] || [ "$WHICH" = insurance ]; then
     create_db "insurance_bench_$$"
     log "benchmark: exposure against cover"
     "$PY" "$REPO/bench/bench_insurance.py" -c "$ODOO_CONF" -d "insurance_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = payment_link ]; then
+    # The page alone: payment_link with Odoo's demo payment provider, no insurance.
+    db="payment_link_bench_$$"
+    DATABASES+=("$db")
+    log "creating $db with credit_management,payment_link,payment_demo"
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i credit_management,payment_link,payment_demo \
+        --without-demo=all --stop-after-init --log-level=warn \
+        --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1 ||
+        { cat "$RUN_DIR/bench-install.log"; exit 1; }
+    log "benchmark: payment page under load"
+    "$PY" "$REPO/bench/bench_payment_link.py" -c "$ODOO_CONF" -d "$db" \
+        --port "${CREDIT_BENCH_PORT:-18067}" --odoo-bin "$ODOO_BIN" "$@"
 fi

@@ -1,13 +1,50 @@
 #!/usr/bin/env bash
 # The product (make demo): a French demo database with our addons and realistic data, served
-# by Odoo 18 on http://127.0.0.1:8069. Idempotent: an existing demo database is reused
-# (CREDIT_DEMO_RESET=1 builds it anew).
+# by Odoo 18 on http://127.0.0.1:8069, and a mailbox that catches everything the demo sends
+# (maildump: SMTP on 127.0.0.1:1025, its web page on http://127.0.0.1:1080). Idempotent: an
+# existing demo database is reused (CREDIT_DEMO_RESET=1 builds it anew).
+# CREDIT_MAIL_SMTP_PORT / CREDIT_MAIL_HTTP_PORT move the mailbox; CREDIT_DEMO_NO_SERVE=1
+# builds the database, leaves the mailbox running and serves nothing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
 load_db_env
 write_odoo_conf
 DB=${CREDIT_DEMO_DB:-credit_demo}
-ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
+# Our addons, and Odoo's demo payment provider so that the reminders' payment links can be paid.
+OURS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
+ADDONS=$OURS,payment_demo
+MAIL_VENV=$CM_HOME/mailbox-venv
+MAIL_SMTP_PORT=${CREDIT_MAIL_SMTP_PORT:-1025}
+MAIL_HTTP_PORT=${CREDIT_MAIL_HTTP_PORT:-1080}
+MAIL_URL=http://127.0.0.1:$MAIL_HTTP_PORT
+MAIL_PID=$RUN_DIR/maildump-$MAIL_HTTP_PORT.pid
+
+# The mailbox: maildump from PyPI in a virtualenv of its own (its Flask and gevent stay apart
+# from Odoo's pinned packages), run as a daemon; one already answering on its port is reused.
+start_mailbox() {
+    if [ ! -x "$MAIL_VENV/bin/maildump" ]; then
+        log "installing the demo's mailbox (maildump) in $MAIL_VENV"
+        python3 -m venv "$MAIL_VENV"
+        "$MAIL_VENV/bin/pip" install -q "maildump==1.0" >"$RUN_DIR/mailbox-pip.log" 2>&1 ||
+            die "maildump could not be installed (log: $RUN_DIR/mailbox-pip.log)"
+    fi
+    curl -fsS -o /dev/null "$MAIL_URL/messages/" 2>/dev/null && return 0
+    log "starting the demo's mailbox on $MAIL_URL (SMTP 127.0.0.1:$MAIL_SMTP_PORT)"
+    "$MAIL_VENV/bin/maildump" --smtp-ip 127.0.0.1 --smtp-port "$MAIL_SMTP_PORT" \
+        --http-ip 127.0.0.1 --http-port "$MAIL_HTTP_PORT" --db "$RUN_DIR/mailbox-$DB.sqlite" \
+        --pidfile "$MAIL_PID" >"$RUN_DIR/mailbox.log" 2>&1
+    for _ in $(seq 50); do
+        curl -fsS -o /dev/null "$MAIL_URL/messages/" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    die "the mailbox did not start (log: $RUN_DIR/mailbox.log)"
+}
+start_mailbox
+# A database built anew starts with an empty mailbox.
+[ -n "${CREDIT_DEMO_RESET:-}" ] && curl -fsS -o /dev/null -X DELETE "$MAIL_URL/messages/"
+point_mail_server() {
+    "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" server --port "$MAIL_SMTP_PORT"
+}
 [ -n "${CREDIT_DEMO_RESET:-}" ] && dropdb --if-exists "$DB"
 if ! psql -Atqc "select 1 from pg_database where datname='$DB'" postgres | grep -q 1; then
     log "creating demo database $DB (French company, demo data)"
@@ -20,14 +57,21 @@ from odoo.tools import config
 config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
 odoo.service.db.exp_create_database(sys.argv[2], True, "fr_FR", "admin", "admin", "FR", "")
 PYEOF
+    # The mailbox before anything else: Odoo notifies during the installation already.
+    point_mail_server
     # Accounting first: it brings the French chart of accounts (l10n_fr), which the demo
     # invoices of our addons need.
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i account --stop-after-init --log-level=warn
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
 else
+    point_mail_server
     log "updating our addons in $DB"
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
+    # payment_demo installed if an older demo database lacks it; ours updated.
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i payment_demo -u "$OURS" --stop-after-init \
+        --log-level=warn
 fi
+# Everything queued by the demo sent now, served or not; the reminders counted.
+"$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" flush
 cat <<MSG
 
   Odoo 18 with credit management: http://127.0.0.1:$HTTP_PORT/odoo?db=$DB
@@ -35,7 +79,9 @@ cat <<MSG
   Sales rep:      login sales / password sales
   Collector:      login collector / password collector
   Customer portal: login client / password client (Boulangeries Fournier & Fils)
-  (Ctrl-C stops the server)
+  Mailbox (everything the demo sends): $MAIL_URL
+  (Ctrl-C stops the server; the mailbox keeps running:
+   $MAIL_VENV/bin/maildump --stop -p $MAIL_PID stops it)
 
 MSG
 [ -n "${CREDIT_DEMO_NO_SERVE:-}" ] && exit 0

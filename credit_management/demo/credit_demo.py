@@ -22,7 +22,10 @@ customers end up over their limit, three far overdue (holds) and one on manual h
 
 When account is installed in the same run as this module (a new database), Odoo installs the
 chart of accounts at the very end of the loading, after the demo data of every module; the
-invoices are then generated right after the chart is installed.
+invoices are then generated right after the chart is installed. When other modules are
+installed in the same run (payment_link, credit_insurance), the history is generated at the
+end of the loading too, so that the reminders it sends go through them (a payment link in
+each reminder).
 """
 
 import logging
@@ -185,25 +188,33 @@ PRODUCT_QUANTITIES = {
 def load_demo_data(env):
     """Generate the demo's accounting history (called by ``credit_management_demo.xml``).
 
-    Right away when the main company has its chart of accounts; otherwise right after Odoo
-    installs it, when account is installed in this same run (see the module docstring).
+    Right away when the main company has its chart of accounts and no other module is
+    installed in this run; otherwise at the end of the loading: right after Odoo installs the
+    chart, when account is installed in this same run (see the module docstring), and after
+    the modules installed with this one (payment_link puts a payment link in the reminders
+    the history sends, so they must be there when it is played).
     """
     company = env.ref("base.main_company")
     if _chart_ready(env, company):
-        generate(env, company)
-        return
-    install_chart = getattr(env.registry, "_auto_install_template", None)
-    if not install_chart:
-        _logger.info(
-            "Credit management demo: %s has no chart of accounts, no invoices generated.",
-            company.name,
-        )
-        return
+        if not _installed_after(env):
+            generate(env, company)
+            return
+        install_chart = None
+    else:
+        install_chart = getattr(env.registry, "_auto_install_template", None)
+        if not install_chart:
+            _logger.info(
+                "Credit management demo: %s has no chart of accounts, no invoices generated.",
+                company.name,
+            )
+            return
 
-    # account installed in this run: Odoo installs the chart of accounts at the end of the
-    # loading (account's ir.module.module._register_hook), after every demo file.
-    def install_chart_then_demo(env):
-        install_chart(env)
+    # Odoo calls this hook at the end of the loading (account's
+    # ir.module.module._register_hook), after every module and demo file; it installs the
+    # chart of accounts there when account is installed in this run.
+    def then_demo(env):
+        if install_chart:
+            install_chart(env)
         try:
             with env.cr.savepoint():
                 generate(env, env.ref("base.main_company"))
@@ -211,7 +222,16 @@ def load_demo_data(env):
             # As Odoo's own demo data: a failed demo never fails the installation.
             _logger.exception("Credit management demo: the invoices could not be generated.")
 
-    env.registry._auto_install_template = install_chart_then_demo
+    env.registry._auto_install_template = then_demo
+
+
+def _installed_after(env):
+    """Whether other modules are installed after this one in the current run."""
+    return bool(
+        env["ir.module.module"].search_count(
+            [("state", "=", "to install"), ("name", "!=", "credit_management")], limit=1
+        )
+    )
 
 
 def _chart_ready(env, company):
