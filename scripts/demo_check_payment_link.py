@@ -11,8 +11,8 @@ As the customer would, and with nothing but what a customer and the credit manag
    (the first one whose page still offers invoices to pay);
 2. headless Chromium opens the link, keeps every invoice selected, continues to the payment,
    picks Odoo's demo provider, enters a card number and pays; the browser must come back to
-   the link's page (its invoices shown as paid, or, once all are paid, the plain page of a
-   link no longer valid), the link must be ``paid`` and its invoices paid;
+   the link's page (its invoices shown as paid and, once all are paid, a thank-you), the link
+   must be ``paid`` and its invoices paid;
 3. the credit manager (``--login``) runs Odoo's email queue, as "Run manually" on its
    scheduled action does, and the receipt email must arrive in the mailbox for the same
    customer address, within ``--timeout`` seconds.
@@ -133,15 +133,16 @@ def pay(browser, args, path):
     if not browser.wait_for(exists("button[name='o_payment_submit_button']:enabled"), 10):
         fail("the Pay button stays disabled")
     click(browser, "button[name='o_payment_submit_button']")
-    # Back on the link's landing page: its invoices shown as paid while some remain to pay;
-    # once all are paid the link is ``paid`` and its page is the plain "no longer valid" one.
+    # Back on the link's landing page: the invoices paid shown as paid, and once all are
+    # paid (the link ``paid``) a thank-you with nothing left to pay.
     paid_rows = exists(".o_payment_link_page tr[data-status='paid']") + (
         " && !document.querySelector(\".o_payment_link_page tr[data-status='payable']\")"
     )
-    if not browser.wait_for(f"({paid_rows}) || {exists('.o_payment_link_invalid')}", args.timeout):
+    if not browser.wait_for(paid_rows, args.timeout):
         shoot(browser, args, "3-after-payment")
         fail("after paying, the browser did not come back to the link's page")
-    landing = "invoices shown as paid" if browser.evaluate(paid_rows) else "link no longer valid"
+    thanked = browser.evaluate(exists(".o_payment_link_nothing"))
+    landing = "invoices shown as paid, with a thank-you" if thanked else "invoices shown as paid"
     shoot(browser, args, "3-paid")
     return total, landing
 

@@ -48,14 +48,15 @@ class PaymentLinkController(PaymentPortal):
     # HELPERS
     # ------------------------------------------------------------
 
-    def _payment_link_check(self, token):
-        """``(link, error response)``: the link of ``token`` (sudo), or the refusal page."""
+    def _payment_link_check(self, token, states=("active",)):
+        """``(link, error response)``: the link of ``token`` (sudo) in one of ``states``, or
+        the refusal page."""
         ip = request.httprequest.remote_addr or ""
         # sudo: the rate-limit log is a technical table; only the address is written.
         Attempt = request.env["credit.payment.link.attempt"].sudo()
         if Attempt._is_blocked(ip):
             return None, self._payment_link_refusal(429)
-        link = request.env["credit.payment.link"]._get_by_token(token)
+        link = request.env["credit.payment.link"]._get_by_token(token, states=states)
         if not link:
             Attempt._log_bad_token(ip)
             return None, self._payment_link_refusal(404)
@@ -132,7 +133,9 @@ class PaymentLinkController(PaymentPortal):
     )
     def payment_link_page(self, token, **kwargs):
         started = time.monotonic()
-        link, refusal = self._payment_link_check(token)
+        # A paid link still opens: its invoices shown paid, with a thank-you (where the
+        # payment form lands, and the customer reopening the reminder later).
+        link, refusal = self._payment_link_check(token, states=("active", "paid"))
         if refusal:
             return self._payment_link_refuse_in_time(refusal, started)
         link._register_opening()

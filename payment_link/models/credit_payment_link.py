@@ -271,8 +271,8 @@ class CreditPaymentLink(models.Model):
         return link_id
 
     @api.model
-    def _get_by_token(self, token):
-        """The active link of ``token`` (as superuser), or an empty recordset.
+    def _get_by_token(self, token, states=("active",)):
+        """The link of ``token`` (as superuser) in one of ``states``, or an empty recordset.
 
         Only called with the token still to check: the link is read once the signature holds.
         A bad token does the same work as a good one: the signature verified, the same lookup
@@ -282,8 +282,9 @@ class CreditPaymentLink(models.Model):
         self.flush_model(["state"])
         found = self.env.execute_query(
             SQL(
-                "SELECT id FROM credit_payment_link WHERE id = %s AND state = 'active'",
+                "SELECT id FROM credit_payment_link WHERE id = %s AND state = ANY(%s)",
                 link_id or 0,
+                list(states),
             )
         )
         if not link_id or not found:

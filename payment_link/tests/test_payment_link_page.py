@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.addons.payment_link.controllers import main
 from odoo.tests import tagged
 
+from .common import CSRF
 from .common import PaymentLinkCommon
 
 INVALID_BLOCK = re.compile(
@@ -131,7 +132,21 @@ class TestPaymentLinkPage(PaymentLinkCommon):
         self._pay_by_link(self.link, self.first)
         self.assertEqual(self.link.state, "paid")
         self.assertTrue(self.link.date_paid)
-        self.assertEqual(self._open(self.link).status_code, 404, "a paid link is closed")
+        # Where the payment form lands, and the reminder reopened later: the invoices shown
+        # paid with a thank-you, nothing left to pay, and no payment taken any more.
+        page = self._open(self.link)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_payment_link_nothing", page.text)
+        for move in self.first | self.second:
+            self.assertRegex(page.text, rf'data-move-id="{move.id}" data-status="paid"')
+        self.assertNotIn("o_payment_link_continue", page.text)
+        csrf = CSRF.search(page.text).group(1)
+        checkout = self.url_open(
+            f"/pay/{self.link._token()}",
+            data={"csrf_token": csrf, "move_ids": [str(self.first.id)]},
+            allow_redirects=False,
+        )
+        self.assertEqual(checkout.status_code, 404, "a paid link takes no payment")
 
     def test_paid_by_transfer_after_sending(self):
         self._pay(self.first, 300.0)
