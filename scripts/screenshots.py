@@ -39,6 +39,9 @@ def parse_args():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", required=True, help="folder of the PNG files")
     parser.add_argument("--wait", type=float, default=2.0, help="seconds after each render")
+    parser.add_argument(
+        "--height", type=int, default=HEIGHT, help="height of the window, in pixels"
+    )
     parser.add_argument("shots", nargs="+", help="name=path[|selector...]")
     return parser.parse_args()
 
@@ -72,7 +75,7 @@ def free_port():
 class Browser:
     """A headless Chromium driven through the DevTools protocol."""
 
-    def __init__(self):
+    def __init__(self, height=HEIGHT):
         self.port = free_port()
         self.profile = tempfile.mkdtemp(prefix="credit-shots-")
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -87,7 +90,7 @@ class Browser:
                 "--hide-scrollbars",
                 f"--remote-debugging-port={self.port}",
                 f"--user-data-dir={self.profile}",
-                f"--window-size={WIDTH},{HEIGHT}",
+                f"--window-size={WIDTH},{height}",
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
@@ -100,7 +103,7 @@ class Browser:
         self.call(
             "Emulation.setDeviceMetricsOverride",
             width=WIDTH,
-            height=HEIGHT,
+            height=height,
             deviceScaleFactor=1,
             mobile=False,
         )
@@ -160,7 +163,7 @@ def main():
     url = args.url.rstrip("/")
     sid = session_id(url, args.db, args.login, args.password)
     os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
+    browser = Browser(height=args.height)
     try:
         browser.call("Network.setCookie", name="session_id", value=sid, url=url, path="/")
         for shot in args.shots:
