@@ -98,6 +98,11 @@ python_env() {
     "${pipi[@]}" -r "$ODOO_SRC/requirements.txt"
     "${pipi[@]}" --no-deps --config-settings editable_mode=compat -e "$ODOO_SRC"
     "${pipi[@]}" -r "$REPO/requirements.txt" -r "$REPO/test-requirements.txt"
+    # Odoo's websocket process (gevent, with --workers) checks its requirements through
+    # pkg_resources, whose setuptools 65 does not know the zope.interface and zope.event
+    # wheels by their new names: it would fail at every start. A setuptools that reads them,
+    # still with pkg_resources (gone in 81).
+    "${pipi[@]}" "setuptools>=75.8.2,<81"
     echo "$want" >"$VENV/.credit-odoo"
 }
 
