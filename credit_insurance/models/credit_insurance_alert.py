@@ -349,12 +349,15 @@ class CreditInsuranceAlert(models.Model):
         if not policy:
             return causes
         covers = self._policy_covers(policy, today)
-        partner_ids = {cover["partner_id"] for cover in covers}
-        if policy.discretionary_limit:
-            # Unnamed buyers are insured too: every customer owing something.
-            partner_ids.update(self._owing_partner_ids(company))
-        Partner = self.env["res.partner"].sudo()
-        facts = Partner.browse(sorted(partner_ids))._get_insurance_facts(company)
+        partner_ids = sorted({cover["partner_id"] for cover in covers})
+        # Unnamed buyers are insured too (the discretionary limit): every customer owing
+        # something, found by the same reading of the open items as the exposures.
+        facts = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(partner_ids)
+            ._get_insurance_facts(company, with_owing=bool(policy.discretionary_limit))
+        )
         for partner_id, fact in facts.items():
             if fact["status"] == "over_limit":
                 causes[f"over_cover:{policy.id}:{partner_id}"] = {
@@ -659,17 +662,6 @@ class CreditInsuranceAlert(models.Model):
 
     def _close_activities(self):
         self.sudo().activity_ids.action_feedback(feedback=_("Alert closed."))
-
-    @api.model
-    def _owing_partner_ids(self, company):
-        """Customers with an open receivable item in ``company``'s scope."""
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT DISTINCT i.commercial_partner_id FROM (%s) i WHERE i.residual > 0",
-                self.env["credit.open.item"]._query(company),
-            )
-        )
-        return [partner_id for (partner_id,) in rows if partner_id]
 
     @api.model
     def _last_receivable_dates(self, company, partner_ids):

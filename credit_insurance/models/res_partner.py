@@ -121,10 +121,12 @@ class ResPartner(models.Model):
     # HELPER METHODS
     # ------------------------------------------------------------
 
-    def _get_insurance_facts(self, company, credit_facts=None):
+    def _get_insurance_facts(self, company, credit_facts=None, with_owing=False):
         """Insurance facts of the commercial entities of ``self`` for ``company``.
 
         :param credit_facts: their ``_get_credit_facts`` when the caller has them already.
+        :param with_owing: also every customer owing something to ``company`` (a whole
+            portfolio, with its unnamed buyers: see ``_get_credit_facts``).
         :return: ``{commercial_partner_id: {'limit', 'status', 'uncovered', 'exposure',
             'cover_state', 'cover_state_label', 'cover_id'}}``, amounts in the company currency
             (``cover_id``: the cover the customer's limit comes from, False for none).
@@ -143,10 +145,13 @@ class ResPartner(models.Model):
         }
         result = {partner_id: dict(empty) for partner_id in partners._ids}
         policy = self.env["credit.insurance.policy"]._get_active(company)
-        if not policy or not partners:
+        if not policy or not (partners or with_owing):
             return result
         if credit_facts is None:
-            credit_facts = partners._get_credit_facts(company)
+            credit_facts = partners._get_credit_facts(company, with_owing=with_owing)
+        if with_owing:
+            for partner_id in credit_facts:
+                result.setdefault(partner_id, dict(empty))
         today = fields.Date.context_today(self)
         currency = company.currency_id
         Cover = self.env["credit.insurance.cover"].sudo()
@@ -157,7 +162,7 @@ class ResPartner(models.Model):
         # portfolio is read at once (alerts, lists), so no record is built per customer.
         # Beyond a few customers, the policy's whole portfolio is read and filtered here: cheaper
         # than sending (and planning) a large array.
-        few = len(partners) <= FEW_CONTACTS
+        few = len(result) <= FEW_CONTACTS
         rows = self.env.execute_query(
             SQL(
                 """
@@ -169,7 +174,7 @@ class ResPartner(models.Model):
                  ORDER BY c.partner_id, c.date_start DESC, c.id DESC
                 """,
                 policy=policy.id,
-                partners=SQL("AND c.partner_id = ANY(%s)", partners.ids) if few else SQL(),
+                partners=SQL("AND c.partner_id = ANY(%s)", list(result)) if few else SQL(),
             )
         )
         cover_by_partner = {row[0]: row[1:] for row in rows if row[0] in result}

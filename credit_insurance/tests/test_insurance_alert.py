@@ -64,6 +64,27 @@ class TestInsuranceAlert(InsuranceCommon):
         self.assertEqual(len(alerts), 2)
         self.assertEqual((alerts[1].state, alerts[1].amount_exposure), ("new", 7500.0))
 
+    def test_unnamed_buyer_over_the_discretionary_limit(self):
+        """A customer without any decision is insured up to the discretionary limit: owing
+        more raises the alert; a customer owing nothing (a credit note) raises none."""
+        self.policy.discretionary_limit = 1000.0
+        unnamed, refunded = self.env["res.partner"].create(
+            [{"name": name, "is_company": True} for name in ("Sans Nom SARL", "Avoir SA")]
+        )
+        self._invoice(unnamed, 1500.0, due_days=30)
+        self._invoice(refunded, 400.0, move_type="out_refund")
+        self._run("2026-06-15")
+        alert = self._alerts("over_cover", partner_id=unnamed.id)
+        self.assertEqual(
+            (alert.amount_exposure, alert.amount_cover, alert.cover_id),
+            (1500.0, 1000.0, alert.cover_id.browse()),
+        )
+        self.assertFalse(self._alerts("over_cover", partner_id=refunded.id))
+        # Paid down under the limit: ended.
+        self._invoice(unnamed, 800.0, move_type="out_refund")
+        self._run("2026-06-16")
+        self.assertEqual((alert.state, str(alert.date_end)), ("done", "2026-06-16"))
+
     def test_done_by_hand_not_raised_again_while_cause_lasts(self):
         self._decide(self._cover(self.customer), "granted", 1000.0)
         self._invoice(self.customer, 2000.0, due_days=30)

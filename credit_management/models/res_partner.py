@@ -377,15 +377,18 @@ class ResPartner(models.Model):
         """The company and its branches, as Odoo's own receivable does."""
         return self.env["credit.open.item"]._company_ids(company)
 
-    def _get_credit_facts(self, company=None):
+    def _get_credit_facts(self, company=None, with_owing=False):
         """Credit facts of the commercial entities of ``self``, in a few grouped queries.
 
+        :param with_owing: also every customer of ``company`` owing something (an open item
+            with a positive residual), found by the same reading of the open items: a whole
+            portfolio at once (the open items are then read for every customer).
         :return: ``{commercial_partner_id: facts}`` (see ``_credit_empty_facts``).
         """
         company = company or self.env.company
         self.sudo().fetch(["commercial_partner_id"])
         partners = self.commercial_partner_id
-        if not partners:
+        if not partners and not with_owing:
             return {}
         facts = {partner_id: self._credit_empty_facts() for partner_id in partners._ids}
         today = fields.Date.context_today(self)
@@ -404,21 +407,30 @@ class ResPartner(models.Model):
                        MIN(i.date_maturity) FILTER (WHERE i.date_maturity < %(today)s
                                                       AND i.residual > 0),
                        COUNT(DISTINCT i.move_id) FILTER (WHERE i.date_maturity < %(today)s
-                                                           AND i.residual > 0)
+                                                           AND i.residual > 0),
+                       BOOL_OR(i.residual > 0)
                   FROM (%(open_items)s) i
                  GROUP BY i.commercial_partner_id
                 """,
                 today=today,
-                open_items=OpenItem._query(company, partner_ids=partners.ids),
+                open_items=OpenItem._query(
+                    company, partner_ids=None if with_owing else partners.ids
+                ),
             )
         )
-        for partner_id, residual, overdue, oldest, count in receivable:
-            fact = facts[partner_id]
+        for partner_id, residual, overdue, oldest, count, owing in receivable:
+            fact = facts.get(partner_id)
+            if fact is None:
+                if not owing:
+                    continue
+                fact = facts[partner_id] = self._credit_empty_facts()
             fact["receivable"] += residual or 0.0
             fact["overdue"] += overdue or 0.0
             if isinstance(oldest, date):
                 fact["overdue_days"] = max(fact["overdue_days"], (today - oldest).days)
             fact["overdue_count"] += count or 0
+        if with_owing:
+            partners = partners.browse(list(facts))
         drafts = self.env.execute_query(
             SQL(
                 """

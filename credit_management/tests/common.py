@@ -12,19 +12,34 @@ from odoo.tools.translate import TranslationModuleReader
 
 def untranslated_terms(env, module):
     """The terms of ``module`` (code, views, data) without a French translation in its
-    ``i18n/fr.po``, and how many terms it has."""
+    ``i18n/fr.po``, and how many terms it has.
+
+    A record of ``module`` that an installed module depending on it rewrites (payment_link's
+    SMS templates) reads as rewritten: its translation is in that module's catalogue."""
     reader = TranslationModuleReader(env.cr, modules=[module])
     sources = {
         source
         for term_module, _type, _name, _res_id, source, _value, _comments in reader
         if term_module == module and source and source.strip()
     }
-    po = polib.pofile(file_path(f"{module}/i18n/fr.po"))
-    translated = {
-        entry.msgid
-        for entry in po
-        if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
-    }
+    dependents = (
+        env["ir.module.module"]
+        .search([("state", "=", "installed"), ("dependencies_id.name", "=", module)])
+        .mapped("name")
+    )
+    translated = set()
+    for name in [module, *dependents]:
+        try:
+            path = file_path(f"{name}/i18n/fr.po")
+        except FileNotFoundError:
+            if name == module:
+                raise
+            continue
+        translated.update(
+            entry.msgid
+            for entry in polib.pofile(path)
+            if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
+        )
     return sorted(sources - translated), len(sources)
 
 

@@ -122,6 +122,32 @@ class TestCreditExposure(CreditCommon):
         self.assertEqual({f["receivable"] for f in facts.values()}, {250.0})
         self.assertEqual({f["overdue_count"] for f in facts.values()}, {4})
 
+    def test_with_owing_a_whole_portfolio(self):
+        """Asked with the owing customers: every customer owing something comes too, with
+        the same facts as when asked by name; one whose items are all credits does not."""
+        owing, refunded, named = self.env["res.partner"].create(
+            [{"name": name, "is_company": True} for name in ("Owing", "Refunded", "Named")]
+        )
+        self._invoice(owing, 300.0, due_days=-10)
+        self._invoice(self.contact, 120.0, due_days=5)
+        self._invoice(refunded, 80.0, move_type="out_refund")
+        self._invoice(named, 50.0, post=False)
+        order = self._order(owing, 150.0)
+        order.action_confirm()
+        self.env.invalidate_all()
+        facts = named._get_credit_facts(self.company, with_owing=True)
+        self.assertIn(owing.id, facts)
+        self.assertIn(self.customer.id, facts, "owing through its contact")
+        self.assertNotIn(refunded.id, facts, "nothing owed: a credit only")
+        self.assertNotIn(self.contact.id, facts, "counted in its company")
+        self.assertEqual(facts[named.id]["exposure"], 50.0, "asked by name, owing nothing")
+        by_name = (owing | self.customer)._get_credit_facts(self.company)
+        for partner in owing | self.customer:
+            self.assertEqual(facts[partner.id], by_name[partner.id])
+        self.assertEqual(
+            (facts[owing.id]["receivable"], facts[owing.id]["to_invoice"]), (300.0, 150.0)
+        )
+
     def _count_fact_queries(self, partners):
         self.env.flush_all()
         self.env.invalidate_all()
