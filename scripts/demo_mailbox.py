@@ -64,7 +64,10 @@ def flush(env):
     states = Counter(reminders.mapped("state"))
     print(
         "  emails: "
-        + ", ".join(f"{state} {count}" for state, count in sorted(mails.items()))
+        + (
+            ", ".join(f"{state} {count}" for state, count in sorted(mails.items()))
+            or "all sent (none left in Odoo's queue)"
+        )
         + "; reminders: "
         + ", ".join(f"{state} {count}" for state, count in sorted(states.items()))
     )
