@@ -154,7 +154,7 @@ class AccountMove(models.Model):
             move.insurance_declaration_state = "to_declare" if overdue else "none"
 
     def init(self):
-        super().init()
+        res = super().init()
         # The insured invoices whose declaration is to follow (the daily actions read them
         # among every invoice of the ledger): a small index of the insured ones only.
         self.env.cr.execute(
@@ -164,6 +164,7 @@ class AccountMove(models.Model):
                 "WHERE insurance_insured"
             )
         )
+        return res
 
     # ------------------------------------------------------------
     # ACTIONS
