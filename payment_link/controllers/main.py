@@ -35,6 +35,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools import format_amount
+from odoo.tools import format_date
 
 # Seconds taken to answer the last valid openings of the page in this process (the time
 # floor of a refused token) and the longest a refusal waits for it.
@@ -63,14 +65,24 @@ class PaymentLinkController(PaymentPortal):
         return link, None
 
     def _payment_link_refusal(self, status):
-        """The same plain page for every refused token: no customer information."""
+        """The same plain page for every refused token: no customer information, in the
+        visitor's language (the nearest installed one) or else the company's."""
         company = request.env["res.company"].sudo().browse(request.env.company.id)
-        response = request.render(
+        lang = request.env["ir.http"].get_nearest_lang(request.best_lang)
+        request.update_context(lang=lang or company.partner_id.lang or request.env.lang)
+        return request.render(
             "payment_link.payment_link_invalid",
-            {"company": company, "too_many": status == 429},
+            {
+                "company": {
+                    "id": company.id,
+                    "name": company.name,
+                    "email": company.email,
+                    "phone": company.phone,
+                },
+                "too_many": status == 429,
+            },
             status=status,
         )
-        return response
 
     @staticmethod
     def _payment_link_opened_in(started):
@@ -108,29 +120,34 @@ class PaymentLinkController(PaymentPortal):
             )
         return selected, link.currency_id.round(sum(selected.mapped("amount_residual")))
 
-    def _payment_link_page_values(self, link):
+    def _payment_link_page_values(self, token, facts, selected_ids=()):
+        """The values of the page's templates: ``facts`` (``_page_facts()`` of the link of
+        ``token``) with their figures formatted in the language of the request."""
+        env = request.env
+        currency = facts["currency"]
+        for move in facts["moves"]:
+            move["date_due_text"] = format_date(env, move["date_due"])
+            move["residual_text"] = format_amount(
+                env, 0.0 if move["status"] == "paid" else move["amount_residual"], currency
+            )
         return {
-            "link": link,
-            "company": link.company_id,
-            "partner": link.partner_id,
-            "currency": link.currency_id,
-            "moves": link.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id)),
-            "status": {move.id: link._move_status(move) for move in link.move_ids},
-            "token": link._token(),
+            "link_name": facts["name"],
+            "date_expiry_text": format_date(env, facts["date_expiry"]),
+            "company": facts["company"],
+            "partner": facts["partner"],
+            "moves": facts["moves"],
+            "selected_ids": set(selected_ids),
+            "currency": currency,
+            "token": token,
         }
 
     # ------------------------------------------------------------
     # ROUTES
     # ------------------------------------------------------------
 
-    @http.route(
-        "/pay/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    # The page is not a route of the website's (``website=False``): no language redirection,
+    # nothing of the frontend's set up; it is shown in the customer's language.
+    @http.route("/pay/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
     def payment_link_page(self, token, **kwargs):
         started = time.monotonic()
         # A paid link still opens: its invoices shown paid, with a thank-you (where the
@@ -139,10 +156,10 @@ class PaymentLinkController(PaymentPortal):
         if refusal:
             return self._payment_link_refuse_in_time(refusal, started)
         link._register_opening()
-        link = link.with_context(lang=link.partner_id.lang)
-        request.update_context(lang=link.partner_id.lang or request.env.lang)
+        facts = link._page_facts()
+        request.update_context(lang=facts["partner"]["lang"] or request.env.lang)
         response = request.render(
-            "payment_link.payment_link_page", self._payment_link_page_values(link)
+            "payment_link.payment_link_page", self._payment_link_page_values(token, facts)
         )
         # Rendered here, so that its time counts in the time floor of refused tokens.
         response.flatten()
@@ -162,14 +179,16 @@ class PaymentLinkController(PaymentPortal):
         link, refusal = self._payment_link_check(token)
         if refusal:
             return self._payment_link_refuse_in_time(refusal, started)
-        request.update_context(lang=link.partner_id.lang or request.env.lang)
+        facts = link._page_facts()
+        request.update_context(lang=facts["partner"]["lang"] or request.env.lang)
         move_ids = [int(v) for v in request.httprequest.form.getlist("move_ids") if v.isdigit()]
-        values = self._payment_link_page_values(link)
         try:
             selected, amount = self._payment_link_selection(link, move_ids)
         except ValidationError as error:
+            values = self._payment_link_page_values(token, facts, move_ids)
             values["error"] = error.args[0]
             return request.render("payment_link.payment_link_page", values)
+        values = self._payment_link_page_values(token, facts, selected.ids)
         partner = link.partner_id
         providers = (
             request.env["payment.provider"]
@@ -188,7 +207,6 @@ class PaymentLinkController(PaymentPortal):
         selection = "-".join(str(move_id) for move_id in selected.ids)
         values.update(
             {
-                "selected": selected,
                 "amount": amount,
                 "reference_prefix": link.name,
                 "partner_id": partner.id,

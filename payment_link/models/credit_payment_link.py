@@ -242,8 +242,12 @@ class CreditPaymentLink(models.Model):
     def _token(self):
         """The link's token: its id and expiry, signed (see the module docstring)."""
         self.ensure_one()
-        expiry = _expiry_timestamp(self.date_expiry)
-        raw = TOKEN_STRUCT.pack(TOKEN_VERSION, self.id, expiry) + self._signature(self.id, expiry)
+        return self._token_for(self.id, self.date_expiry)
+
+    @api.model
+    def _token_for(self, link_id, date_expiry):
+        expiry = _expiry_timestamp(date_expiry)
+        raw = TOKEN_STRUCT.pack(TOKEN_VERSION, link_id, expiry) + self._signature(link_id, expiry)
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @api.model
@@ -277,12 +281,14 @@ class CreditPaymentLink(models.Model):
         Only called with the token still to check: the link is read once the signature holds.
         A bad token does the same work as a good one: the signature verified, the same lookup
         query (for no link: id 0 matches none) and the token signed again for the comparison.
+        The token's expiry is signed and checked by ``_verify_token``; it must also be the
+        link's own (a link whose date was changed has a new token).
         """
         link_id = self._verify_token(token)
-        self.flush_model(["state"])
+        self.flush_model(["state", "date_expiry"])
         found = self.env.execute_query(
             SQL(
-                "SELECT id FROM credit_payment_link WHERE id = %s AND state = ANY(%s)",
+                "SELECT id, date_expiry FROM credit_payment_link WHERE id = %s AND state = ANY(%s)",
                 link_id or 0,
                 list(states),
             )
@@ -290,11 +296,10 @@ class CreditPaymentLink(models.Model):
         if not link_id or not found:
             self._signature(0, 0)
             return self.browse()
-        # sudo: the token was verified above; the visitor is anonymous.
-        link = self.sudo().browse(link_id)
-        if link._token() != token or link.date_expiry < fields.Date.context_today(link):
+        if self._token_for(link_id, found[0][1]) != token:
             return self.browse()
-        return link
+        # sudo: the token was verified above; the visitor is anonymous.
+        return self.sudo().browse(link_id)
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -328,13 +333,96 @@ class CreditPaymentLink(models.Model):
         return "in_progress"
 
     def _register_opening(self):
-        """Count an opening of the page (never touches the invoices)."""
-        now = fields.Datetime.now()
-        for link in self:
-            vals = {"open_count": link.open_count + 1, "date_last_opened": now}
-            if not link.date_first_opened:
-                vals["date_first_opened"] = now
-            link.write(vals)
+        """Count an opening of the page (never touches the invoices).
+
+        One statement, and the commit of the request that opens a page does not wait for
+        the disk: an opening count lost in a crash is harmless, and the page is opened under
+        load.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SET LOCAL synchronous_commit TO OFF; "
+                "UPDATE credit_payment_link SET open_count = COALESCE(open_count, 0) + 1, "
+                "date_last_opened = %(now)s, "
+                "date_first_opened = COALESCE(date_first_opened, %(now)s) "
+                "WHERE id = ANY(%(ids)s)",
+                now=fields.Datetime.now(),
+                ids=self.ids,
+            )
+        )
+        self.invalidate_recordset(["open_count", "date_first_opened", "date_last_opened"])
+
+    def _page_facts(self):
+        """What the payment page shows, read in two queries (the page is opened under load).
+
+        ``{"name", "date_expiry", "partner": {"name", "lang"}, "company": {"id", "name",
+        "email", "phone"}, "currency", "moves": [{"id", "name", "date_due",
+        "amount_residual", "status"}]}``,
+        the invoices by due date. The statuses are those of ``_move_status``: ``paid``,
+        ``payable``, or ``in_progress`` (a pending, authorized or recent draft transaction, or
+        an invoice that is no longer posted).
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        [link] = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT link.name, link.date_expiry, link.currency_id,
+                       partner.name AS partner_name, partner.lang AS partner_lang,
+                       company.id AS company_id, company.name AS company_name,
+                       company.email AS company_email, company.phone AS company_phone
+                  FROM credit_payment_link link
+                  JOIN res_partner partner ON partner.id = link.partner_id
+                  JOIN res_company company ON company.id = link.company_id
+                 WHERE link.id = %s
+                """,
+                self.id,
+            )
+        )
+        currency = self.env["res.currency"].browse(link["currency_id"])
+        recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
+        moves = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT move.id, move.name, move.state, move.payment_state, move.amount_residual,
+                       COALESCE(move.invoice_date_due, move.date) AS date_due,
+                       EXISTS(
+                           SELECT 1
+                             FROM account_invoice_transaction_rel rel
+                             JOIN payment_transaction tx ON tx.id = rel.transaction_id
+                            WHERE rel.invoice_id = move.id
+                              AND (tx.state IN ('pending', 'authorized')
+                                   OR (tx.state = 'draft' AND tx.create_date >= %(recent)s))
+                       ) AS in_progress
+                  FROM credit_payment_link_account_move_rel link_move
+                  JOIN account_move move ON move.id = link_move.move_id
+                 WHERE link_move.link_id = %(link)s
+                 ORDER BY date_due, move.id
+                """,
+                recent=recent,
+                link=self.id,
+            )
+        )
+        for move in moves:
+            if move["payment_state"] in PAID_STATES or currency.is_zero(move["amount_residual"]):
+                move["status"] = "paid"
+            elif move["state"] == "posted" and not move["in_progress"]:
+                move["status"] = "payable"
+            else:
+                move["status"] = "in_progress"
+        return {
+            "name": link["name"],
+            "date_expiry": link["date_expiry"],
+            "partner": {"name": link["partner_name"], "lang": link["partner_lang"]},
+            "company": {
+                "id": link["company_id"],
+                "name": link["company_name"],
+                "email": link["company_email"],
+                "phone": link["company_phone"],
+            },
+            "currency": currency,
+            "moves": moves,
+        }
 
     def _check_paid(self):
         """Links whose invoices are all paid become ``paid``; their pending reminders stop."""

@@ -94,6 +94,28 @@ class TestPaymentLinkPage(PaymentLinkCommon):
             self.first.read(["amount_residual", "payment_state", "write_date"]), before
         )
 
+    def test_page_in_the_customer_language(self):
+        """The page speaks the customer's language, its figures formatted in it; a refused
+        token gets the visitor's language (the nearest installed one)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["payment_link"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        page = self._open(self.link)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('<html lang="fr-FR">', page.text)
+        self.assertIn("Payer les factures sélectionnées", page.text)
+        self.assertIn("Factures de", page.text)
+        self.assertIn("300,00", page.text, "a comma for the decimals, in French")
+        refused = self.url_open(
+            "/pay/AQAAAAEAAAAAc2lnbmF0dXJlc2lnbmF0dXJl", headers={"Accept-Language": "fr-FR"}
+        )
+        self.assertEqual(refused.status_code, 404)
+        self.assertIn("Ce lien n'est plus valable", refused.text)
+        refused = self.url_open(
+            "/pay/AQAAAAEAAAAAc2lnbmF0dXJlc2lnbmF0dXJl", headers={"Accept-Language": "en-US"}
+        )
+        self.assertIn("This link is no longer valid", refused.text)
+
     def test_checkout_amount_computed_by_server(self):
         page = self._checkout(self.link, self.second)
         self.assertEqual(page.status_code, 200)
