@@ -10,10 +10,14 @@ against Odoo's own computation), then one active payment link per customer throu
 (``credit.payment.link._create_for_moves``, one batch); every link's token is checked to lead
 back to its link before anything is timed.
 
-Then a real Odoo server runs in multi-process mode (``--workers 2``, no cron) on 127.0.0.1.
+Then a real Odoo server runs in multi-process mode (``--workers 2``, no cron) on 127.0.0.1,
+serving the one database (``-d``, Odoo's single-database set-up; with a ``dbfilter`` instead,
+Odoo lists the databases, a PostgreSQL connection, on every request without a session).
 For reference, one client alone opens valid pages for ``--single-duration`` seconds (default
 10): what a page costs without a queue. Then ``--clients`` threads (default 20), each with its
-own keep-alive ``requests`` session, open the pages of different links (each client cycles
+own connection (``http.client``: the generator's own work stays small beside the server's on
+the cores they share) and the session cookie the server gave it, as a browser keeps it, open
+the pages of different links (each client cycles
 through its own share of the links):
 
 1. valid: only valid tokens, ``--duration`` seconds (default 60);
@@ -39,6 +43,7 @@ asserted.
 import argparse
 import base64
 import contextlib
+import http.client
 import math
 import os
 import random
@@ -53,7 +58,6 @@ from pathlib import Path
 import requests
 from bench_dunning import Generator
 from bench_dunning import vacuum
-from requests.adapters import HTTPAdapter
 
 import odoo
 from odoo import SUPERUSER_ID
@@ -158,7 +162,6 @@ def server(args):
         args.config,
         "-d",
         args.database,
-        f"--db-filter=^{args.database}$",
         "--workers",
         str(args.workers),
         "--max-cron-threads",
@@ -230,19 +233,6 @@ def report_server_log(log_path):
 # ------------------------------------------------------------
 
 
-class SourceAdapter(HTTPAdapter):
-    """Connections from one address of the loopback range: the server sees it as the
-    visitor's address (``remote_addr``), as it would see a customer's."""
-
-    def __init__(self, source, **kwargs):
-        self.source = source
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class Addresses:
     """Fresh loopback addresses (127.1.0.1, 127.1.0.2, ...), never one twice in a run."""
 
@@ -267,7 +257,8 @@ class Client(threading.Thread):
     def __init__(self, index, base, pages, all_tokens, addresses, phase, args, stop_at):
         super().__init__(daemon=True)
         self.rng = random.Random(f"{phase}-{index}")
-        self.base = base
+        self.host, self.port = base.split("://", 1)[1].split(":")
+        self.port = int(self.port)
         self.pages = pages
         self.all_tokens = all_tokens
         self.addresses = addresses
@@ -280,15 +271,20 @@ class Client(threading.Thread):
         self.shared_address = addresses.shared if phase == "limit" else None
         self.samples = []  # (kind, status, milliseconds, error)
         self.address = None
-        self.session = None
+        self.connection = None
+        self.cookie = None
         self.bad_sent = 0
 
     def new_session(self):
-        if self.session:
-            self.session.close()
+        """A new visitor: a fresh address of the loopback range (the server sees it as the
+        visitor's, ``remote_addr``), no cookie yet."""
+        if self.connection:
+            self.connection.close()
         self.address = self.shared_address or self.addresses.take()
-        self.session = requests.Session()
-        self.session.mount("http://", SourceAdapter(self.address))
+        self.connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=30, source_address=(self.address, 0)
+        )
+        self.cookie = None
         self.bad_sent = 0
 
     def run(self):
@@ -309,20 +305,32 @@ class Client(threading.Thread):
                 position += 1
                 kind = "valid"
             self.samples.append((kind, *self.fetch(token, reference)))
-        self.session.close()
+        self.connection.close()
+
+    def get(self, path):
+        """``(status, body)`` of ``GET path``, as a browser sends it: the session cookie the
+        server gave, the connection kept if the server keeps it (Odoo closes it after each
+        answer; ``http.client`` opens a new one for the next request)."""
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        self.connection.request("GET", path, headers=headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        cookie = response.getheader("Set-Cookie") or ""
+        if cookie.startswith("session_id="):
+            self.cookie = cookie.split(";", 1)[0]
+        if response.will_close:
+            self.connection.close()
+        return response.status, body.decode("utf-8", "replace")
 
     def fetch(self, token, reference):
         started = time.perf_counter()
         try:
-            response = self.session.get(
-                f"{self.base}/pay/{token}", timeout=30, allow_redirects=False
-            )
-            body = response.text
-        except requests.RequestException as error:
+            status, body = self.get(f"/pay/{token}")
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
             elapsed = (time.perf_counter() - started) * 1000
             return None, elapsed, type(error).__name__
         elapsed = (time.perf_counter() - started) * 1000
-        status = response.status_code
         if reference is not None:
             if status == 200 and reference in body:
                 return status, elapsed, None
@@ -434,7 +442,7 @@ def main():
         # the templates and loaded its caches.
         run_phase("valid", args.warmup, base, shares, all_tokens, addresses, args)
         print(
-            f"  {args.clients} clients, one keep-alive requests session each; rate limit: "
+            f"  {args.clients} clients, one connection and session cookie each; rate limit: "
             f"{MAX_BAD_TOKENS} bad tokens per address in {int(WINDOW.total_seconds() // 60)} min"
         )
         results = {}

@@ -3,8 +3,10 @@
 # by Odoo 18 on http://127.0.0.1:8069, and a mailbox that catches everything the demo sends
 # (maildump: SMTP on 127.0.0.1:1025, its web page on http://127.0.0.1:1080). Idempotent: an
 # existing demo database is reused (CREDIT_DEMO_RESET=1 builds it anew).
-# CREDIT_MAIL_SMTP_PORT / CREDIT_MAIL_HTTP_PORT move the mailbox; CREDIT_DEMO_NO_SERVE=1
-# builds the database, leaves the mailbox running and serves nothing.
+# Its SMS go to a gateway on 127.0.0.1:1081 that plays Odoo's SMS service and puts each SMS
+# in the mailbox too (scripts/demo_sms_gateway.py).
+# CREDIT_MAIL_SMTP_PORT / CREDIT_MAIL_HTTP_PORT move the mailbox, CREDIT_SMS_PORT the gateway;
+# CREDIT_DEMO_NO_SERVE=1 builds the database, leaves the mailbox running and serves nothing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
 load_db_env
@@ -18,6 +20,8 @@ MAIL_SMTP_PORT=${CREDIT_MAIL_SMTP_PORT:-1025}
 MAIL_HTTP_PORT=${CREDIT_MAIL_HTTP_PORT:-1080}
 MAIL_URL=http://127.0.0.1:$MAIL_HTTP_PORT
 MAIL_PID=$RUN_DIR/maildump-$MAIL_HTTP_PORT.pid
+SMS_PORT=${CREDIT_SMS_PORT:-1081}
+SMS_PID=$RUN_DIR/sms-gateway-$SMS_PORT.pid
 
 # The mailbox: maildump from PyPI in a virtualenv of its own (its Flask and gevent stay apart
 # from Odoo's pinned packages), run as a daemon; one already answering on its port is reused.
@@ -40,10 +44,24 @@ start_mailbox() {
     die "the mailbox did not start (log: $RUN_DIR/mailbox.log)"
 }
 start_mailbox
+# The SMS gateway (the standard library only), as a daemon; one already answering is reused.
+start_sms_gateway() {
+    curl -sS -o /dev/null -X POST "http://127.0.0.1:$SMS_PORT/" 2>/dev/null && return 0
+    log "starting the demo's SMS gateway on http://127.0.0.1:$SMS_PORT"
+    setsid python3 "$REPO/scripts/demo_sms_gateway.py" --port "$SMS_PORT" \
+        --smtp-port "$MAIL_SMTP_PORT" --pidfile "$SMS_PID" >"$RUN_DIR/sms-gateway.log" 2>&1 &
+    for _ in $(seq 50); do
+        curl -sS -o /dev/null -X POST "http://127.0.0.1:$SMS_PORT/" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    die "the SMS gateway did not start (log: $RUN_DIR/sms-gateway.log)"
+}
+start_sms_gateway
 # A database built anew starts with an empty mailbox.
 [ -n "${CREDIT_DEMO_RESET:-}" ] && curl -fsS -o /dev/null -X DELETE "$MAIL_URL/messages/"
 point_mail_server() {
-    "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" server --port "$MAIL_SMTP_PORT"
+    "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" server --port "$MAIL_SMTP_PORT" \
+        --sms-port "$SMS_PORT"
 }
 [ -n "${CREDIT_DEMO_RESET:-}" ] && dropdb --if-exists "$DB"
 if ! psql -Atqc "select 1 from pg_database where datname='$DB'" postgres | grep -q 1; then
@@ -79,9 +97,9 @@ cat <<MSG
   Sales rep:      login sales / password sales
   Collector:      login collector / password collector
   Customer portal: login client / password client (Boulangeries Fournier & Fils)
-  Mailbox (everything the demo sends): $MAIL_URL
-  (Ctrl-C stops the server; the mailbox keeps running:
-   $MAIL_VENV/bin/maildump --stop -p $MAIL_PID stops it)
+  Mailbox (everything the demo sends, its SMS too): $MAIL_URL
+  (Ctrl-C stops the server; the mailbox and the SMS gateway keep running:
+   $MAIL_VENV/bin/maildump --stop -p $MAIL_PID and kill \$(cat $SMS_PID) stop them)
 
 MSG
 [ -n "${CREDIT_DEMO_NO_SERVE:-}" ] && exit 0

@@ -2,15 +2,16 @@
 
 Usage::
 
-    python scripts/demo_mailbox.py -c <odoo.conf> -d <db> server --port 1025
+    python scripts/demo_mailbox.py -c <odoo.conf> -d <db> server --port 1025 [--sms-port 1081]
     python scripts/demo_mailbox.py -c <odoo.conf> -d <db> flush
 
 ``server``: the database's outgoing mail server (``ir.mail_server``) is the mailbox's SMTP
 server on 127.0.0.1 (created, or its port updated; Odoo's other servers are deactivated so
-that nothing of the demo leaves the machine). Run before the addons are installed, so that the
+that nothing of the demo leaves the machine); with ``--sms-port``, Odoo's SMS service
+(``sms.endpoint``) is the demo's SMS gateway on 127.0.0.1 (``demo_sms_gateway.py``). Run before the addons are installed, so that the
 notifications Odoo sends during the installation reach the mailbox too.
 
-``flush``: Odoo's mail queue sent now (as its scheduled action would), so that the demo's
+``flush``: Odoo's mail and SMS queues sent now (as their scheduled actions would), so that the demo's
 reminders are really sent when the build ends, served or not; then the reminders are counted
 by state, with the reasons of those in error.
 """
@@ -50,7 +51,27 @@ def point_server(env, host, port):
     print(f"  outgoing mail server of {env.cr.dbname}: {host}:{port}")
 
 
+def point_sms(env, host, port):
+    endpoint = f"http://{host}:{port}"
+    env["ir.config_parameter"].set_param("sms.endpoint", endpoint)
+    print(f"  SMS service of {env.cr.dbname}: {endpoint}")
+
+
 def flush(env):
+    Sms = env["sms.sms"]
+    for _round in range(20):
+        if not Sms.search_count([("state", "=", "outgoing")]):
+            break
+        Sms._process_queue()
+        env.invalidate_all()
+    sms = Counter(Sms.search([]).mapped("state"))
+    print(
+        "  SMS: "
+        + (
+            ", ".join(f"{state} {count}" for state, count in sorted(sms.items()))
+            or "all sent (none left in Odoo's queue)"
+        )
+    )
     Mail = env["mail.mail"]
     # Every queued email of the demo, as many times as the scheduled action would need.
     for _round in range(20):
@@ -87,6 +108,7 @@ def main():
     server = commands.add_parser("server")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, required=True)
+    server.add_argument("--sms-port", type=int)
     commands.add_parser("flush")
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level=warn"])
@@ -95,6 +117,8 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.command == "server":
             point_server(env, args.host, args.port)
+            if args.sms_port:
+                point_sms(env, args.host, args.sms_port)
         else:
             flush(env)
     return 0
