@@ -8,12 +8,13 @@ Usage::
 ``server``: the database's outgoing mail server (``ir.mail_server``) is the mailbox's SMTP
 server on 127.0.0.1 (created, or its port updated; Odoo's other servers are deactivated so
 that nothing of the demo leaves the machine); with ``--sms-port``, Odoo's SMS service
-(``sms.endpoint``) is the demo's SMS gateway on 127.0.0.1 (``demo_sms_gateway.py``). Run before the addons are installed, so that the
-notifications Odoo sends during the installation reach the mailbox too.
+(``sms.endpoint``) is the demo's SMS gateway on 127.0.0.1 (``demo_sms_gateway.py``). Run
+before the addons are installed, so that the notifications Odoo sends during the
+installation reach the mailbox too.
 
-``flush``: Odoo's mail and SMS queues sent now (as their scheduled actions would), so that the demo's
-reminders are really sent when the build ends, served or not; then the reminders are counted
-by state, with the reasons of those in error.
+``flush``: Odoo's mail and SMS queues sent now (as their scheduled actions would), so that
+the demo's reminders are really sent when the build ends, served or not; then the reminders
+are counted by state, with the reasons of those in error.
 """
 
 import argparse

@@ -31,7 +31,7 @@ SEND_PATH = "/api/sms/3/send"
 class Gateway(BaseHTTPRequestHandler):
     smtp_port = 1025
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         sys.stderr.write("sms-gateway: " + (format % args) + "\n")
 
     def _answer(self, status, payload):
@@ -42,7 +42,7 @@ class Gateway(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         try:
             call = json.loads(self.rfile.read(length) or b"{}")
