@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (both do the set-up).
-.PHONY: setup demo test bench i18n
+.PHONY: setup demo test bench i18n pictures
 
 setup:
 	@scripts/setup.sh
@@ -15,3 +15,6 @@ bench:
 
 i18n:
 	@scripts/i18n.sh
+
+pictures:
+	@scripts/pictures.sh

@@ -1,0 +1,150 @@
+"""The README's pictures: the main screens of the demo database, taken by headless Chromium.
+
+Usage (``make pictures`` builds or updates the demo, serves it and calls this)::
+
+    python scripts/pictures.py --url http://127.0.0.1:8069 --db credit_demo --out docs
+
+The records shown are found in the demo over XML-RPC (as the credit manager, ``admin``): a
+quotation held by the credit check with its reasons, the collector's desk, a reminder and its
+letter (the PDF Odoo prints, turned into an image by ``pdftoppm``), the aged balance, the KPI
+trend, a customer's payment page and the credit insurance alerts. Each picture is written to
+``<out>/<name>.png``; the list of what was taken is printed.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import xmlrpc.client
+from base64 import b64decode
+
+import screenshots
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--wait", type=float, default=2.5)
+    return parser.parse_args()
+
+
+def rpc(args):
+    common = xmlrpc.client.ServerProxy(f"{args.url}/xmlrpc/2/common")
+    uid = common.authenticate(args.db, args.login, args.password, {})
+    if not uid:
+        sys.exit(f"login {args.login} refused on {args.db}")
+    models = xmlrpc.client.ServerProxy(f"{args.url}/xmlrpc/2/object", allow_none=True)
+
+    def call(model, method, *params, **kw):
+        return models.execute_kw(args.db, uid, args.password, model, method, list(params), kw)
+
+    return call
+
+
+def first(call, model, domain, **kw):
+    ids = call(model, "search", domain, limit=1, **kw)
+    if not ids:
+        sys.exit(f"the demo has no {model} matching {domain}")
+    return ids[0]
+
+
+def held_quotation(call):
+    """A quotation of the demo that the credit check holds (its banner gives the reasons)."""
+    drafts = call("sale.order", "search", [("state", "=", "draft")], order="id")
+    for order in call("sale.order", "read", drafts, ["credit_check_blocked"]):
+        if order["credit_check_blocked"]:
+            return order["id"]
+    sys.exit("the demo has no quotation held by the credit check")
+
+
+def shots(call):
+    """``[(name, path, selectors)]`` of the pictures, from the demo's records."""
+    order = held_quotation(call)
+    reminder = first(
+        call, "credit.dunning", [("state", "=", "sent"), ("channel_letter", "=", True)], order="id"
+    )
+    customer = call("credit.dunning", "read", [reminder], ["partner_id"])[0]["partner_id"][0]
+    link = first(call, "credit.payment.link", [("state", "=", "active")], order="id")
+    link_url = call("credit.payment.link", "read", [link], ["url"])[0]["url"]
+    return [
+        ("order_held", f"/odoo/action-sale.action_quotations_with_onboarding/{order}", []),
+        ("collector_desk", "/odoo/action-credit_management.credit_collector_desk_action_open", []),
+        ("reminder", f"/odoo/action-credit_management.credit_dunning_action/{reminder}", []),
+        ("aged_balance", "/odoo/action-credit_management.credit_aged_balance_action", []),
+        (
+            "kpi_trend",
+            "/odoo/action-credit_management.credit_kpi_snapshot_action?view_type=graph",
+            [],
+        ),
+        (
+            "customer_credit",
+            f"/odoo/action-credit_management.res_partner_credit_action/{customer}",
+            ["a[name=credit]"],
+        ),
+        ("payment_page", "/pay/" + link_url.rsplit("/pay/", 1)[1], []),
+        ("insurance_alerts", "/odoo/action-credit_insurance.credit_insurance_alert_action", []),
+    ], reminder
+
+
+def letter_picture(args, sid, reminder, out):
+    """The reminder's letter as Odoo prints it (PDF), its first page as a PNG."""
+    request = urllib.request.Request(
+        f"{args.url}/report/pdf/credit_management.report_credit_dunning_letter/{reminder}",
+        headers={"Cookie": f"session_id={sid}"},
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        pdf = response.read()
+    if not pdf.startswith(b"%PDF"):
+        sys.exit("the letter did not print as a PDF")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "letter.pdf")
+        with open(path, "wb") as handle:
+            handle.write(pdf)
+        target = os.path.join(out, "letter")
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", path, target],
+            check=True,
+        )
+    return target + ".png"
+
+
+def main():
+    args = parse_args()
+    args.url = args.url.rstrip("/")
+    os.makedirs(args.out, exist_ok=True)
+    call = rpc(args)
+    pictures, reminder = shots(call)
+    sid = screenshots.session_id(args.url, args.db, args.login, args.password)
+    browser = screenshots.Browser()
+    try:
+        browser.call("Network.setCookie", name="session_id", value=sid, url=args.url, path="/")
+        for name, path, selectors in pictures:
+            browser.call("Page.navigate", url=args.url + path)
+            if path.startswith("/pay/"):
+                browser.wait_for("!!document.querySelector('.o_payment_link_page')")
+            elif not browser.wait_for(screenshots.RENDERED):
+                print(f"{name}: not rendered within 30 s, taken as it is", file=sys.stderr)
+            time.sleep(args.wait)
+            for selector in selectors:
+                browser.evaluate(f"document.querySelector({selector!r})?.click()")
+                time.sleep(args.wait)
+            data = browser.call("Page.captureScreenshot", format="png")["data"]
+            target = os.path.join(args.out, f"{name}.png")
+            with open(target, "wb") as png:
+                png.write(b64decode(data))
+            print(target)
+    finally:
+        browser.close()
+    print(letter_picture(args, sid, reminder, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
