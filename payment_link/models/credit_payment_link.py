@@ -26,6 +26,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools import consteq
+from odoo.tools import float_is_zero
 from odoo.tools import format_amount
 from odoo.tools.misc import hmac
 
@@ -305,23 +306,56 @@ class CreditPaymentLink(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
-    def _payable_moves(self):
-        """Invoices of the link that can still be paid: posted, open, and with no payment in
+    def _move_rows(self):
+        """The link's invoices as the page shows them, read in one query (the page is opened
+        under load): ``[{"id", "name", "date_due", "amount_residual", "settled",
+        "open"}]`` by due date. ``settled``: nothing remains to pay (paid, in payment,
+        reversed, or no residual); ``open``: posted, not settled, and with no payment in
         progress (a pending or authorized transaction, or a draft one just started)."""
         self.ensure_one()
+        self.env["account.move"].flush_model(
+            ["state", "payment_state", "amount_residual", "invoice_date_due", "currency_id"]
+        )
+        self.env["payment.transaction"].flush_model(["state", "invoice_ids"])
         recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
-        return self.move_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.payment_state not in PAID_STATES
-                and not m.currency_id.is_zero(m.amount_residual)
-                and not m.transaction_ids.filtered(
-                    lambda tx: (
-                        tx.state in ("pending", "authorized")
-                        or (tx.state == "draft" and tx.create_date >= recent)
-                    )
-                )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT move.id, move.name, move.state, move.payment_state, move.amount_residual,
+                       COALESCE(move.invoice_date_due, move.date) AS date_due,
+                       currency.rounding,
+                       EXISTS(
+                           SELECT 1
+                             FROM account_invoice_transaction_rel rel
+                             JOIN payment_transaction tx ON tx.id = rel.transaction_id
+                            WHERE rel.invoice_id = move.id
+                              AND (tx.state IN ('pending', 'authorized')
+                                   OR (tx.state = 'draft' AND tx.create_date >= %(recent)s))
+                       ) AS in_progress
+                  FROM credit_payment_link_account_move_rel link_move
+                  JOIN account_move move ON move.id = link_move.move_id
+                  JOIN res_currency currency ON currency.id = move.currency_id
+                 WHERE link_move.link_id = %(link)s
+                 ORDER BY date_due, move.id
+                """,
+                recent=recent,
+                link=self.id,
             )
+        )
+        for row in rows:
+            row["settled"] = row["payment_state"] in PAID_STATES or float_is_zero(
+                row["amount_residual"], precision_rounding=row["rounding"]
+            )
+            row["open"] = row["state"] == "posted" and not row["settled"] and not row["in_progress"]
+        return rows
+
+    def _payable_moves(self):
+        """Invoices of the link that can still be paid: posted, open, and with no payment in
+        progress (a pending or authorized transaction, or a draft one just started). What
+        the page offers and what a payment may take; override to exclude more."""
+        self.ensure_one()
+        return self.env["account.move"].browse(
+            [row["id"] for row in self._move_rows() if row["open"]]
         )
 
     def _move_status(self, move):
@@ -353,14 +387,14 @@ class CreditPaymentLink(models.Model):
         self.invalidate_recordset(["open_count", "date_first_opened", "date_last_opened"])
 
     def _page_facts(self):
-        """What the payment page shows, read in two queries (the page is opened under load).
+        """What the payment page shows, read in a few queries (the page is opened under load).
 
         ``{"name", "date_expiry", "partner": {"name", "lang"}, "company": {"id", "name",
         "email", "phone"}, "currency", "moves": [{"id", "name", "date_due",
         "amount_residual", "status"}]}``,
-        the invoices by due date. The statuses are those of ``_move_status``: ``paid``,
-        ``payable``, or ``in_progress`` (a pending, authorized or recent draft transaction, or
-        an invoice that is no longer posted).
+        the invoices by due date (``_move_rows``). Their statuses are those of
+        ``_move_status``: ``paid``, ``payable`` (one of ``_payable_moves``), or
+        ``in_progress`` (a payment in progress, or not offered).
         """
         self.ensure_one()
         self.env.flush_all()
@@ -380,33 +414,12 @@ class CreditPaymentLink(models.Model):
             )
         )
         currency = self.env["res.currency"].browse(link["currency_id"])
-        recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
-        moves = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT move.id, move.name, move.state, move.payment_state, move.amount_residual,
-                       COALESCE(move.invoice_date_due, move.date) AS date_due,
-                       EXISTS(
-                           SELECT 1
-                             FROM account_invoice_transaction_rel rel
-                             JOIN payment_transaction tx ON tx.id = rel.transaction_id
-                            WHERE rel.invoice_id = move.id
-                              AND (tx.state IN ('pending', 'authorized')
-                                   OR (tx.state = 'draft' AND tx.create_date >= %(recent)s))
-                       ) AS in_progress
-                  FROM credit_payment_link_account_move_rel link_move
-                  JOIN account_move move ON move.id = link_move.move_id
-                 WHERE link_move.link_id = %(link)s
-                 ORDER BY date_due, move.id
-                """,
-                recent=recent,
-                link=self.id,
-            )
-        )
+        moves = self._move_rows()
+        payable = set(self._payable_moves().ids)
         for move in moves:
-            if move["payment_state"] in PAID_STATES or currency.is_zero(move["amount_residual"]):
+            if move["settled"]:
                 move["status"] = "paid"
-            elif move["state"] == "posted" and not move["in_progress"]:
+            elif move["id"] in payable:
                 move["status"] = "payable"
             else:
                 move["status"] = "in_progress"
