@@ -248,7 +248,13 @@ def generate(env, company):
         env["res.company"]
         .sudo()
         .with_company(company)
-        .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        .with_context(
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+            # The notes and activities of the demo in the language of its users.
+            lang=company._credit_users_lang(),
+        )
         .env
     )
     CreditDemo(env).run(company)

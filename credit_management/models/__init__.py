@@ -36,6 +36,7 @@ from . import credit_payer_profile
 from . import credit_payment_promise
 from . import mail_mail
 from . import res_company
+from . import res_company_lang
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_collection

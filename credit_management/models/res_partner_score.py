@@ -44,6 +44,28 @@ class ResPartner(models.Model):
         compute="_compute_credit_score",
         groups="credit_management.group_credit_manager",
     )
+    # The factors behind the score, shown on the customer's Credit page to managers.
+    credit_score_invoice_count = fields.Integer(
+        related="credit_score_id.invoice_count", groups="credit_management.group_credit_manager"
+    )
+    credit_score_late_share = fields.Float(
+        related="credit_score_id.late_share", groups="credit_management.group_credit_manager"
+    )
+    credit_score_promises_broken = fields.Integer(
+        related="credit_score_id.promises_broken",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_disputes_rejected = fields.Integer(
+        related="credit_score_id.disputes_rejected",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_overdue_ratio = fields.Float(
+        related="credit_score_id.overdue_ratio", groups="credit_management.group_credit_manager"
+    )
+    credit_score_date = fields.Date(
+        related="credit_score_id.date", groups="credit_management.group_credit_manager"
+    )
+
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
@@ -75,9 +97,11 @@ class ResPartner(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         Score = self.env["credit.partner.score"].sudo()
         companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
+        Profile = self.env["credit.payer.profile"].sudo()
         for company in companies:
             Score.with_company(company)._score_update(company, date)
-            self.env["credit.payer.profile"].sudo()._assign_by_score(company)
+            # The notes of the profiles changed, in the language of the company's users.
+            company._credit_in_users_lang(Profile)._assign_by_score(company)
 
     # ------------------------------------------------------------
     # CRUD METHODS

@@ -18,3 +18,4 @@ from . import test_kpi_snapshot
 from . import test_late_fees
 from . import test_open_items
 from . import test_payment_promise
+from . import test_users_lang
