@@ -71,7 +71,7 @@ class TestUsersLanguage(CreditCommon):
         )
         self._invoice(self.customer, 1234.5, due_days=-20)
         # As the scheduled action runs it: no language in the context.
-        reminder = self.env["credit.dunning"].with_context({}).run_dunning(TODAY)
+        reminder = self.env["credit.dunning"].with_context(lang=None).run_dunning(TODAY)
         self.assertEqual(len(reminder), 1)
         self.assertEqual(reminder.state, "sent", reminder.error_message)
         note = self.customer.message_ids.filtered(lambda m: reminder.name in str(m.body))
