@@ -46,24 +46,36 @@ class ResPartner(models.Model):
     )
     # The factors behind the score, shown on the customer's Credit page to managers.
     credit_score_invoice_count = fields.Integer(
-        related="credit_score_id.invoice_count", groups="credit_management.group_credit_manager"
+        string="Invoices Paid",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
     )
     credit_score_late_share = fields.Float(
-        related="credit_score_id.late_share", groups="credit_management.group_credit_manager"
+        string="Paid Late (%)",
+        digits=(16, 1),
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
     )
     credit_score_promises_broken = fields.Integer(
-        related="credit_score_id.promises_broken",
+        string="Promises Broken",
+        compute="_compute_credit_score",
         groups="credit_management.group_credit_manager",
     )
     credit_score_disputes_rejected = fields.Integer(
-        related="credit_score_id.disputes_rejected",
+        string="Disputes Rejected",
+        compute="_compute_credit_score",
         groups="credit_management.group_credit_manager",
     )
     credit_score_overdue_ratio = fields.Float(
-        related="credit_score_id.overdue_ratio", groups="credit_management.group_credit_manager"
+        string="Overdue Now (%)",
+        digits=(16, 1),
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
     )
     credit_score_date = fields.Date(
-        related="credit_score_id.date", groups="credit_management.group_credit_manager"
+        string="Computed On",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
     )
 
     # ------------------------------------------------------------
@@ -90,6 +102,12 @@ class ResPartner(models.Model):
             partner.credit_grade = score.grade if score else Score._score_grade(neutral)
             partner.avg_days_late = score.avg_days_late if score else 0.0
             partner.credit_score_id = score.id if score else False
+            partner.credit_score_invoice_count = score.invoice_count if score else 0
+            partner.credit_score_late_share = score.late_share if score else 0.0
+            partner.credit_score_promises_broken = score.promises_broken if score else 0
+            partner.credit_score_disputes_rejected = score.disputes_rejected if score else 0
+            partner.credit_score_overdue_ratio = score.overdue_ratio if score else 0.0
+            partner.credit_score_date = score.date if score else False
 
     @api.model
     def _cron_update_credit_score(self, date=None):
