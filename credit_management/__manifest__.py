@@ -7,7 +7,7 @@
     "author": "Credit Management contributors",
     "license": "AGPL-3",
     "application": True,
-    "depends": ["account", "base_vat", "sale", "sms", "portal", "mail"],
+    "depends": ["account", "base_vat", "sale", "sms", "portal", "mail", "onboarding"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/credit_management_security.xml",
@@ -17,6 +17,7 @@
         "data/credit_dispute_data.xml",
         "data/credit_kpi_snapshot_data.xml",
         "data/credit_dispute_reason_data.xml",
+        "data/credit_onboarding_data.xml",
         "report/credit_dunning_report.xml",
         "data/credit_dunning_mail_template_views.xml",
         "data/credit_dunning_mail_template_data.xml",
@@ -39,6 +40,7 @@
         "views/res_config_settings_views.xml",
         "wizards/credit_hold_override_views.xml",
         "wizards/credit_dunning_send_views.xml",
+        "wizards/credit_dunning_preview_views.xml",
         "wizards/credit_dispute_reject_views.xml",
         "views/credit_management_menus.xml",
     ],
@@ -46,6 +48,9 @@
         "demo/credit_management_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "credit_management/static/src/components/**/*",
+        ],
         "web.assets_tests": [
             "credit_management/static/tests/tours/*.js",
         ],

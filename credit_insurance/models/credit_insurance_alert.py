@@ -280,8 +280,9 @@ class CreditInsuranceAlert(models.Model):
         )
         companies = Policy.search([("state", "=", "active")]).company_id | alerting | declaring
         for company in companies.sorted("id"):
-            self.sudo().with_company(company).with_context(
-                credit_insurance_commit=commit
+            # The alerts' activities in the language of the company's users.
+            company._credit_in_users_lang(
+                self.sudo().with_company(company).with_context(credit_insurance_commit=commit)
             )._generate(company)
         self.sudo()._send_digest()
 

@@ -156,7 +156,9 @@ class CreditInsurancePolicy(models.Model):
         and its error in the exchange log; the others go on. Each policy is committed on its
         own so that a later failure does not lose the decisions already read.
         """
-        for policy in self.search([("state", "=", "active")]):
+        for active in self.search([("state", "=", "active")]):
+            # The notes of the decisions in the language of the company's users.
+            policy = active.company_id._credit_in_users_lang(active)
             try:
                 with self.env.cr.savepoint():
                     policy._insurer_fetch_decisions()

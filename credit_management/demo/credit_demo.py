@@ -195,6 +195,7 @@ def load_demo_data(env):
     the history sends, so they must be there when it is played).
     """
     company = env.ref("base.main_company")
+    _users_in_admin_lang(env)
     if _chart_ready(env, company):
         if not _installed_after(env):
             generate(env, company)
@@ -225,6 +226,15 @@ def load_demo_data(env):
     env.registry._auto_install_template = then_demo
 
 
+def _users_in_admin_lang(env):
+    """The demo users speak the language of the database's administrator (French on the
+    French demo), so that the notes the demo writes for them are in it."""
+    lang = env.ref("base.user_admin").lang
+    users = env.ref("credit_management.user_sales") | env.ref("credit_management.user_collector")
+    if lang:
+        users.filtered(lambda user: user.lang != lang).lang = lang
+
+
 def _installed_after(env):
     """Whether other modules are installed after this one in the current run."""
     return bool(
@@ -248,7 +258,13 @@ def generate(env, company):
         env["res.company"]
         .sudo()
         .with_company(company)
-        .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        .with_context(
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+            # The notes and activities of the demo in the language of its users.
+            lang=company._credit_users_lang(),
+        )
         .env
     )
     CreditDemo(env).run(company)

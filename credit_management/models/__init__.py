@@ -35,7 +35,9 @@ from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise
 from . import mail_mail
+from . import onboarding_onboarding_step
 from . import res_company
+from . import res_company_lang
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_collection

@@ -2,6 +2,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class CreditCollectorDesk(models.Model):
@@ -46,6 +47,11 @@ class CreditCollectorDesk(models.Model):
         help="Past due receivable of the customers of the desk, in the current company.",
     )
 
+    onboarding_steps = fields.Json(
+        compute="_compute_onboarding_steps",
+        help="The first-run checklist of credit managers, until they hide it.",
+    )
+
     _sql_constraints = [
         ("user_uniq", "UNIQUE (user_id)", "A user has one collector's desk."),
     ]
@@ -64,6 +70,22 @@ class CreditCollectorDesk(models.Model):
         is_manager = self.env.user.has_group("credit_management.group_credit_manager")
         self.is_manager = is_manager
 
+    @api.depends_context("uid", "company", "lang")
+    def _compute_onboarding_steps(self):
+        onboarding = self._desk_onboarding()
+        steps = False
+        if onboarding and not onboarding.is_onboarding_closed:
+            steps = [
+                {
+                    "id": step.id,
+                    "title": step.title,
+                    "description": step.description,
+                    "done": step.current_step_state in ("just_done", "done"),
+                }
+                for step in onboarding.step_ids
+            ]
+        self.onboarding_steps = steps
+
     @api.depends("scope", "user_id")
     @api.depends_context("date")
     def _compute_counts(self):
@@ -79,6 +101,16 @@ class CreditCollectorDesk(models.Model):
             [(total,)] = self.env[model]._read_group(domain, [], ["amount_overdue:sum"])
             desk.overdue_amount = total
             desk.currency_id = self.env.company.currency_id
+
+    def _desk_onboarding(self):
+        """The first-run checklist, for credit managers only (as the administrator's records:
+        Odoo's onboarding models are not readable by users)."""
+        if not self.env.user.has_group("credit_management.group_credit_manager"):
+            return None
+        onboarding = self.env.ref(
+            "credit_management.onboarding_onboarding_credit", raise_if_not_found=False
+        )
+        return onboarding and onboarding.sudo()
 
     def _desk_mine(self):
         self.ensure_one()
@@ -174,3 +206,20 @@ class CreditCollectorDesk(models.Model):
             "context": {"create": False},
             "target": "current",
         }
+
+    def action_open_onboarding_step(self, step_id):
+        """The screen of a step of the checklist (a step of this checklist only)."""
+        self.ensure_one()
+        onboarding = self._desk_onboarding()
+        step = onboarding.step_ids.filtered(lambda s: s.id == step_id) if onboarding else None
+        if not step:
+            raise UserError(_("This step is not in the credit checklist."))
+        # The step's opening action, built for the user (it reads what he may read).
+        return getattr(self.env["onboarding.onboarding.step"], step.panel_step_open_action_name)()
+
+    def action_close_onboarding(self):
+        """Hide the checklist (for the company, as Odoo's onboarding panels)."""
+        onboarding = self._desk_onboarding()
+        if onboarding:
+            onboarding._search_or_create_progress().action_close()
+        return True

@@ -337,8 +337,15 @@ class CreditDispute(models.Model):
     def _cron_check_deadlines(self):
         """Disputes past their target date: an activity for the credit manager, once."""
         late = self.sudo().search([("is_late", "=", True), ("deadline_notified", "=", False)])
+        for company, disputes in late.grouped("company_id").items():
+            # The activities in the language of the company's users.
+            company._credit_in_users_lang(disputes)._dispute_notify_late()
+        late.deadline_notified = True
+
+    def _dispute_notify_late(self):
+        """An activity for the credit manager (else the responsible) of each late dispute."""
         todo = self.env.ref("mail.mail_activity_data_todo")
-        for dispute in late:
+        for dispute in self:
             manager = dispute.company_id.credit_manager_id or dispute.user_id
             if manager:
                 dispute.activity_schedule(
@@ -353,4 +360,3 @@ class CreditDispute(models.Model):
                         user=dispute.user_id.name or _("nobody"),
                     ),
                 )
-        late.deadline_notified = True

@@ -57,7 +57,10 @@ class CreditDunning(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         created = self.browse()
         for company in self.env.companies:
-            created |= self.with_company(company)._dunning_run_company(date)
+            # Notes and activities in the language of the company's users when no user runs
+            # it (a scheduled action); emails, SMS and letters in the customer's.
+            run = company._credit_in_users_lang(self.with_company(company))
+            created |= run._dunning_run_company(date)
         return created
 
     @api.model

@@ -92,6 +92,13 @@ class CreditDunningScenario(models.Model):
                     )
                 previous = level
 
+    def write(self, vals):
+        res = super().write(vals)
+        # The first-run checklist: the company's default scenario reviewed and saved.
+        if self.env.company.credit_dunning_scenario_id in self:
+            self.env["onboarding.onboarding.step"]._credit_validate_steps("scenario")
+        return res
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for scenario, vals in zip(self, vals_list, strict=True):

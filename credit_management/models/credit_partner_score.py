@@ -1,9 +1,11 @@
 from datetime import timedelta
 
+from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+from odoo.tools import format_date
 
 from ..engine import score as score_engine
 
@@ -55,6 +57,17 @@ class CreditPartnerScore(models.Model):
             "A customer has one behaviour score per company.",
         ),
     ]
+
+    @api.depends("score", "grade", "date")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = _(
+                "Score %(score)s (%(grade)s) on %(date)s",
+                score=record.score,
+                grade=record.grade,
+                date=format_date(self.env, record.date),
+            )
 
     @api.model
     def _score_grade(self, score):

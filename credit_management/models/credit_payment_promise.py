@@ -276,7 +276,10 @@ class CreditPaymentPromise(models.Model):
         """Daily: every open promise of every company."""
         promises = self.sudo().search([("state", "=", "open")])  # pylint: disable=no-search-all
         for company, company_promises in promises.grouped("company_id").items():
-            company_promises.with_company(company)._promise_evaluate()
+            # The activities of broken promises in the language of the company's users.
+            company._credit_in_users_lang(
+                company_promises.with_company(company)
+            )._promise_evaluate()
 
     @api.model
     def _promise_suspensions(self, company, date):

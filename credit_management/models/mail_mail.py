@@ -15,7 +15,11 @@ class MailMail(models.Model):
             reminders = (
                 self.env["credit.dunning"].sudo().search([("mail_message_id", "in", messages.ids)])
             )
-            reminders._mail_result(not failure_type, failure_reason)
+            # The queue runs as a scheduled action: the reason in the users' language.
+            for company, company_reminders in reminders.grouped("company_id").items():
+                company._credit_in_users_lang(company_reminders)._mail_result(
+                    not failure_type, failure_reason
+                )
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -51,3 +51,14 @@ class ResConfigSettings(models.TransientModel):
     credit_formal_notice_days = fields.Integer(
         related="company_id.credit_formal_notice_days", readonly=False
     )
+
+    def set_values(self):
+        res = super().set_values()
+        # The first-run checklist: hold mode and late fees are set where they are saved, and
+        # a default collector counts for the collectors.
+        steps = ["hold", "late_fees"]
+        if self.credit_responsible_id:
+            steps.append("collectors")
+        Step = self.env["onboarding.onboarding.step"].with_company(self.company_id)
+        Step._credit_validate_steps(*steps)
+        return res

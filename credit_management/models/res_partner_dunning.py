@@ -79,6 +79,17 @@ class ResPartner(models.Model):
             partner.dunning_count = counts.get(partner.commercial_partner_id, 0)
 
     # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        res = super().write(vals)
+        # The first-run checklist: customers get their collectors.
+        if vals.get("dunning_responsible_id"):
+            self.env["onboarding.onboarding.step"]._credit_validate_steps("collectors")
+        return res
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 

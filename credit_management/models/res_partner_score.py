@@ -44,6 +44,40 @@ class ResPartner(models.Model):
         compute="_compute_credit_score",
         groups="credit_management.group_credit_manager",
     )
+    # The factors behind the score, shown on the customer's Credit page to managers.
+    credit_score_invoice_count = fields.Integer(
+        string="Invoices Paid",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_late_share = fields.Float(
+        string="Paid Late (%)",
+        digits=(16, 1),
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_promises_broken = fields.Integer(
+        string="Promises Broken",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_disputes_rejected = fields.Integer(
+        string="Disputes Rejected",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_overdue_ratio = fields.Float(
+        string="Overdue Now (%)",
+        digits=(16, 1),
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_date = fields.Date(
+        string="Computed On",
+        compute="_compute_credit_score",
+        groups="credit_management.group_credit_manager",
+    )
+
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
@@ -68,6 +102,12 @@ class ResPartner(models.Model):
             partner.credit_grade = score.grade if score else Score._score_grade(neutral)
             partner.avg_days_late = score.avg_days_late if score else 0.0
             partner.credit_score_id = score.id if score else False
+            partner.credit_score_invoice_count = score.invoice_count if score else 0
+            partner.credit_score_late_share = score.late_share if score else 0.0
+            partner.credit_score_promises_broken = score.promises_broken if score else 0
+            partner.credit_score_disputes_rejected = score.disputes_rejected if score else 0
+            partner.credit_score_overdue_ratio = score.overdue_ratio if score else 0.0
+            partner.credit_score_date = score.date if score else False
 
     @api.model
     def _cron_update_credit_score(self, date=None):
@@ -75,9 +115,11 @@ class ResPartner(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         Score = self.env["credit.partner.score"].sudo()
         companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
+        Profile = self.env["credit.payer.profile"].sudo()
         for company in companies:
             Score.with_company(company)._score_update(company, date)
-            self.env["credit.payer.profile"].sudo()._assign_by_score(company)
+            # The notes of the profiles changed, in the language of the company's users.
+            company._credit_in_users_lang(Profile)._assign_by_score(company)
 
     # ------------------------------------------------------------
     # CRUD METHODS

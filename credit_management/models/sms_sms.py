@@ -12,7 +12,8 @@ class SmsSms(models.Model):
         # accepted marks its SMS channel sent; refused (or the gateway unreachable), it puts
         # the reminder in error with the reason, so that the collector sees it and retries.
         res = super()._handle_call_result_hook(results)
-        self._dunning_report_results(results)
+        # The SMS queue runs as a scheduled action: the reasons in the users' language.
+        self.env.company._credit_in_users_lang(self)._dunning_report_results(results)
         return res
 
     def _dunning_report_results(self, results):

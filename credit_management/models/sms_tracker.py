@@ -14,7 +14,10 @@ class SmsTracker(models.Model):
         error_status, failure_type, failure_reason = super()._action_update_from_provider_error(
             provider_error
         )
-        self._dunning_report_failure(provider_error, failure_type, failure_reason)
+        # The gateway calls without a user: the reasons in the language of the users.
+        self.env.company._credit_in_users_lang(self)._dunning_report_failure(
+            provider_error, failure_type, failure_reason
+        )
         return error_status, failure_type, failure_reason
 
     def _dunning_report_failure(self, provider_error, failure_type, failure_reason):

@@ -16,5 +16,7 @@ from . import test_dunning_sms
 from . import test_i18n
 from . import test_kpi_snapshot
 from . import test_late_fees
+from . import test_onboarding
 from . import test_open_items
 from . import test_payment_promise
+from . import test_users_lang

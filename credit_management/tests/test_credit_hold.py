@@ -1,8 +1,11 @@
+from lxml import etree
+
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import Form
 from odoo.tests import freeze_time
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CreditCommon
 
@@ -154,6 +157,35 @@ class TestCreditHold(CreditCommon):
         order = form.save()
         # The customer alone is under its limit: only this order would exceed it.
         self.assertFalse(order.partner_credit_hold)
+
+    def _credit_banners(self, order):
+        """Which credit banners the quotation's form shows: (Odoo's warning, ours)."""
+        arch = etree.fromstring(self.env["sale.order"].get_view(view_type="form")["arch"])
+        [odoo_banner] = arch.xpath("//div[field[@name='partner_credit_warning']]")
+        [our_banner] = arch.xpath("//div[contains(@class, 'o_credit_hold_banner')]")
+        names = ("partner_credit_warning", "credit_check_message", "state")
+        values = {name: order[name] for name in names}
+        return tuple(
+            not safe_eval(banner.get("invisible"), values) for banner in (odoo_banner, our_banner)
+        )
+
+    def test_one_banner_on_quotations(self):
+        """Ours replaces Odoo's credit warning when a hold mode is on; Odoo's stays when off."""
+        self._invoice(self.customer, 900.0, due_days=30)
+        for mode in ("block", "warning"):
+            self.company.credit_hold_mode = mode
+            order = self._order(self.customer, 500.0, user=self.sales_user)
+            self.assertTrue(order.partner_credit_warning, "Odoo still computes its warning")
+            self.assertIn("Credit limit exceeded", order.credit_check_message)
+            self.assertEqual(self._credit_banners(order), (False, True), f"mode {mode}: ours")
+        self.company.credit_hold_mode = "none"
+        order = self._order(self.customer, 500.0, user=self.sales_user)
+        self.assertFalse(order.credit_check_message)
+        self.assertIn("has reached its credit limit", order.partner_credit_warning)
+        self.assertEqual(self._credit_banners(order), (True, False), "no hold mode: Odoo's")
+        # Under the limit: no banner at all.
+        small = self._order(self.customer, 10.0, user=self.sales_user)
+        self.assertEqual(self._credit_banners(small), (False, False))
 
     def test_override_logged(self):
         """A manager confirms a blocked order through the wizard; the reason is logged."""

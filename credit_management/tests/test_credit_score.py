@@ -118,6 +118,22 @@ class TestCreditScore(CreditCommon):
         self.assertEqual(self.late.with_company(other).credit_grade, "C", "no history there")
         self.assertEqual(self.late.credit_grade, "D")
 
+    def test_score_display_name_and_factors_on_partner(self):
+        """The factors read as a score, not as ``credit.partner.score,7``, and the customer
+        shows them to managers."""
+        self._paid(self.late, 1000.0, -100, 45)
+        self._invoice(self.late, 500.0, due_days=-10)
+        self._update()
+        score = self.late.sudo().credit_score_id
+        self.assertEqual(score.display_name, f"Score {score.score} ({score.grade}) on 06/15/2026")
+        late = self.late.with_user(self.manager)
+        self.assertEqual(late.credit_score_id.display_name, score.display_name)
+        self.assertEqual(late.credit_score_invoice_count, 1)
+        self.assertEqual(late.credit_score_late_share, 100.0)
+        self.assertEqual(late.credit_score_overdue_ratio, 100.0)
+        self.assertEqual(late.credit_score_date, TODAY)
+        self.assertEqual(late.credit_score_promises_broken, 0)
+
     def test_profile_follows_the_score_unless_pinned(self):
         good = self.env.ref("credit_management.payer_profile_good")
         standard = self.env.ref("credit_management.payer_profile_standard")

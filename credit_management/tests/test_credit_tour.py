@@ -45,3 +45,16 @@ class TestCreditTour(CreditCommon, HttpCase):
             self.env["credit.collector.desk"].sudo().search([("user_id", "=", self.collector.id)])
         )
         self.assertEqual(len(desk), 1, "the menu created the collector's desk, once")
+
+    def test_manager_does_the_test_run_from_the_checklist(self):
+        self._invoice(self.customer, 400.0, due_days=-20)
+        self.customer.email = "compta@boulangeries-martin.fr"
+        self.company.credit_dunning_scenario_id = self.env.ref(
+            "credit_management.dunning_scenario_standard"
+        )
+        self.start_tour("/odoo", "credit_management_onboarding_tour", login=self.manager.login)
+        self.assertFalse(self.env["credit.dunning"].search([("partner_id", "=", self.customer.id)]))
+        step = self.env.ref("credit_management.onboarding_step_credit_test_run")
+        self.assertIn(step.with_company(self.company).current_step_state, ("just_done", "done"))
+        onboarding = self.env.ref("credit_management.onboarding_onboarding_credit")
+        self.assertTrue(onboarding.with_company(self.company).is_onboarding_closed)
