@@ -12,6 +12,7 @@ from . import test_dispute
 from . import test_dunning_bulk
 from . import test_dunning_engine
 from . import test_dunning_letter
+from . import test_dunning_phone
 from . import test_dunning_sms
 from . import test_i18n
 from . import test_kpi_snapshot
