@@ -186,7 +186,8 @@ class CreditEcbRate(models.Model):
         """Give the shipped rates to each of ``companies`` that has no rate yet."""
         shipped = self._shipped_rates()
         with_rates = set(self.sudo().search([("company_id", "in", companies.ids)]).company_id.ids)
-        self.sudo().create(
+        # A copy, not an entry of the credit manager: nothing to log in their chatter.
+        self.sudo().with_context(mail_create_nolog=True, tracking_disable=True).create(
             [
                 {"company_id": company.id, "date_from": date_from, "rate": rate}
                 for company in companies

@@ -140,9 +140,12 @@ class ResCompany(models.Model):
         today = fields.Date.context_today(self)
         Rates = self.env["credit.ecb.rate"]
         for company in self:
-            result = Rates._half_year_rates(company, today, today, 0.0)
+            # A company being created has no rate yet.
+            result = Rates._half_year_rates(company._origin, today, today, 0.0)
             company.credit_late_ecb_rate = result.rates.rate_on(today)
-            company.credit_late_ecb_rate_missing = Rates._missing_current_rate(company, today)
+            company.credit_late_ecb_rate_missing = Rates._missing_current_rate(
+                company._origin, today
+            )
 
     @api.constrains(
         "credit_late_fee_indemnity",
