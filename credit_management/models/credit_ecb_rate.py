@@ -233,6 +233,8 @@ class CreditEcbRate(models.Model):
         on this rate (the latest one before it)."""
         self.ensure_one()
         date = format_date(self.env, start)
+        # Outside _(): the extraction of terms cannot read an f-string in its arguments.
+        rate = f"{self.rate:.2f}"
         self.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_todo",
             date_deadline=today,
@@ -245,7 +247,7 @@ class CreditEcbRate(models.Model):
                 "Configuration > ECB Rates.",
                 company=self.company_id.name,
                 latest=self.display_name,
-                rate=f"{self.rate:.2f}",
+                rate=rate,
                 date=date,
             ),
         )
