@@ -1,8 +1,12 @@
 def post_init_hook(env):
-    """Turn on Odoo's own credit-limit feature on every company.
+    """Turn on Odoo's own credit-limit feature on every company, and give each its table of
+    ECB rates.
 
     Odoo only computes the amount of confirmed orders not yet invoiced
     (``res.partner.credit_to_invoice``) when ``account_use_credit_limit`` is set; our
     exposure reuses that amount, so credit management needs the feature on.
     """
-    env["res.company"].search([]).write({"account_use_credit_limit": True})
+    companies = env["res.company"].search([])
+    companies.write({"account_use_credit_limit": True})
+    # The main company has the shipped ECB rates from the data file; the others a copy.
+    env["credit.ecb.rate"]._create_shipped_rates(companies)

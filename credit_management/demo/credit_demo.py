@@ -41,6 +41,8 @@ from odoo import fields
 from odoo import models
 from odoo.fields import Command
 
+from . import credit_demo_logo
+
 _logger = logging.getLogger(__name__)
 
 SEED = 18_2024
@@ -637,3 +639,8 @@ class AccountChartTemplate(models.AbstractModel):
         """Entry point of the demo data of credit management (its demo XML); the generator
         itself is plain Python, in no model."""
         load_demo_data(self.env)
+
+    @api.model
+    def _credit_demo_logo(self):
+        """The demo company's logo (its demo XML), drawn by ``credit_demo_logo``."""
+        credit_demo_logo.set_demo_logo(self.env.ref("base.main_company"))

@@ -29,6 +29,7 @@ from . import credit_dunning_run
 from . import credit_dunning_sms
 
 # isort: split
+from . import credit_ecb_rate
 from . import credit_kpi_snapshot
 from . import credit_open_item
 from . import credit_partner_score

@@ -5,6 +5,8 @@ receivable terms and their payments, and the reminder sums its lines. A level sh
 ``apply_late_fees`` is set; the collector may then draft an invoice of the fees.
 """
 
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import _
@@ -25,7 +27,9 @@ class CreditDunning(models.Model):
         compute="_compute_late_fees",
         string="Late Interest Rate (%)",
         digits=(16, 3),
-        help="Yearly rate of the late interest, from the company's settings.",
+        help="Yearly rate of the late interest on the reminder's date, from the company's "
+        "settings: its fixed rate, or the ECB rate of the half-year plus the points. Earlier "
+        "days late of the invoices take the rate of their own half-year.",
     )
     late_fee_interest = fields.Monetary(compute="_compute_late_fees", string="Late Interest")
     late_fee_indemnity = fields.Monetary(
@@ -56,7 +60,7 @@ class CreditDunning(models.Model):
             interest = sum(reminder.line_ids.mapped("late_fee_interest"))
             indemnity = sum(reminder.line_ids.mapped("late_fee_indemnity"))
             reminder.late_fee_rate = (
-                reminder.company_id._credit_late_interest_rate() if applies else 0.0
+                reminder.company_id._credit_late_interest_rate(reminder.date) if applies else 0.0
             )
             reminder.late_fee_interest = interest
             reminder.late_fee_indemnity = indemnity
@@ -117,24 +121,27 @@ class CreditDunning(models.Model):
     def _late_fee_invoice_vals(self):
         self.ensure_one()
         product = self.company_id.credit_late_fee_product_id
-        rate = f"{self.late_fee_rate:.2f}"
         lines = []
         for line in self.line_ids.filtered(
             lambda line: line.late_fee_interest or line.late_fee_indemnity
         ):
             if not self.currency_id.is_zero(line.late_fee_interest):
-                lines.append(
-                    {
-                        "name": _(
-                            "Late-payment interest on %(invoice)s: %(days)s days at %(rate)s%% "
-                            "a year",
-                            invoice=line.move_id.name,
-                            days=line.late_fee_days,
-                            rate=rate,
-                        ),
-                        "price_unit": line.late_fee_interest,
-                    }
-                )
+                if "," in (line.late_fee_rates or ""):
+                    name = _(
+                        "Late-payment interest on %(invoice)s: %(days)s days at %(rates)s%% a "
+                        "year, the rate of each half-year",
+                        invoice=line.move_id.name,
+                        days=line.late_fee_days,
+                        rates=line.late_fee_rates,
+                    )
+                else:
+                    name = _(
+                        "Late-payment interest on %(invoice)s: %(days)s days at %(rate)s%% a year",
+                        invoice=line.move_id.name,
+                        days=line.late_fee_days,
+                        rate=line.late_fee_rates,
+                    )
+                lines.append({"name": name, "price_unit": line.late_fee_interest})
             if not self.currency_id.is_zero(line.late_fee_indemnity):
                 lines.append(
                     {
@@ -181,6 +188,11 @@ class CreditDunningLine(models.Model):
         string="Recovery Indemnity",
         currency_field="currency_id",
     )
+    late_fee_rates = fields.Char(
+        compute="_compute_late_fees",
+        string="Late Interest Rates (%)",
+        help="Yearly rates of the days late: one per half-year when the ECB rate changed.",
+    )
 
     @api.depends(
         "dunning_id.date",
@@ -198,7 +210,12 @@ class CreditDunningLine(models.Model):
             )
         )
         (self - lines).update(
-            {"late_fee_days": 0, "late_fee_interest": 0.0, "late_fee_indemnity": 0.0}
+            {
+                "late_fee_days": 0,
+                "late_fee_interest": 0.0,
+                "late_fee_indemnity": 0.0,
+                "late_fee_rates": False,
+            }
         )
         groups = lines.grouped(
             lambda line: (line.dunning_id.date, line.dunning_id.company_id, line.currency_id)
@@ -208,23 +225,26 @@ class CreditDunningLine(models.Model):
             # its invoices even when he may not read them (a salesperson).
             fees = self._late_fees(group.move_id.sudo(), date, company, currency)
             for line in group:
-                days, interest, indemnity = fees.get(line.move_id.id, (0, 0.0, 0.0))
+                result = fees.get(line.move_id.id)
                 line.update(
                     {
-                        "late_fee_days": days,
-                        "late_fee_interest": interest,
-                        "late_fee_indemnity": indemnity,
+                        "late_fee_days": result.days_late if result else 0,
+                        "late_fee_interest": result.interest if result else 0.0,
+                        "late_fee_indemnity": result.indemnity if result else 0.0,
+                        "late_fee_rates": ", ".join(f"{rate:.2f}" for rate in result.rates)
+                        if result
+                        else False,
                     }
                 )
 
     @api.model
     def _late_fees(self, moves, date, company, currency):
         """French late fees of ``moves`` on ``date``, in ``currency`` (``engine.late_fees``):
-        each receivable term with the payments and credit notes reconciled with it.
+        each receivable term with the payments and credit notes reconciled with it, each day
+        late at the rate of its half-year (or the fixed rate).
 
-        :return: ``{move id: (days late, interest, indemnity)}``
+        :return: ``{move id: engine.late_fees.LateFees}`` of the late invoices
         """
-        rate = company._credit_late_interest_rate()
         indemnity = company.currency_id._convert(
             company.credit_late_fee_indemnity, currency, company, date
         )
@@ -235,17 +255,24 @@ class CreditDunningLine(models.Model):
                 and line.balance > 0
             )
         )
+        late = terms.filtered(lambda line: line.date_maturity < date)
+        if not late:
+            return {}
+        # One table of rates for every day late of these invoices.
+        rates = company._credit_late_interest_rates(
+            min(late.mapped("date_maturity")) + timedelta(days=1), date
+        )
         fees = {}
         for move, move_terms in terms.grouped("move_id").items():
             result = late_fees.invoice_late_fees(
                 [self._late_fee_term(term, currency) for term in move_terms],
                 date,
-                rate,
+                rates,
                 indemnity,
                 currency.rounding,
             )
             if result:
-                fees[move.id] = (result.days_late, result.interest, result.indemnity)
+                fees[move.id] = result
         return fees
 
     @api.model

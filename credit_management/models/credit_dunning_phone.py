@@ -1,4 +1,5 @@
-"""The phone channel of reminders: a call activity for the collector, with a summary."""
+"""The phone channel of reminders: a call activity with a summary, for the customer's
+collector, or else its salesperson, or else the company's default collector."""
 
 from markupsafe import Markup
 
@@ -33,12 +34,17 @@ class CreditDunning(models.Model):
 
     def _send_phone(self):
         call_type = self.env.ref("mail.mail_activity_data_call")
-        no_user = self.filtered(lambda r: not r.user_id)
-        no_user._fail(
+        callers = {reminder: reminder._phone_user() for reminder in self}
+        nobody = self.filtered(lambda r: not callers[r])
+        nobody._fail(
             "phone",
-            _("No collector to call the customer: choose the reminder's collector, then retry."),
+            _(
+                "Nobody to call the customer: it has no collector nor salesperson and the "
+                "company has no default collector. Choose the reminder's collector (or the "
+                "default collector in the settings), then retry."
+            ),
         )
-        reminders = self - no_user
+        reminders = self - nobody
         model_id = self.env["ir.model"]._get_id(self._name)
         self.env["mail.activity"].sudo().create(
             [
@@ -46,7 +52,7 @@ class CreditDunning(models.Model):
                     "res_model_id": model_id,
                     "res_id": reminder.id,
                     "activity_type_id": call_type.id,
-                    "user_id": reminder.user_id.id,
+                    "user_id": callers[reminder].id,
                     "date_deadline": max(reminder.date, fields.Date.context_today(self)),
                     "summary": _(
                         "Call %(partner)s: %(amount)s due",
@@ -59,6 +65,22 @@ class CreditDunning(models.Model):
             ]
         )
         reminders.phone_state = "done"
+
+    def _phone_user(self):
+        """Who calls the customer: the reminder's collector, unless it is only the
+        company's default collector standing in for a customer without one; then the
+        customer's salesperson; then the company's default collector (empty: nobody)."""
+        self.ensure_one()
+        company = self.company_id
+        customer = self.commercial_partner_id.with_company(company)
+        default = company.credit_responsible_id
+        collector = self.user_id
+        if collector and (collector != default or customer.dunning_responsible_id == collector):
+            return collector
+        salespeople = (self.partner_id.user_id | customer.user_id).filtered(
+            lambda user: user.active and not user.share and company in user.company_ids
+        )
+        return salespeople[:1] or default
 
     def _summary_html(self):
         """Short summary of the reminder: level, phone numbers and the invoices reminded."""

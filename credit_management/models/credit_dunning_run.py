@@ -65,13 +65,16 @@ class CreditDunning(models.Model):
 
     @api.model
     def _cron_run_dunning(self):
-        """Daily scheduled action: every company, a commit per batch."""
+        """Daily scheduled action: every company, a commit per batch; then a reminder to
+        enter the ECB rate of the half-year where it is missing."""
         # Every company, however many: the scheduled action reminds them all.
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies:
             self.sudo().with_context(
                 allowed_company_ids=company.ids, credit_dunning_commit=True
             ).run_dunning()
+        # Late interest needs the ECB rate of the half-year: remind whoever enters it.
+        self.env["credit.ecb.rate"]._remind_missing_rates(companies)
 
     def _dunning_run_company(self, date):
         company = self.env.company

@@ -4,8 +4,6 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
-from ..engine import late_fees
-
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -96,12 +94,23 @@ class ResCompany(models.Model):
         default="ecb",
         required=True,
     )
+    credit_ecb_rate_ids = fields.One2many(
+        comodel_name="credit.ecb.rate",
+        inverse_name="company_id",
+        string="ECB Rates",
+    )
     credit_late_ecb_rate = fields.Float(
         string="ECB Rate (%)",
         digits=(16, 3),
-        default=2.15,
-        help="Rate of the European Central Bank's latest main refinancing operation, the one "
-        "in force on the first day of the half-year.",
+        compute="_compute_credit_late_ecb_rate",
+        help="ECB main refinancing rate of the current half-year, from the table of ECB "
+        "rates (the one in force on 1 January or 1 July).",
+    )
+    credit_late_ecb_rate_missing = fields.Boolean(
+        string="ECB Rate Missing",
+        compute="_compute_credit_late_ecb_rate",
+        help="The table of ECB rates has no rate for the current half-year: late interest "
+        "uses the rate of the latest half-year entered until it is filled in.",
     )
     credit_late_interest_points = fields.Float(
         string="Points Added (%)",
@@ -124,9 +133,22 @@ class ResCompany(models.Model):
         help="Product of the lines of the late-fees invoices.",
     )
 
+    @api.depends(
+        "credit_late_interest_mode", "credit_ecb_rate_ids.date_from", "credit_ecb_rate_ids.rate"
+    )
+    def _compute_credit_late_ecb_rate(self):
+        today = fields.Date.context_today(self)
+        Rates = self.env["credit.ecb.rate"]
+        for company in self:
+            # A company being created has no rate yet.
+            result = Rates._half_year_rates(company._origin, today, today, 0.0)
+            company.credit_late_ecb_rate = result.rates.rate_on(today)
+            company.credit_late_ecb_rate_missing = Rates._missing_current_rate(
+                company._origin, today
+            )
+
     @api.constrains(
         "credit_late_fee_indemnity",
-        "credit_late_ecb_rate",
         "credit_late_interest_points",
         "credit_late_interest_fixed_rate",
     )
@@ -135,7 +157,6 @@ class ResCompany(models.Model):
             if (
                 min(
                     company.credit_late_fee_indemnity,
-                    company.credit_late_ecb_rate,
                     company.credit_late_interest_points,
                     company.credit_late_interest_fixed_rate,
                 )
@@ -143,15 +164,18 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(_("Late fees and their rates cannot be negative."))
 
-    def _credit_late_interest_rate(self):
-        """Yearly rate (%) of late interest of the company."""
+    def _credit_late_interest_rate(self, date=None):
+        """Yearly rate (%) of late interest of the company on ``date`` (today by default):
+        the fixed rate, or the ECB rate of the date's half-year plus the points."""
         self.ensure_one()
-        return late_fees.interest_rate(
-            self.credit_late_interest_mode,
-            ecb_rate=self.credit_late_ecb_rate,
-            points=self.credit_late_interest_points,
-            fixed_rate=self.credit_late_interest_fixed_rate,
-        )
+        date = date or fields.Date.context_today(self)
+        return self._credit_late_interest_rates(date, date).rate_on(date)
+
+    def _credit_late_interest_rates(self, first_day, last_day):
+        """Yearly rates of late interest (``engine.late_fees.Rates``) of the days from
+        ``first_day`` to ``last_day`` (see ``credit.ecb.rate``)."""
+        self.ensure_one()
+        return self.env["credit.ecb.rate"]._late_interest_rates(self, first_day, last_day)
 
     @api.constrains(
         "credit_promise_grace_days", "credit_promise_max_days", "credit_promise_kept_share"
@@ -197,7 +221,10 @@ class ResCompany(models.Model):
         for vals in vals_list:
             if vals.get("credit_hold_mode", "warning") in ("warning", "block"):
                 vals.setdefault("account_use_credit_limit", True)
-        return super().create(vals_list)
+        companies = super().create(vals_list)
+        # Each company has its table of ECB rates: the shipped ones to start with.
+        self.env["credit.ecb.rate"]._create_shipped_rates(companies)
+        return companies
 
     def write(self, vals):
         # Exposure includes Odoo's amount of orders not yet invoiced, which Odoo computes

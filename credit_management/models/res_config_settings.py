@@ -25,7 +25,8 @@ class ResConfigSettings(models.TransientModel):
     credit_late_interest_mode = fields.Selection(
         related="company_id.credit_late_interest_mode", readonly=False, required=True
     )
-    credit_late_ecb_rate = fields.Float(related="company_id.credit_late_ecb_rate", readonly=False)
+    credit_late_ecb_rate = fields.Float(related="company_id.credit_late_ecb_rate")
+    credit_late_ecb_rate_missing = fields.Boolean(related="company_id.credit_late_ecb_rate_missing")
     credit_late_interest_points = fields.Float(
         related="company_id.credit_late_interest_points", readonly=False
     )

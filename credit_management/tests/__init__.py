@@ -8,10 +8,12 @@ from . import test_credit_identifiers
 from . import test_credit_portal
 from . import test_credit_score
 from . import test_credit_tour
+from . import test_demo_logo
 from . import test_dispute
 from . import test_dunning_bulk
 from . import test_dunning_engine
 from . import test_dunning_letter
+from . import test_dunning_phone
 from . import test_dunning_sms
 from . import test_i18n
 from . import test_kpi_snapshot

@@ -1,11 +1,16 @@
+from datetime import date as Date
 from datetime import timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tests import Form
+from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import TODAY
 from .common import CreditCommon
@@ -18,7 +23,8 @@ def day(offset):
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestLateFees(CreditCommon):
-    """French late fees (LME): indemnity per late invoice and interest at ECB + 10 points."""
+    """French late fees (LME): indemnity per late invoice and interest at ECB + 10 points,
+    the ECB rate of each day's half-year."""
 
     @classmethod
     def setUpClass(cls):
@@ -29,10 +35,15 @@ class TestLateFees(CreditCommon):
             {
                 "credit_dunning_scenario_id": cls.standard.id,
                 "credit_late_interest_mode": "ecb",
-                "credit_late_ecb_rate": 4.5,
                 "credit_late_interest_points": 10.0,
                 "credit_late_fee_indemnity": 40.0,
             }
+        )
+        # The shipped table ends with 2.15 % for the second half of 2025; TODAY is in the
+        # first half of 2026.
+        cls.Rate = cls.env["credit.ecb.rate"]
+        cls.rate_2026_h1 = cls.Rate.create(
+            {"company_id": cls.company.id, "date_from": "2026-01-01", "rate": 4.5}
         )
         cls.customer.write({"email": "compta@boulangeries-martin.fr", "credit_limit": 0.0})
         cls.levels = cls.standard.level_ids.sorted("sequence")
@@ -164,3 +175,134 @@ class TestLateFees(CreditCommon):
         self.assertFalse(reminder.late_fee_move_id)
         # Salespeople see the late fees of the reminders they can read.
         self.assertAlmostEqual(reminder.with_user(self.sales_user).late_fee_total, 63.84)
+
+    # ------------------------------------------------------------
+    # ECB RATES BY HALF-YEAR
+    # ------------------------------------------------------------
+
+    def test_shipped_rates(self):
+        """Every company starts with the ECB rates since 2020 (a new one gets a copy)."""
+        other = self.setup_other_company(name="Filiale Lyon")["company"]
+        for company in (self.company, other):
+            rates = {
+                rate.date_from: rate.rate
+                for rate in self.Rate.search([("company_id", "=", company.id)])
+                if rate.date_from.year < 2026
+            }
+            self.assertEqual(len(rates), 12, company.name)
+            self.assertEqual(
+                {day: rate for day, rate in rates.items() if day.year < 2023},
+                {Date(year, month, 1): 0.0 for year in (2020, 2021, 2022) for month in (1, 7)},
+            )
+            self.assertEqual(
+                [rates[Date(year, month, 1)] for year in (2023, 2024, 2025) for month in (1, 7)],
+                [2.5, 4.0, 4.5, 4.25, 3.15, 2.15],
+            )
+        self.assertEqual(self.rate_2026_h1.display_name, "First half of 2026")
+        self.assertEqual(self.rate_2026_h1.date_to, Date(2026, 6, 30))
+
+    def test_rate_starts_a_half_year(self):
+        with self.assertRaises(ValidationError):
+            self.Rate.create({"company_id": self.company.id, "date_from": "2026-03-01", "rate": 2})
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.Rate.create({"company_id": self.company.id, "date_from": "2026-01-01", "rate": 2})
+
+    def test_interest_across_two_half_years(self):
+        """An invoice late since December 2025: its December days at the ECB rate of the
+        second half of 2025, its 2026 days at the one of the first half of 2026."""
+        invoice = self._invoice(self.customer, 1000.0, due_days=-196)
+        self.assertEqual(invoice.invoice_date_due, Date(2025, 12, 1))
+        reminder = self._remind()
+        line = reminder.line_ids.filtered(lambda line: line.move_id == invoice)
+        # 2 to 31 December 2025: 30 days at 2.15 + 10 = 12.15 %: 1000 * 12.15 % * 30 / 365
+        # = 9.9863; 1 January to 15 June 2026: 166 days at 4.50 + 10 = 14.50 %:
+        # 1000 * 14.5 % * 166 / 365 = 65.9452; in all 75.9315.
+        self.assertEqual(line.late_fee_days, 196)
+        self.assertAlmostEqual(line.late_fee_interest, 75.93)
+        self.assertEqual(line.late_fee_rates, "12.15, 14.50")
+        self.assertAlmostEqual(reminder.late_fee_rate, 14.5, msg="the rate of the reminder's date")
+        action = reminder.with_user(self.manager).action_create_late_fee_invoice()
+        fee_invoice = self.env["account.move"].browse(action["res_id"])
+        interest_line = fee_invoice.invoice_line_ids.filtered(lambda line: line.price_unit == 75.93)
+        self.assertIn("196 days at 12.15, 14.50% a year", interest_line.name)
+        # A payment of 400 on 10 January 2026 lowers the base from that day on.
+        self._pay(invoice, 400.0, date=Date(2026, 1, 10))
+        self.env.invalidate_all()
+        # On 1000, 30 days of 2025 at 12.15 % and 1 to 10 January 2026 at 14.5 %, then on
+        # 600 the 156 days from 11 January at 14.5 %: 9.9863 + 3.9726 + 37.1836 = 51.1425.
+        self.assertAlmostEqual(line.late_fee_interest, 51.14)
+
+    def test_fixed_rate_ignores_the_table(self):
+        self.company.write(
+            {"credit_late_interest_mode": "fixed", "credit_late_interest_fixed_rate": 12.0}
+        )
+        invoice = self._invoice(self.customer, 1000.0, due_days=-196)
+        reminder = self._remind()
+        line = reminder.line_ids.filtered(lambda line: line.move_id == invoice)
+        # 1000 * 12 % * 196 / 365 = 64.4384, whatever the ECB rates.
+        self.assertAlmostEqual(line.late_fee_interest, 64.44)
+        self.assertEqual(line.late_fee_rates, "12.00")
+        self.assertFalse(self.company.credit_late_ecb_rate_missing, "no ECB rate needed")
+        self.rate_2026_h1.unlink()
+        self.assertFalse(self.company.credit_late_ecb_rate_missing)
+        self.assertAlmostEqual(self.company._credit_late_interest_rate(), 12.0)
+
+    def test_missing_rate_of_the_half_year(self):
+        """Without the rate of the current half-year, late interest keeps the latest rate
+        entered, the settings warn and the credit responsible gets an activity to enter it."""
+        self.rate_2026_h1.unlink()
+        self.assertTrue(self.company.credit_late_ecb_rate_missing)
+        self.assertAlmostEqual(self.company.credit_late_ecb_rate, 2.15, msg="the latest rate")
+        self.assertAlmostEqual(self.company._credit_late_interest_rate(), 12.15)
+        invoice = self._invoice(self.customer, 1000.0, due_days=-60)
+        line = self._remind().line_ids.filtered(lambda line: line.move_id == invoice)
+        self.assertAlmostEqual(line.late_fee_interest, self._interest(1000, 12.15, 60))
+        settings = Form(self.env["res.config.settings"])
+        self.assertTrue(settings.credit_late_ecb_rate_missing, "the settings warn")
+        # The daily scheduled action reminds the credit responsible, once.
+        latest = self.Rate.search(
+            [("company_id", "=", self.company.id), ("date_from", "=", "2025-07-01")]
+        )
+        self.Rate._remind_missing_rates(self.company)
+        self.Rate._remind_missing_rates(self.company)
+        activity = latest.activity_ids
+        self.assertEqual(len(activity), 1, "one reminder, however many runs")
+        self.assertEqual(activity.user_id, self.company.credit_responsible_id)
+        self.assertIn("01/01/2026", activity.summary)
+        self.assertIn("2.15", str(activity.note))
+        # Entering the rate closes the reminder.
+        self.Rate.with_user(self.manager).create({"date_from": "2026-01-01", "rate": 2.4})
+        self.assertFalse(latest.activity_ids)
+        self.assertFalse(self.company.credit_late_ecb_rate_missing)
+        self.Rate._remind_missing_rates(self.company)
+        self.assertFalse(self.Rate.search([("company_id", "=", self.company.id)]).activity_ids)
+
+    def test_half_year_before_every_rate(self):
+        """No rate to fall back on: a clear error rather than interest at 0 %."""
+        with self.assertRaisesRegex(UserError, "No ECB rate for the half-year"):
+            self.company._credit_late_interest_rates(Date(2019, 12, 1), Date(2020, 2, 1))
+
+    def test_two_companies(self):
+        """Each company computes late interest with its own table of ECB rates."""
+        other = self.setup_other_company(name="Filiale Lyon")["company"]
+        other.write({"credit_late_interest_mode": "ecb", "credit_late_interest_points": 10.0})
+        self.Rate.create({"company_id": other.id, "date_from": "2026-01-01", "rate": 3.0})
+        self.assertAlmostEqual(self.company._credit_late_interest_rate(), 14.5)
+        self.assertAlmostEqual(other._credit_late_interest_rate(), 13.0)
+        customer = self.customer.with_company(other)
+        invoice = self._invoice(customer, 1000.0, due_days=-60, company=other)
+        line = self.env["credit.dunning.line"]
+        fees = line._late_fees(invoice, TODAY, other, other.currency_id)
+        self.assertAlmostEqual(fees[invoice.id].interest, self._interest(1000, 13.0, 60))
+        # The rates of a company are its own: another company's users do not see them.
+        other_user = new_test_user(
+            self.env,
+            login="credit_other_manager",
+            groups="base.group_user,credit_management.group_credit_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        visible = self.Rate.with_user(other_user).search([])
+        self.assertEqual(visible.company_id, other)
+        with self.assertRaises(AccessError):
+            self.rate_2026_h1.with_user(other_user).rate = 1.0

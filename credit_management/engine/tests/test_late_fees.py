@@ -3,19 +3,16 @@ from datetime import date as Date
 import pytest
 from engine.late_fees import LateFees
 from engine.late_fees import Payment
+from engine.late_fees import Rates
 from engine.late_fees import Term
-from engine.late_fees import interest_rate
+from engine.late_fees import half_year_rates
+from engine.late_fees import half_year_start
+from engine.late_fees import half_years
 from engine.late_fees import invoice_late_fees
 from engine.late_fees import recovery_indemnity
 from engine.late_fees import round_amount
 
 TODAY = Date(2026, 6, 15)
-
-
-def test_interest_rate():
-    assert interest_rate("ecb", ecb_rate=2.15, points=10.0) == pytest.approx(12.15)
-    assert interest_rate("ecb", ecb_rate=4.5, points=10.0, fixed_rate=9.0) == pytest.approx(14.5)
-    assert interest_rate("fixed", ecb_rate=4.5, points=10.0, fixed_rate=12.0) == 12.0
 
 
 def test_recovery_indemnity():
@@ -82,3 +79,57 @@ def test_paid_late_term_keeps_its_interest():
     ]
     # 500 * 10 % * 36 / 365 = 4.9315, 500 * 10 % * 10 / 365 = 1.3699: 6.30, 10 days late.
     assert invoice_late_fees(terms, TODAY, 10.0, 40.0) == LateFees(10, 6.30, 40.0)
+
+
+def test_half_years():
+    assert half_year_start(Date(2026, 6, 30)) == Date(2026, 1, 1)
+    assert half_year_start(Date(2026, 7, 1)) == Date(2026, 7, 1)
+    assert half_years(Date(2025, 12, 31), Date(2026, 7, 1)) == [
+        Date(2025, 7, 1),
+        Date(2026, 1, 1),
+        Date(2026, 7, 1),
+    ]
+    assert half_years(Date(2026, 2, 1), Date(2026, 3, 1)) == [Date(2026, 1, 1)]
+
+
+def test_rates_day_by_day():
+    rates = Rates(((Date(2025, 1, 1), 13.15), (Date(2025, 7, 1), 12.15)))
+    # June 21-30 (10 days) at 13.15 %, July 1-20 (20 days) at 12.15 %.
+    expected = 1000 * 0.1315 * 10 / 365 + 1000 * 0.1215 * 20 / 365
+    assert rates.interest(1000.0, Date(2025, 6, 20), Date(2025, 7, 20)) == pytest.approx(expected)
+    assert rates.rates_between(Date(2025, 6, 20), Date(2025, 7, 20)) == [13.15, 12.15]
+    assert rates.rates_between(Date(2025, 7, 1), Date(2025, 7, 20)) == [12.15]
+    assert rates.rate_on(Date(2025, 6, 30)) == 13.15
+    assert rates.rate_on(Date(2025, 7, 1)) == 12.15
+    # The day after the start counts, the start does not: nothing from a day to itself.
+    assert rates.interest(1000.0, Date(2025, 6, 30), Date(2025, 6, 30)) == 0.0
+    assert Rates.constant(10.0).interest(365.0, Date(2025, 1, 1), Date(2025, 1, 11)) == (
+        pytest.approx(1.0)
+    )
+
+
+def test_half_year_rates_missing_and_unknown():
+    table = {Date(2025, 1, 1): 3.15, Date(2025, 7, 1): 2.15}
+    result = half_year_rates(table, Date(2025, 3, 1), Date(2026, 2, 1), 10.0)
+    assert result.rates.periods == (
+        (Date(2025, 1, 1), 13.15),
+        (Date(2025, 7, 1), 12.15),
+        (Date(2026, 1, 1), 12.15),
+    )
+    assert result.missing == (Date(2026, 1, 1),), "the last known rate, reported"
+    assert result.unknown == ()
+    before = half_year_rates(table, Date(2024, 12, 1), Date(2025, 2, 1), 10.0)
+    assert before.unknown == (Date(2024, 7, 1),)
+    assert before.missing == ()
+
+
+def test_invoice_late_across_two_half_years():
+    # 2,000 due on 2025-05-31, unpaid on 2025-08-14: 30 days of June at 3.15 + 10 points,
+    # 45 days of July and August at 2.15 + 10 points, 75 days late in all.
+    rates = half_year_rates(
+        {Date(2025, 1, 1): 3.15, Date(2025, 7, 1): 2.15}, Date(2025, 5, 31), Date(2025, 8, 14), 10
+    ).rates
+    fees = invoice_late_fees([Term(Date(2025, 5, 31), 2000.0)], Date(2025, 8, 14), rates, 40.0)
+    # 2000 * 13.15 % * 30 / 365 = 21.6164; 2000 * 12.15 % * 45 / 365 = 29.9589: 51.58.
+    assert fees == LateFees(75, 51.58, 40.0)
+    assert fees.rates == (13.15, 12.15)
