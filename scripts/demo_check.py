@@ -1,0 +1,114 @@
+"""The demo's counts, checked (called by scripts/demo_smoke.sh after a demo build).
+
+Usage::
+
+    python scripts/demo_check.py -c <odoo.conf> -d <db> --mailbox http://127.0.0.1:1080
+
+Checks, each printed, and exits 1 if one fails:
+
+- the demo has reminders, most of them sent, and none in error (the demo has no deliberate
+  showcase of a failure);
+- every reminder sent by email reached the mailbox (maildump's API, ``/messages/``): one
+  message to each reminded customer's address at least;
+- every SMS the demo sent reached the mailbox through the SMS gateway ("SMS to …"), and
+  Odoo's queues are empty;
+- the notes of the scheduled actions are in the users' language (French): the behaviour
+  score's notes on the customers;
+- the demo company has a logo of its own (not Odoo's placeholder), and the ECB rates of late
+  interest are there.
+"""
+
+import argparse
+import json
+import sys
+import urllib.request
+
+from odoo import SUPERUSER_ID
+from odoo import api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+FAILURES = []
+
+
+def check(ok, message):
+    print(("  ok    " if ok else "  FAIL  ") + message)
+    if not ok:
+        FAILURES.append(message)
+
+
+def mailbox_messages(url):
+    with urllib.request.urlopen(f"{url.rstrip('/')}/messages/", timeout=30) as response:
+        return json.loads(response.read())["messages"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--mailbox", required=True)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config, "--log-level=warn"])
+    messages = mailbox_messages(args.mailbox)
+    # maildump's recipients: {"to": [...], "cc": [...], "bcc": [...]}, "Name <address>".
+    recipients = " ".join(
+        address
+        for m in messages
+        for addresses in (m.get("recipients") or {}).values()
+        for address in addresses
+    ).lower()
+    sms_in_mailbox = [m for m in messages if m["subject"].startswith("SMS to ")]
+    with Registry(args.database).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        reminders = env["credit.dunning"].search([])
+        sent = reminders.filtered(lambda r: r.state == "sent")
+        errors = reminders.filtered(lambda r: r.state == "error")
+        check(len(reminders) >= 50, f"{len(reminders)} reminders in the demo")
+        check(len(sent) >= len(reminders) // 2, f"{len(sent)} of them sent")
+        check(
+            not errors,
+            f"{len(errors)} in error"
+            + "".join(f"\n        {r.name}: {r.error_message}" for r in errors[:5]),
+        )
+        by_email = sent.filtered(lambda r: r.level_id.channel_email and r.partner_id.email)
+        missing = [r.name for r in by_email if r.partner_id.email.lower() not in recipients]
+        check(
+            not missing,
+            f"{len(by_email) - len(missing)} of the {len(by_email)} reminders sent by email "
+            f"are in the mailbox ({len(messages)} messages)"
+            + (f"; missing: {', '.join(missing[:5])}" if missing else ""),
+        )
+        sms = env["sms.sms"].search([])
+        outgoing = env["sms.sms"].search_count([("state", "=", "outgoing")])
+        mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
+        check(
+            len(sms_in_mailbox) >= len(sms.filtered(lambda s: s.state != "error")) and not outgoing,
+            f"{len(sms_in_mailbox)} SMS in the mailbox, {outgoing} left in Odoo's SMS queue",
+        )
+        check(not mails, f"{mails} emails left in Odoo's mail queue")
+        lang = env["res.company"].browse(reminders[:1].company_id.id)._credit_users_lang()
+        Message = env["mail.message"]
+        french = Message.search_count(
+            [("model", "=", "res.partner"), ("body", "ilike", "Profil de payeur passé")]
+        )
+        english = Message.search_count(
+            [("model", "=", "res.partner"), ("body", "ilike", "Payer profile changed")]
+        )
+        check(
+            lang == "fr_FR" and french and not english,
+            f"the users' language is {lang}; the behaviour score's notes are in French "
+            f"({french} in French, {english} in English)",
+        )
+        company = reminders[:1].company_id
+        check(not company.uses_default_logo, f"{company.name} has a logo of its own")
+        rates = env["credit.ecb.rate"].search_count([("company_id", "=", company.id)])
+        check(rates >= 12, f"{rates} ECB rates for the late interest")
+    if FAILURES:
+        print(f"demo check: {len(FAILURES)} failed")
+        return 1
+    print("demo check: every count holds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
