@@ -16,10 +16,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import xmlrpc.client
-from base64 import b64decode
 
 import screenshots
 
@@ -126,20 +124,13 @@ def main():
     try:
         browser.call("Network.setCookie", name="session_id", value=sid, url=args.url, path="/")
         for name, path, selectors in pictures:
-            browser.call("Page.navigate", url=args.url + path)
-            if path.startswith("/pay/"):
-                browser.wait_for("!!document.querySelector('.o_payment_link_page')")
-            elif not browser.wait_for(screenshots.RENDERED):
-                print(f"{name}: not rendered within 30 s, taken as it is", file=sys.stderr)
-            time.sleep(args.wait)
-            for selector in selectors:
-                browser.evaluate(f"document.querySelector({selector!r})?.click()")
-                time.sleep(args.wait)
-            data = browser.call("Page.captureScreenshot", format="png")["data"]
+            ready = (
+                "!!document.querySelector('.o_payment_link_page')"
+                if path.startswith("/pay/")
+                else screenshots.RENDERED
+            )
             target = os.path.join(args.out, f"{name}.png")
-            with open(target, "wb") as png:
-                png.write(b64decode(data))
-            print(target)
+            print(screenshots.shoot(browser, args.url + path, selectors, target, args.wait, ready))
     finally:
         browser.close()
     print(letter_picture(args, sid, reminder, args.out))

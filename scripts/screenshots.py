@@ -158,6 +158,28 @@ RENDERED = (
 )
 
 
+def shoot(browser, url, selectors, target, wait, ready=RENDERED):
+    """Open ``url``, wait until ``ready`` holds (Odoo's web client has rendered a view),
+    click ``selectors`` in turn and save the window as the PNG ``target``; return it."""
+    name = os.path.basename(target)
+    browser.call("Page.navigate", url=url)
+    if not browser.wait_for(ready):
+        print(f"{name}: not rendered within 30 s, taken as it is", file=sys.stderr)
+    time.sleep(wait)
+    for selector in selectors:
+        clicked = browser.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " if (e) { e.click(); return true; } return false; })()"
+        )
+        if not clicked:
+            print(f"{name}: nothing matches {selector}", file=sys.stderr)
+        time.sleep(wait)
+    data = browser.call("Page.captureScreenshot", format="png")["data"]
+    with open(target, "wb") as png:
+        png.write(b64decode(data))
+    return target
+
+
 def main():
     args = parse_args()
     url = args.url.rstrip("/")
@@ -169,23 +191,11 @@ def main():
         for shot in args.shots:
             name, _sep, target = shot.partition("=")
             path, *selectors = target.split("|")
-            browser.call("Page.navigate", url=url + path)
-            if not browser.wait_for(RENDERED):
-                print(f"{name}: not rendered within 30 s, taken as it is", file=sys.stderr)
-            time.sleep(args.wait)
-            for selector in selectors:
-                clicked = browser.evaluate(
-                    f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                    " if (e) { e.click(); return true; } return false; })()"
+            print(
+                shoot(
+                    browser, url + path, selectors, os.path.join(args.out, f"{name}.png"), args.wait
                 )
-                if not clicked:
-                    print(f"{name}: nothing matches {selector}", file=sys.stderr)
-                time.sleep(args.wait)
-            data = browser.call("Page.captureScreenshot", format="png")["data"]
-            target_file = os.path.join(args.out, f"{name}.png")
-            with open(target_file, "wb") as png:
-                png.write(b64decode(data))
-            print(target_file)
+            )
     finally:
         browser.close()
     return 0
