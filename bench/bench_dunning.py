@@ -144,6 +144,7 @@ class Generator:
         invoice.action_post()
         env.flush_all()
         partner_ids = [template_partner.id, *self.clone_partners(template_partner)]
+        self.partner_ids = partner_ids
         self.clone_invoices(invoice, partner_ids)
         env.invalidate_all()
         elapsed = time.perf_counter() - started

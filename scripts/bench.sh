@@ -6,7 +6,9 @@
 #   - insurance: exposure against cover of a whole insured portfolio, beside raw SQL;
 #   - payment_link: the public payment page under load, served by Odoo with 2 workers on
 #     127.0.0.1:$CREDIT_BENCH_PORT (default 18067), valid and bad tokens.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link] [options of that
+#   - reporting: the aged balance (today and a past date) beside OCA's account_financial_report,
+#     the 12-month KPI backfill, customer statements beside OCA's partner_statement.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting] [options of that
 # benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
@@ -15,7 +17,7 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
-case "${1:-}" in credit | dunning | score | insurance | payment_link) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -31,11 +33,14 @@ peer_installed() {
     return 1
 }
 
-# create_db DB [PEER]: a fresh database with our addons and, if it installs, OCA's PEER.
+# create_db DB [PEER[,PEER...]]: a fresh database with our addons and, if they install,
+# OCA's PEERs.
 create_db() {
-    local db=$1 peer=${2:-} modules=$ADDONS
+    local db=$1 peer=${2:-} modules=$ADDONS one
     DATABASES+=("$db")
-    [ -n "$peer" ] && peer_installed "$peer" && modules="$ADDONS,$peer"
+    for one in ${peer//,/ }; do
+        peer_installed "$one" && modules="$modules,$one"
+    done
     log "creating $db with $modules"
     if "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$modules" --without-demo=all --stop-after-init \
         --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1; then
@@ -82,4 +87,9 @@ if [ "$WHICH" = all ] || [ "$WHICH" = payment_link ]; then
     log "benchmark: payment page under load"
     "$PY" "$REPO/bench/bench_payment_link.py" -c "$ODOO_CONF" -d "$db" \
         --port "${CREDIT_BENCH_PORT:-18067}" --odoo-bin "$ODOO_BIN" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = reporting ]; then
+    create_db "reporting_bench_$$" account_financial_report,partner_statement
+    log "benchmark: receivables reporting"
+    "$PY" "$REPO/bench/bench_reporting.py" -c "$ODOO_CONF" -d "reporting_bench_$$" "$@"
 fi
