@@ -22,3 +22,4 @@ from . import test_onboarding
 from . import test_open_items
 from . import test_payment_promise
 from . import test_users_lang
+from . import test_figures_as_of
