@@ -141,8 +141,10 @@ class CreditKpiSnapshot(models.Model):
         taken are kept as they are. Returns the snapshots taken."""
         today = fields.Date.context_today(self)
         first_of_month = today.replace(day=1)
-        dates = [first_of_month - relativedelta(months=n) - timedelta(days=1) for n in range(months)]
-        dates = sorted(dates) + [today]
+        dates = [
+            first_of_month - relativedelta(months=n) - timedelta(days=1) for n in range(months)
+        ]
+        dates = [*sorted(dates), today]
         companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
         taken = {
             (company.id, date)
