@@ -154,9 +154,12 @@ class CreditKpiSnapshot(models.Model):
         }
         snapshots = self.browse()
         for company in companies:
-            for date in dates:
-                if (company.id, date) not in taken:
-                    snapshots |= self.sudo()._snapshot_take(company, date)
+            missing = [date for date in dates if (company.id, date) not in taken]
+            if not missing:
+                continue
+            values = self.sudo()._snapshot_values_by_date(company, missing)
+            for date in missing:
+                snapshots |= self.sudo()._snapshot_take(company, date, values[date])
         self._update_latest()
         return snapshots
 
@@ -200,9 +203,12 @@ class CreditKpiSnapshot(models.Model):
         self.invalidate_model(["is_latest"])
 
     @api.model
-    def _snapshot_take(self, company, date):
-        """The KPIs of ``company`` and of its collectors on ``date``, rewritten if taken."""
-        values = self._snapshot_values_by_user(company, date)
+    def _snapshot_take(self, company, date, values=None):
+        """The KPIs of ``company`` and of its collectors on ``date`` (``values``: as
+        ``_snapshot_values_by_user`` gives them, computed if not given), rewritten if
+        taken."""
+        if values is None:
+            values = self._snapshot_values_by_user(company, date)
         existing = {
             snapshot.user_id.id: snapshot
             for snapshot in self.search([("company_id", "=", company.id), ("date", "=", date)])
@@ -231,12 +237,20 @@ class CreditKpiSnapshot(models.Model):
 
     @api.model
     def _snapshot_values_by_user(self, company, date):
-        """The KPIs of ``company`` on ``date`` and of each of its collectors, in four
-        queries (each grouped by collector and in total): ``{False or user id: values}``,
-        ``False`` for the company."""
+        """The KPIs of ``company`` on ``date`` and of each of its collectors:
+        ``{False or user id: values}``, ``False`` for the company."""
+        return self._snapshot_values_by_date(company, [date])[date]
+
+    @api.model
+    def _snapshot_values_by_date(self, company, dates):
+        """The KPIs of ``company`` and of each of its collectors on each of ``dates``:
+        ``{date: {False or user id: values}}``.
+
+        Each query is grouped by collector and in total (``GROUPING SETS``): per date, the
+        open items as of that date, the promises and the disputes; for all dates at once,
+        one scan of the receivable ledger (``_snapshot_read_ledger``)."""
         self.env.flush_all()
         OpenItem = self.env["credit.open.item"]
-        companies = OpenItem._company_ids(company)
         root = company.sudo().root_id
         # The collector of a customer, as the aged balance's (``credit.aged.balance``).
         collector = SQL(
@@ -244,48 +258,118 @@ class CreditKpiSnapshot(models.Model):
             str(root.id),
             root.credit_responsible_id.id or None,
         )
-        # Today's figures read the open items as they stand; a past day's, as of that day.
-        as_of = date if date < fields.Date.context_today(self) else None
-        figures = {}
+        today = fields.Date.context_today(self)
+        figures = {date: {} for date in dates}
 
-        def gather(query, names):
-            for row in self.env.execute_query(query):
-                total, user_id, *values = row
+        def gather(date, query, names):
+            for total, user_id, *values in self.env.execute_query(query):
                 key = False if total else user_id
-                if key is None:  # customers without a collector: in the company's only
-                    continue
-                figures.setdefault(key, {}).update(zip(names, values, strict=True))
+                if key is not None:  # customers without a collector: in the company's only
+                    figures[date].setdefault(key, {}).update(zip(names, values, strict=True))
 
-        gather(
-            SQL(
-                """
-                SELECT GROUPING(%(collector)s) = 1, %(collector)s,
-                       COALESCE(SUM(i.residual), 0),
-                       COALESCE(SUM(i.residual) FILTER (WHERE i.date_due < %(date)s), 0),
-                       COALESCE(SUM(i.residual) FILTER (WHERE i.date_due >= %(date)s), 0)
-                  FROM (%(open_items)s) i
-                  JOIN res_partner cp ON cp.id = i.commercial_partner_id
-                 GROUP BY GROUPING SETS ((), (%(collector)s))
-                """,
-                collector=collector,
-                open_items=OpenItem._query(company, as_of=as_of),
-                date=date,
-            ),
-            ["open_amount", "overdue", "not_due"],
+        for date in dates:
+            since = date - timedelta(days=RATE_DAYS)
+            # Today's figures read the open items as they stand; a past day's, as of then.
+            open_items = OpenItem._query(company, as_of=date if date < today else None)
+            gather(
+                date,
+                SQL(
+                    """
+                    SELECT GROUPING(%(collector)s) = 1, %(collector)s,
+                           COALESCE(SUM(i.residual), 0),
+                           COALESCE(SUM(i.residual) FILTER (WHERE i.date_due < %(date)s), 0),
+                           COALESCE(SUM(i.residual) FILTER (WHERE i.date_due >= %(date)s), 0)
+                      FROM (%(open_items)s) i
+                      JOIN res_partner cp ON cp.id = i.commercial_partner_id
+                     GROUP BY GROUPING SETS ((), (%(collector)s))
+                    """,
+                    collector=collector,
+                    open_items=open_items,
+                    date=date,
+                ),
+                ["open_amount", "overdue", "not_due"],
+            )
+            gather(
+                date,
+                SQL(
+                    """
+                    SELECT GROUPING(%(collector)s) = 1, %(collector)s,
+                           COUNT(*) FILTER (WHERE pr.state = 'kept'),
+                           COUNT(*) FILTER (WHERE pr.state = 'broken')
+                      FROM credit_payment_promise pr
+                      JOIN res_partner p ON p.id = pr.partner_id
+                      JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                     WHERE pr.company_id = %(company)s AND pr.date_closed > %(since)s
+                       AND pr.date_closed <= %(date)s
+                     GROUP BY GROUPING SETS ((), (%(collector)s))
+                    """,
+                    collector=collector,
+                    company=company.id,
+                    since=since,
+                    date=date,
+                ),
+                ["kept", "broken"],
+            )
+            gather(
+                date,
+                SQL(
+                    """
+                    SELECT GROUPING(%(collector)s) = 1, %(collector)s,
+                           COUNT(*), AVG(d.date_resolved - d.date_opened)
+                      FROM credit_dispute d
+                      JOIN res_partner p ON p.id = d.partner_id
+                      JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                     WHERE d.company_id = %(company)s AND d.state IN ('resolved', 'rejected')
+                       AND d.date_resolved > %(since)s AND d.date_resolved <= %(date)s
+                     GROUP BY GROUPING SETS ((), (%(collector)s))
+                    """,
+                    collector=collector,
+                    company=company.id,
+                    since=since,
+                    date=date,
+                ),
+                ["disputes", "resolution_days"],
+            )
+        for date, by_key in self._snapshot_read_ledger(company, dates, collector).items():
+            for key, values in by_key.items():
+                figures[date].setdefault(key, {}).update(values)
+        return {
+            date: {
+                key: self._snapshot_kpis(values)
+                for key, values in {False: {}, **by_key}.items()
+            }
+            for date, by_key in figures.items()
+        }
+
+    @api.model
+    def _snapshot_read_ledger(self, company, dates, collector):
+        """The receivable balances and credit sales behind the DSO and the CEI of each of
+        ``dates``, in one scan of the ledger: ``{date: {key: figures}}``.
+
+        The lines are summed per collector between consecutive bounds (each date, 30 and 90
+        days before it); each figure is then a sum of those intervals."""
+        bounds = sorted(
+            {
+                bound
+                for date in dates
+                for bound in (
+                    date,
+                    date - timedelta(days=CEI_DAYS),
+                    date - timedelta(days=DSO_DAYS),
+                )
+            }
         )
-        cei_start = date - timedelta(days=CEI_DAYS)
-        gather(
+        # Interval i holds the lines dated after bounds[i - 1], up to bounds[i].
+        interval = SQL(
+            "width_bucket(l.date, %s::date[])", [bound + timedelta(days=1) for bound in bounds]
+        )
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT GROUPING(%(collector)s) = 1, %(collector)s,
-                       COALESCE(SUM(l.balance) FILTER (WHERE l.date <= %(cei_start)s), 0),
-                       COALESCE(SUM(l.balance), 0),
+                SELECT GROUPING(%(collector)s) = 1, %(collector)s, %(interval)s,
+                       SUM(l.balance),
                        COALESCE(SUM(l.balance) FILTER (
-                           WHERE m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
-                             AND l.date > %(cei_start)s), 0),
-                       COALESCE(SUM(l.balance) FILTER (
-                           WHERE m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
-                             AND l.date > %(dso_start)s), 0)
+                           WHERE m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')), 0)
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id
                                         AND a.account_type = 'asset_receivable'
@@ -293,63 +377,45 @@ class CreditKpiSnapshot(models.Model):
                   LEFT JOIN res_partner p ON p.id = l.partner_id
                   LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
                  WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
-                   AND l.date <= %(date)s
-                 GROUP BY GROUPING SETS ((), (%(collector)s))
+                   AND l.date <= %(last)s
+                 GROUP BY GROUPING SETS ((%(interval)s), (%(collector)s, %(interval)s))
                 """,
                 collector=collector,
-                companies=companies,
-                date=date,
-                cei_start=cei_start,
-                dso_start=date - timedelta(days=DSO_DAYS),
-            ),
-            ["balance_start", "balance_end", "sales_cei", "sales_dso"],
+                interval=interval,
+                companies=self.env["credit.open.item"]._company_ids(company),
+                last=bounds[-1],
+            )
         )
-        since = date - timedelta(days=RATE_DAYS)
-        gather(
-            SQL(
-                """
-                SELECT GROUPING(%(collector)s) = 1, %(collector)s,
-                       COUNT(*) FILTER (WHERE pr.state = 'kept'),
-                       COUNT(*) FILTER (WHERE pr.state = 'broken')
-                  FROM credit_payment_promise pr
-                  JOIN res_partner p ON p.id = pr.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE pr.company_id = %(company)s AND pr.date_closed > %(since)s
-                   AND pr.date_closed <= %(date)s
-                 GROUP BY GROUPING SETS ((), (%(collector)s))
-                """,
-                collector=collector,
-                company=company.id,
-                since=since,
-                date=date,
-            ),
-            ["kept", "broken"],
-        )
-        gather(
-            SQL(
-                """
-                SELECT GROUPING(%(collector)s) = 1, %(collector)s,
-                       COUNT(*), AVG(d.date_resolved - d.date_opened)
-                  FROM credit_dispute d
-                  JOIN res_partner p ON p.id = d.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE d.company_id = %(company)s AND d.state IN ('resolved', 'rejected')
-                   AND d.date_resolved > %(since)s AND d.date_resolved <= %(date)s
-                 GROUP BY GROUPING SETS ((), (%(collector)s))
-                """,
-                collector=collector,
-                company=company.id,
-                since=since,
-                date=date,
-            ),
-            ["disputes", "resolution_days"],
-        )
-        figures.setdefault(False, {})
-        return {key: self._snapshot_kpis(values) for key, values in figures.items()}
+        intervals = {}
+        for total, user_id, index, balance, sales in rows:
+            key = False if total else user_id
+            if key is not None:
+                intervals.setdefault(key, []).append((bounds[index], float(balance), float(sales)))
+
+        def balance_on(key, day):
+            return sum(amount for bound, amount, _sales in intervals[key] if bound <= day)
+
+        def sales_between(key, since, day):
+            return sum(amount for bound, _b, amount in intervals[key] if since < bound <= day)
+
+        result = {}
+        for date in dates:
+            cei_start = date - timedelta(days=CEI_DAYS)
+            dso_start = date - timedelta(days=DSO_DAYS)
+            result[date] = {
+                key: {
+                    "balance_start": balance_on(key, cei_start),
+                    "balance_end": balance_on(key, date),
+                    "sales_cei": sales_between(key, cei_start, date),
+                    "sales_dso": sales_between(key, dso_start, date),
+                }
+                for key in intervals
+            }
+        return result
 
     @api.model
     def _snapshot_kpis(self, figures):
-        """The KPIs from the figures gathered by ``_snapshot_values_by_user``."""
+        """The KPIs from the figures gathered by ``_snapshot_values_by_date``."""
         open_amount = float(figures.get("open_amount") or 0.0)
         overdue = float(figures.get("overdue") or 0.0)
         not_due = float(figures.get("not_due") or 0.0)

@@ -179,52 +179,51 @@ class CreditOpenItem(models.AbstractModel):
         as_of = fields.Date.to_date(as_of)
         conditions = [*conditions, SQL("l.date <= %s", as_of)]
         # What the reconciliations dated after the day took from each item, to give back:
-        # a debit item was lowered by the partial, a credit item raised.
-        later = SQL(
-            """
-            SELECT line_id, SUM(amount) AS amount, SUM(amount_currency) AS amount_currency
-              FROM (SELECT debit_move_id AS line_id, amount,
-                           debit_amount_currency AS amount_currency
-                      FROM account_partial_reconcile WHERE max_date > %(as_of)s
-                    UNION ALL
-                    SELECT credit_move_id, -amount, -credit_amount_currency
-                      FROM account_partial_reconcile WHERE max_date > %(as_of)s) parts
-             GROUP BY line_id
-            """,
-            as_of=as_of,
-        )
-        columns = SQL(
-            """
-            l.id, l.move_id, l.partner_id, %s AS commercial_partner_id, l.company_id,
-            l.account_id, COALESCE(l.currency_id, l.company_currency_id) AS currency_id,
-            l.date, l.date_maturity, COALESCE(l.date_maturity, l.date) AS date_due,
-            l.amount_residual + COALESCE(later.amount, 0) AS residual,
-            l.amount_residual_currency + COALESCE(later.amount_currency, 0)
-                AS residual_currency
-            """,
-            commercial,
-        )
-        open_then = SQL("l.amount_residual + COALESCE(later.amount, 0) != 0")
-        # Two branches, so that each reads through its own index: the items unreconciled
-        # now (Odoo's partial index), and the items reconciled now but settled after the day.
+        # a debit item was lowered by its partials, a credit item raised. An item is on one
+        # side of all its partials (a debit item on the debit side), so each side is summed
+        # on its own, grouped by item.
+        later = [
+            SQL(
+                """
+                SELECT %(side)s AS line_id, SUM(amount) AS amount,
+                       SUM(%(amount_currency)s) AS amount_currency
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s
+                 GROUP BY %(side)s
+                """,
+                side=SQL.identifier(side),
+                amount_currency=SQL.identifier(amount_currency),
+                as_of=as_of,
+            )
+            for side, amount_currency in (
+                ("debit_move_id", "debit_amount_currency"),
+                ("credit_move_id", "credit_amount_currency"),
+            )
+        ]
+        given_back = SQL("COALESCE(ld.amount, 0) - COALESCE(lc.amount, 0)")
+        # One pass over the items dated by then: those unreconciled now, and those reconciled
+        # now but settled only after the day.
         return SQL(
             """
-            WITH later AS (%(later)s)
-            SELECT %(columns)s
+            SELECT l.id, l.move_id, l.partner_id, %(commercial)s AS commercial_partner_id,
+                   l.company_id, l.account_id,
+                   COALESCE(l.currency_id, l.company_currency_id) AS currency_id,
+                   l.date, l.date_maturity, COALESCE(l.date_maturity, l.date) AS date_due,
+                   l.amount_residual + %(given_back)s AS residual,
+                   l.amount_residual_currency + COALESCE(ld.amount_currency, 0)
+                       - COALESCE(lc.amount_currency, 0) AS residual_currency
               FROM account_move_line l
-              LEFT JOIN later ON later.line_id = l.id
+              LEFT JOIN (%(later_debit)s) ld ON ld.line_id = l.id
+              LEFT JOIN (%(later_credit)s) lc ON lc.line_id = l.id
               %(customers)s
-             WHERE l.reconciled IS NOT TRUE AND %(conditions)s AND %(open_then)s
-            UNION ALL
-            SELECT %(columns)s
-              FROM later
-              JOIN account_move_line l ON l.id = later.line_id
-              %(customers)s
-             WHERE l.reconciled IS TRUE AND %(conditions)s AND %(open_then)s
+             WHERE %(conditions)s
+               AND (l.reconciled IS NOT TRUE OR ld.line_id IS NOT NULL OR lc.line_id IS NOT NULL)
+               AND l.amount_residual + %(given_back)s != 0
             """,
-            later=later,
-            columns=columns,
+            commercial=commercial,
+            given_back=given_back,
+            later_debit=later[0],
+            later_credit=later[1],
             customers=customers,
             conditions=SQL(" AND ").join(conditions),
-            open_then=open_then,
         )
