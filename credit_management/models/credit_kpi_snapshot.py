@@ -335,8 +335,7 @@ class CreditKpiSnapshot(models.Model):
                 figures[date].setdefault(key, {}).update(values)
         return {
             date: {
-                key: self._snapshot_kpis(values)
-                for key, values in {False: {}, **by_key}.items()
+                key: self._snapshot_kpis(values) for key, values in {False: {}, **by_key}.items()
             }
             for date, by_key in figures.items()
         }
