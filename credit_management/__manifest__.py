@@ -44,6 +44,7 @@
         "wizards/credit_dunning_send_views.xml",
         "wizards/credit_dunning_preview_views.xml",
         "wizards/credit_dispute_reject_views.xml",
+        "wizards/credit_aged_balance_as_of_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

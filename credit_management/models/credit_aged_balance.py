@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from odoo import _
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+from odoo.tools import format_date
 
 # The buckets of days past due: (field, first day, last day); not due is its own column.
 BUCKETS = (
@@ -11,6 +15,9 @@ BUCKETS = (
     ("amount_91_120", 91, 120),
     ("amount_over_120", 121, None),
 )
+# The aging bases (context key ``credit_aging_basis``): the date each item is aged from.
+AGING_BASES = {"due": "date_due", "invoice": "date"}
+DSO_DAYS = 90  # sales window of a customer's DSO, as the company's (credit.kpi.snapshot)
 
 
 class CreditAgedBalance(models.Model):
@@ -20,7 +27,15 @@ class CreditAgedBalance(models.Model):
     customer and company tree (a branch's items under its root, as ``partner.credit``), in
     the company currency: invoices, credit notes and unallocated payments, each in the
     bucket of its due date (its date when it has none). The totals are Odoo's own receivable
-    balance of the customer in the company."""
+    balance of the customer in the company.
+
+    Context keys: ``credit_as_of`` (a date) gives the balance as it stood at the end of that
+    day, aged from it; ``credit_aging_basis`` ages the items by due date (``due``, the
+    default) or by invoice date (``invoice``).
+
+    Per customer, its DSO on the day (receivable / credit sales of the 90 days up to it x 90)
+    and its average days late, from its behaviour score (``credit.partner.score``: the
+    invoices paid in the last 12 months, weighted by their amounts)."""
 
     _name = "credit.aged.balance"
     _description = "Aged Balance"
@@ -39,7 +54,15 @@ class CreditAgedBalance(models.Model):
             "partner_id",
             "reconciled",
         ],
+        "account.partial.reconcile": [
+            "amount",
+            "credit_move_id",
+            "debit_move_id",
+            "max_date",
+        ],
+        "account.move": ["move_type"],
         "account.account": ["account_type"],
+        "credit.partner.score": ["avg_days_late", "company_id", "partner_id"],
         "res.partner": ["commercial_partner_id", "dunning_responsible_id", "payer_profile_id"],
         "res.company": ["currency_id", "credit_responsible_id", "parent_path"],
     }
@@ -58,11 +81,44 @@ class CreditAgedBalance(models.Model):
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
     oldest_due_date = fields.Date(readonly=True, help="Due date of the oldest unpaid invoice.")
+    sales_90 = fields.Monetary(
+        string="Sales (90 days)",
+        readonly=True,
+        help="Customer invoices less credit notes of the 90 days up to the day, taxes included.",
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Days sales outstanding of the customer: its receivable / its sales of the last "
+        "90 days x 90 (0 without sales).",
+    )
+    avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Of the customer's invoices paid in the last 12 months, weighted by their "
+        "amounts (from its behaviour score).",
+    )
+
+    @api.model
+    def _as_of(self):
+        """The day of the figures: the context's ``credit_as_of``, else None (today)."""
+        as_of = self.env.context.get("credit_as_of")
+        return fields.Date.to_date(as_of) if as_of else None
+
+    @api.model
+    def _aging_basis(self):
+        return self.env.context.get("credit_aging_basis") or "due"
 
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
-        late = SQL("(%s::date - i.date_due)", today)
+        as_of = self._as_of()
+        today = as_of or fields.Date.context_today(self)
+        aged_from = SQL.identifier("i", AGING_BASES.get(self._aging_basis(), "date_due"))
+        late = SQL("(%s::date - %s)", today, aged_from)
         buckets = [
             SQL(
                 "COALESCE(SUM(i.residual) FILTER (WHERE %s), 0) AS %s",
@@ -75,7 +131,7 @@ class CreditAgedBalance(models.Model):
         ]
         # A branch's items are its root company's receivable, as in Odoo's ``partner.credit``:
         # one row per customer and company tree, under the root.
-        return SQL(
+        balance = SQL(
             """
             SELECT MIN(i.id) AS id,
                    i.commercial_partner_id AS partner_id,
@@ -99,12 +155,51 @@ class CreditAgedBalance(models.Model):
             """,
             late=late,
             buckets=SQL(",\n").join(buckets),
-            open_items=self.env["credit.open.item"]._query(),
+            open_items=self.env["credit.open.item"]._query(as_of=as_of),
+        )
+        # Each customer's credit sales of the DSO window, per company tree.
+        sales = SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   split_part(c.parent_path, '/', 1)::int AS company_id,
+                   SUM(l.balance) AS amount
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+                                    AND a.account_type = 'asset_receivable'
+              JOIN account_move m ON m.id = l.move_id
+                                 AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN res_company c ON c.id = l.company_id
+             WHERE l.parent_state = 'posted' AND l.date > %(since)s AND l.date <= %(today)s
+             GROUP BY 1, 2
+            """,
+            since=today - timedelta(days=DSO_DAYS),
+            today=today,
+        )
+        return SQL(
+            """
+            SELECT b.*,
+                   COALESCE(s.amount, 0) AS sales_90,
+                   CASE WHEN s.amount > 0 THEN b.amount_total / s.amount * %(days)s
+                        ELSE 0 END AS dso,
+                   COALESCE(ps.avg_days_late, 0) AS avg_days_late
+              FROM (%(balance)s) b
+              LEFT JOIN (%(sales)s) s ON s.partner_id = b.partner_id
+                                     AND s.company_id = b.company_id
+              LEFT JOIN credit_partner_score ps ON ps.partner_id = b.partner_id
+                                               AND ps.company_id = b.company_id
+            """,
+            balance=balance,
+            sales=sales,
+            days=DSO_DAYS,
         )
 
     def action_open_items(self):
         """The open receivable items behind a row."""
         self.ensure_one()
+        as_of = self._as_of()
+        if as_of:
+            return self._action_open_items_as_of(as_of)
         return {
             "type": "ir.actions.act_window",
             "name": _("Open Items of %(customer)s", customer=self.partner_id.display_name),
@@ -119,5 +214,29 @@ class CreditAgedBalance(models.Model):
                 ("reconciled", "=", False),
                 ("amount_residual", "!=", 0),
             ],
+            "context": {"create": False},
+        }
+
+    def _action_open_items_as_of(self, as_of):
+        """The journal items behind a row as of a past day: those open then."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT i.id FROM (%s) i",
+                self.env["credit.open.item"]._query(
+                    self.company_id, [self.partner_id.id], as_of=as_of
+                ),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _(
+                "Open Items of %(customer)s on %(date)s",
+                customer=self.partner_id.display_name,
+                date=format_date(self.env, as_of),
+            ),
+            "res_model": "account.move.line",
+            "view_mode": "list",
+            "views": [(self.env.ref("account.view_move_line_tree").id, "list")],
+            "domain": [("id", "in", [row[0] for row in rows])],
             "context": {"create": False},
         }

@@ -16,6 +16,12 @@ How it works:
   of its document (``currency_id``, the company currency when the item has none). Converting
   is nowhere else: Odoo converts each item at its own rate when it posts it and keeps the
   company-currency residual up to date through reconciliations.
+- **As of a past date** (``as_of``): an item counts as open on day D when it is posted, dated
+  on or before D and not yet settled by the reconciliations dated on or before D (a partial
+  reconciliation is dated by its ``max_date``). Its residual on D is its balance less those
+  partials, which is its residual now plus the partials dated after D: only those are read,
+  grouped once by journal item, so that a recent date reads few of them. The candidates are
+  the items unreconciled now (through Odoo's partial index) and the items settled after D.
 - **Plan**: the receivable accounts, the companies and (when the caller names customers)
   their contacts are resolved first and inlined as literal arrays, so that PostgreSQL reads
   through Odoo's partial index of unreconciled lines and visits receivable lines only.
@@ -27,6 +33,7 @@ Columns: ``id`` (the journal item), ``move_id``, ``partner_id`` (the item's part
 """
 
 from odoo import api
+from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
@@ -46,6 +53,15 @@ LINE_FIELDS = [
     "parent_state",
     "partner_id",
     "reconciled",
+]
+# What the query reads of the partial reconciliations, as of a past date.
+PARTIAL_FIELDS = [
+    "amount",
+    "credit_amount_currency",
+    "credit_move_id",
+    "debit_amount_currency",
+    "debit_move_id",
+    "max_date",
 ]
 
 
@@ -72,12 +88,14 @@ class CreditOpenItem(models.AbstractModel):
         )
 
     @api.model
-    def _query(self, company=None, partner_ids=None, branches=True):
+    def _query(self, company=None, partner_ids=None, branches=True, as_of=None):
         """The open receivable items as an ``SQL`` select (columns: see the module docstring).
 
         :param company: the scope's company (its tree, see ``branches``); None: every company.
         :param partner_ids: only these customers (commercial entities); None: every customer.
         :param branches: False to keep ``company`` alone, without the rest of its tree.
+        :param as_of: a date: the items open on that day, with their residual of that day;
+            None: the items open now.
         """
         self.env["account.move.line"].flush_model(LINE_FIELDS)
         self.env["account.account"].flush_model(["account_type"])
@@ -112,8 +130,6 @@ class CreditOpenItem(models.AbstractModel):
         conditions = [
             SQL("l.account_id = ANY(%s)", accounts),
             SQL("l.parent_state = 'posted'"),
-            SQL("l.reconciled IS NOT TRUE"),
-            SQL("l.amount_residual != 0"),
         ]
         if companies is not None:
             conditions.append(SQL("l.company_id = ANY(%s)", companies))
@@ -137,6 +153,9 @@ class CreditOpenItem(models.AbstractModel):
                     commercials,
                 )
                 commercial = SQL("p.commercial_partner_id")
+        if as_of is not None:
+            return self._query_as_of(as_of, conditions, customers, commercial)
+        conditions += [SQL("l.reconciled IS NOT TRUE"), SQL("l.amount_residual != 0")]
         return SQL(
             """
             SELECT l.id, l.move_id, l.partner_id, %s AS commercial_partner_id, l.company_id,
@@ -151,4 +170,60 @@ class CreditOpenItem(models.AbstractModel):
             commercial,
             customers,
             SQL(" AND ").join(conditions),
+        )
+
+    @api.model
+    def _query_as_of(self, as_of, conditions, customers, commercial):
+        """The items open on ``as_of`` (see the module docstring): ``_query``'s select."""
+        self.env["account.partial.reconcile"].flush_model(PARTIAL_FIELDS)
+        as_of = fields.Date.to_date(as_of)
+        conditions = [*conditions, SQL("l.date <= %s", as_of)]
+        # What the reconciliations dated after the day took from each item, to give back:
+        # a debit item was lowered by its partials, a credit item raised. An item is on one
+        # side of all its partials (a debit item on the debit side), so each side is summed
+        # on its own, grouped by item.
+        later = [
+            SQL(
+                """
+                SELECT %(side)s AS line_id, SUM(amount) AS amount,
+                       SUM(%(amount_currency)s) AS amount_currency
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s
+                 GROUP BY %(side)s
+                """,
+                side=SQL.identifier(side),
+                amount_currency=SQL.identifier(amount_currency),
+                as_of=as_of,
+            )
+            for side, amount_currency in (
+                ("debit_move_id", "debit_amount_currency"),
+                ("credit_move_id", "credit_amount_currency"),
+            )
+        ]
+        given_back = SQL("COALESCE(ld.amount, 0) - COALESCE(lc.amount, 0)")
+        # One pass over the items dated by then: those unreconciled now, and those reconciled
+        # now but settled only after the day.
+        return SQL(
+            """
+            SELECT l.id, l.move_id, l.partner_id, %(commercial)s AS commercial_partner_id,
+                   l.company_id, l.account_id,
+                   COALESCE(l.currency_id, l.company_currency_id) AS currency_id,
+                   l.date, l.date_maturity, COALESCE(l.date_maturity, l.date) AS date_due,
+                   l.amount_residual + %(given_back)s AS residual,
+                   l.amount_residual_currency + COALESCE(ld.amount_currency, 0)
+                       - COALESCE(lc.amount_currency, 0) AS residual_currency
+              FROM account_move_line l
+              LEFT JOIN (%(later_debit)s) ld ON ld.line_id = l.id
+              LEFT JOIN (%(later_credit)s) lc ON lc.line_id = l.id
+              %(customers)s
+             WHERE %(conditions)s
+               AND (l.reconciled IS NOT TRUE OR ld.line_id IS NOT NULL OR lc.line_id IS NOT NULL)
+               AND l.amount_residual + %(given_back)s != 0
+            """,
+            commercial=commercial,
+            given_back=given_back,
+            later_debit=later[0],
+            later_credit=later[1],
+            customers=customers,
+            conditions=SQL(" AND ").join(conditions),
         )

@@ -15,6 +15,7 @@ from . import test_dunning_engine
 from . import test_dunning_letter
 from . import test_dunning_phone
 from . import test_dunning_sms
+from . import test_figures_as_of
 from . import test_i18n
 from . import test_kpi_snapshot
 from . import test_late_fees

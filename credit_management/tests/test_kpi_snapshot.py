@@ -56,9 +56,11 @@ class TestKpiSnapshot(CreditCommon):
             dispute.write({"state": state, "date_resolved": closed})
 
     def _take(self, company=None):
-        """The KPIs of the day, as the scheduled action takes them."""
+        """The company's KPIs of the day, as the scheduled action takes them."""
         company = company or self.company
-        return self.Snapshot._cron_snapshot().filtered(lambda s: s.company_id == company)
+        return self.Snapshot._cron_snapshot().filtered(
+            lambda s: s.company_id == company and not s.user_id
+        )
 
     def test_receivable_dso_and_cei(self):
         snapshot = self._take()
@@ -103,7 +105,14 @@ class TestKpiSnapshot(CreditCommon):
         with freeze_time(day(1)):
             tomorrow = self._take()
         self.assertEqual(tomorrow.date, day(1))
-        self.assertEqual(self.Snapshot.search_count([("company_id", "=", self.company.id)]), 2)
+        self.assertEqual(
+            self.Snapshot.search_count(
+                [("company_id", "=", self.company.id), ("user_id", "=", False)]
+            ),
+            2,
+        )
+        self.assertTrue(tomorrow.is_latest)
+        self.assertFalse(first.is_latest, "the latest is tomorrow's")
 
     def test_access_and_companies(self):
         other_company = self.setup_other_company()["company"]
@@ -112,7 +121,7 @@ class TestKpiSnapshot(CreditCommon):
         self.assertEqual(snapshots.company_id, self.env["res.company"].search([]))
         other = snapshots.filtered(lambda s: s.company_id == other_company)
         self.assertAlmostEqual(other.receivable, 500.0)
-        mine = snapshots.filtered(lambda s: s.company_id == self.company)
+        mine = snapshots.filtered(lambda s: s.company_id == self.company and not s.user_id)
         self.assertAlmostEqual(mine.receivable, 1750.0, "each company its own")
         visible = self.Snapshot.with_user(self.collector).search([])
         self.assertIn(mine, visible)
