@@ -7,7 +7,16 @@
     "author": "Credit Management contributors",
     "license": "AGPL-3",
     "application": True,
-    "depends": ["account", "base_vat", "sale", "sms", "portal", "mail", "onboarding"],
+    "depends": [
+        "account",
+        "base_vat",
+        "sale",
+        "sms",
+        "portal",
+        "mail",
+        "onboarding",
+        "spreadsheet_dashboard",
+    ],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/credit_management_security.xml",
@@ -45,7 +54,10 @@
         "wizards/credit_dunning_preview_views.xml",
         "wizards/credit_dispute_reject_views.xml",
         "wizards/credit_aged_balance_as_of_views.xml",
+        "wizards/credit_dso_simulator_views.xml",
+        "report/credit_aged_balance_report.xml",
         "views/credit_management_menus.xml",
+        "data/credit_dashboard_data.xml",
     ],
     "demo": [
         "demo/credit_management_demo.xml",
@@ -53,6 +65,7 @@
     "assets": {
         "web.assets_backend": [
             "credit_management/static/src/components/**/*",
+            "credit_management/static/src/aged_balance_export/**/*",
         ],
         "web.assets_tests": [
             "credit_management/static/tests/tours/*.js",

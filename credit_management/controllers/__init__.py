@@ -1,1 +1,2 @@
+from . import aged_balance_export
 from . import portal

@@ -1,7 +1,9 @@
 from . import test_aged_balance
+from . import test_aged_balance_export
 from . import test_cash_forecast
 from . import test_collector_desk
 from . import test_credit_access
+from . import test_credit_dashboard
 from . import test_credit_exposure
 from . import test_credit_hold
 from . import test_credit_identifiers
@@ -10,6 +12,7 @@ from . import test_credit_score
 from . import test_credit_tour
 from . import test_demo_logo
 from . import test_dispute
+from . import test_dso_simulator
 from . import test_dunning_bulk
 from . import test_dunning_engine
 from . import test_dunning_letter
