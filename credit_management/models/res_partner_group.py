@@ -318,6 +318,15 @@ class ResPartner(models.Model):
             )
         ]
 
+    def _credit_hold_candidates(self, company):
+        # The members of a group with a group limit may be held without owing anything.
+        candidates = super()._credit_hold_candidates(company)
+        heads = self.with_company(company).search([("credit_group_limit", ">", 0)])
+        if heads:
+            members = self.search([("credit_group_id", "in", heads.ids)])
+            candidates |= members.commercial_partner_id
+        return candidates
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
