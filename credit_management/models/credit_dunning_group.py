@@ -34,3 +34,18 @@ class CreditDunning(models.Model):
         for reminder in self:
             customers = reminder.line_ids.move_id.commercial_partner_id
             reminder.show_line_customer = bool(customers - reminder.commercial_partner_id)
+
+    def _followup_context(self, source):
+        # A dispute or a promise is one customer's: on a reminder listing several customers,
+        # the addressee's own invoices (or the first customer's), the others done apart.
+        context = super()._followup_context(source)
+        moves = self.env["account.move"].browse(context["default_move_ids"])
+        if len(moves.commercial_partner_id) > 1:
+            customer = self.commercial_partner_id
+            if customer not in moves.commercial_partner_id:
+                customer = moves[:1].commercial_partner_id
+            context["default_partner_id"] = customer.id
+            context["default_move_ids"] = moves.filtered(
+                lambda move: move.commercial_partner_id == customer
+            ).ids
+        return context

@@ -136,9 +136,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def init(self):
-        super().init()
+        res = super().init()
         # On install and update: every partner gets its group head.
         self._credit_group_recompute()
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -167,6 +167,13 @@ class TestCreditGroup(CreditCommon):
         self.assertEqual(self.lyon.credit_hold_reason, "group_limit")
         self.assertIn("Groupe Martin Holding", self.lyon_sud_contact.credit_hold_message)
         self.assertFalse(self.customer.credit_hold, "other customers are not concerned")
+        # A member owing nothing is held too, and found by the filter.
+        annecy = self.env["res.partner"].create(
+            {"name": "Martin Annecy", "is_company": True, "parent_id": self.head.id}
+        )
+        held = self.env["res.partner"].search([("credit_hold", "=", True)])
+        self.assertIn(annecy, held)
+        self.assertNotIn(self.customer, held)
 
     def test_group_limit_managers_only(self):
         with self.assertRaises(AccessError):
@@ -259,6 +266,10 @@ class TestCreditGroup(CreditCommon):
         for member in self.members:
             self.assertIn(member.name, body)
         self.assertFalse((reminders - group_reminder).show_line_customer)
+        # A dispute opened from it is one customer's: the head office's own invoices.
+        context = group_reminder.action_open_dispute()["context"]
+        self.assertEqual(context["default_partner_id"], self.head.id)
+        self.assertEqual(context["default_move_ids"], head_invoice.ids)
         # The members' invoices advance: each keeps its own level, the reminder the highest.
         self.assertEqual(sud_invoice.dunning_level_id, levels[1])
         late = self._invoice(self.lyon, 90.0, due_days=5)
