@@ -305,19 +305,25 @@ class ResPartner(models.Model):
         currency = company.currency_id
         if currency.compare_amounts(exposure + amount, limit) <= 0:
             return []
-        return [
-            (
-                "group_limit",
-                _(
-                    "The group %(group)s is over its credit limit: group exposure "
-                    "%(exposure)s plus %(amount)s is over the group limit of %(limit)s.",
-                    group=head.display_name,
-                    exposure=formatLang(self.env, exposure, currency_obj=currency),
-                    amount=formatLang(self.env, amount, currency_obj=currency),
-                    limit=formatLang(self.env, limit, currency_obj=currency),
-                ),
+        values = {
+            "group": head.display_name,
+            "exposure": formatLang(self.env, exposure, currency_obj=currency),
+            "amount": formatLang(self.env, amount, currency_obj=currency),
+            "limit": formatLang(self.env, limit, currency_obj=currency),
+        }
+        if amount:
+            message = _(
+                "The group %(group)s is over its credit limit: group exposure %(exposure)s "
+                "plus this order %(amount)s is over the group limit of %(limit)s.",
+                **values,
             )
-        ]
+        else:
+            message = _(
+                "The group %(group)s is over its credit limit: group exposure %(exposure)s "
+                "is over the group limit of %(limit)s.",
+                **values,
+            )
+        return [("group_limit", message)]
 
     def _credit_hold_candidates(self, company):
         # The members of a group with a group limit may be held without owing anything.
