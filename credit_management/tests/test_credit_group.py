@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
@@ -180,6 +181,8 @@ class TestCreditGroup(CreditCommon):
             self.head.with_user(self.sales_user).credit_group_limit = 10.0
         self.head.with_user(self.manager).credit_group_limit = 10.0
         self.assertEqual(self.head.credit_group_limit, 10.0)
+        with self.assertRaises(ValidationError):
+            self.head.credit_group_limit = -1.0
         other_company = self.setup_other_company()["company"]
         self.assertEqual(
             self.head.with_company(other_company).credit_group_limit, 0.0, "per company"
