@@ -16,10 +16,13 @@ database.
    invoice handed off to litigation has no next level. Courtesy levels (negative days) are
    only sent before the due date.
 2. ``group_reminders(items, date, ...)`` puts the listed items into reminders: one per
-   addressee (the third-party payer, the invoice address or the customer, per the scenario's
-   grouping) and currency, or one per invoice. An invoice whose next level is due on the date
-   (and that waits for no other reminder) is *escalated*: it is reminded at that level; the
-   customer's other open items are *listed* (``open``), its credits are netted (``credit``).
+   addressee (the third-party payer, the invoice address, the customer or the head office of
+   the customer's group, per the scenario's grouping) and currency, or one per invoice. A
+   head office reminded for its group (centralised dunning) gets one reminder listing the
+   items of every member, at the highest level reached across them. An invoice whose next
+   level is due on the date (and that waits for no other reminder) is *escalated*: it is
+   reminded at that level; the customer's other open items are *listed* (``open``), its
+   credits are netted (``credit``).
    The level of a reminder is the highest level of its escalated invoices. A reminder without
    an escalated invoice, or whose claimed amount (escalated and listed debits, credits
    netted, company currency) is under the scenario's or the level's minimum, is dropped.
@@ -37,6 +40,7 @@ from decimal import Decimal
 GROUP_COMMERCIAL = "commercial"
 GROUP_INVOICE_ADDRESS = "invoice_address"
 GROUP_INVOICE = "invoice"
+GROUP_HEAD_OFFICE = "group"
 
 # Kinds of open items and types of reminder lines.
 KIND_INVOICE = "invoice"
@@ -124,6 +128,8 @@ class Item:
 
     ``residual`` is in the company currency (minimum amounts), ``key`` is whatever the caller
     needs to find its row back. ``step`` is the invoice's next level (None if none).
+    ``group_id`` is the head office of the customer's group (the addressee when grouping by
+    group).
     """
 
     move_id: int
@@ -132,6 +138,7 @@ class Item:
     currency_id: int
     residual: float
     address_id: int | None = None
+    group_id: int | None = None
     third_party_payer_id: int | None = None
     scenario_id: int | None = None
     user_id: int | None = None
@@ -188,6 +195,8 @@ def group_reminders(
             addressee = item.third_party_payer_id
         elif mode == GROUP_INVOICE_ADDRESS:
             addressee = item.address_id or item.commercial_partner_id
+        elif mode == GROUP_HEAD_OFFICE:
+            addressee = item.group_id or item.commercial_partner_id
         else:
             addressee = item.commercial_partner_id
         key = (addressee, item.currency_id)

@@ -21,6 +21,7 @@ from . import credit_dunning_scenario
 from . import credit_dunning_bulk
 from . import credit_dunning_channel
 from . import credit_dunning_email
+from . import credit_dunning_group
 from . import credit_dunning_handoff
 from . import credit_dunning_late_fee
 from . import credit_dunning_letter
@@ -43,6 +44,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_collection
 from . import res_partner_dunning
+from . import res_partner_group
 from . import res_partner_identifier
 from . import res_partner_score
 from . import sale_order

@@ -63,11 +63,17 @@ class CreditAgedBalance(models.Model):
         "account.move": ["move_type"],
         "account.account": ["account_type"],
         "credit.partner.score": ["avg_days_late", "company_id", "partner_id"],
-        "res.partner": ["commercial_partner_id", "dunning_responsible_id", "payer_profile_id"],
+        "res.partner": [
+            "commercial_partner_id",
+            "dunning_responsible_id",
+            "payer_profile_id",
+            "credit_group_id",
+        ],
         "res.company": ["currency_id", "credit_responsible_id", "parent_path"],
     }
 
     partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True)
+    credit_group_id = fields.Many2one(comodel_name="res.partner", string="Group", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Collector", readonly=True)
@@ -140,6 +146,7 @@ class CreditAgedBalance(models.Model):
                    COALESCE(MIN((cp.dunning_responsible_id ->> r.id::text)::int),
                             MIN(r.credit_responsible_id)) AS user_id,
                    MIN(cp.payer_profile_id) AS payer_profile_id,
+                   MIN(cp.credit_group_id) AS credit_group_id,
                    COALESCE(SUM(i.residual) FILTER (WHERE %(late)s <= 0), 0)
                        AS amount_not_due,
                    %(buckets)s,

@@ -12,8 +12,10 @@ How a run works (``run_dunning``), for each company of the environment:
    never a second formal notice because of that change, nothing once handed off.
 2. ``_dunning_groups`` gives those rows to ``engine.dunning.group_reminders``: the invoices
    that reach their next level on the run's date, grouped by addressee and currency
-   (customer, invoice address or third-party payer, per the scenario), with the customer's
-   other open items and credits, without what is under the minimum amounts.
+   (customer, invoice address, third-party payer or the head office of the customer's group,
+   per the scenario), with the customer's other open items and credits, without what is
+   under the minimum amounts. The members of a group whose head office's scenario groups by
+   group follow that scenario (``_dunning_group_heads``): one reminder to the head office.
 3. Reminders are created (``_bulk_create``) and sent in batches: each batch in a savepoint,
    committed when the run comes from the scheduled action. The database refuses a second
    live line for the same invoice and level, so a rerun after a crash or a second worker
@@ -231,6 +233,7 @@ class CreditDunning(models.Model):
                     "payer_profile_id",
                     "dunning_responsible_id",
                     "commercial_partner_id",
+                    "credit_group_id",
                 ],
                 load=None,
             )
@@ -261,6 +264,9 @@ class CreditDunning(models.Model):
             .search([])
         }
         default_scenario = company.credit_dunning_scenario_id.id
+        group_heads = self._dunning_group_heads(
+            Partner, partner_facts, profile_scenario, default_scenario, scenarios
+        )
         pending_moves = self._dunning_pending_moves(company)
         formal_notices = self._dunning_formal_notices(company)
         # An open payment promise suspends the reminders of its invoices until its grace end.
@@ -270,6 +276,9 @@ class CreditDunning(models.Model):
         for row in rows:
             customer = partner_facts[row["commercial_partner_id"]]
             payer = partner_facts.get(row["third_party_payer_id"]) or {}
+            # Centralised dunning: the head office's scenario, collector and block.
+            head = group_heads.get(row["commercial_partner_id"]) or {}
+            row["group_id"] = head.get("id")
             residual = row["residual"]
             row["kind"] = (
                 "credit"
@@ -286,6 +295,7 @@ class CreditDunning(models.Model):
                         row["dunning_block_until"],
                         customer["dunning_block_until"],
                         payer.get("dunning_block_until"),
+                        head.get("dunning_block_until"),
                         promised.get(row["move_id"]),
                     )
                     if d
@@ -301,9 +311,12 @@ class CreditDunning(models.Model):
                 or row["dunning_handoff_date"]
             )
             row["pending"] = row["move_id"] in pending_moves
-            row["user_id"] = customer["dunning_responsible_id"]
+            row["user_id"] = (
+                head.get("dunning_responsible_id") or customer["dunning_responsible_id"]
+            )
             scenario_id = (
                 row["dunning_scenario_id"]
+                or head.get("scenario_id")
                 or customer["dunning_scenario_id"]
                 or profile_scenario.get(customer["payer_profile_id"])
                 or default_scenario
@@ -327,6 +340,49 @@ class CreditDunning(models.Model):
                     row["next_level"] = level_records[step.level.id]
                     row["eligible_date"] = step.eligible_date
         return rows
+
+    @api.model
+    def _dunning_group_heads(
+        self, Partner, partner_facts, profile_scenario, default_scenario, scenarios
+    ):
+        """``{customer id: facts of its head office}`` for the customers (of
+        ``partner_facts``, completed with their heads') of a group whose head office is
+        reminded for the whole group: its scenario (``scenario_id``) groups by group."""
+        head_ids = {facts["credit_group_id"] for facts in partner_facts.values()}
+        missing = [head_id for head_id in head_ids - set(partner_facts) if head_id]
+        if missing:
+            partner_facts.update(
+                (values["id"], values)
+                for values in Partner.browse(missing).read(
+                    [
+                        "dunning_scenario_id",
+                        "dunning_block_until",
+                        "payer_profile_id",
+                        "dunning_responsible_id",
+                        "commercial_partner_id",
+                        "credit_group_id",
+                    ],
+                    load=None,
+                )
+            )
+        group_scenarios = set(scenarios.filtered(lambda s: s.grouping == "group").ids)
+        heads = {}
+        for head_id in head_ids:
+            facts = partner_facts.get(head_id)
+            if not facts:
+                continue
+            scenario_id = (
+                facts["dunning_scenario_id"]
+                or profile_scenario.get(facts["payer_profile_id"])
+                or default_scenario
+            )
+            if scenario_id in group_scenarios:
+                heads[head_id] = dict(facts, scenario_id=scenario_id)
+        return {
+            partner_id: heads[facts["credit_group_id"]]
+            for partner_id, facts in partner_facts.items()
+            if facts["credit_group_id"] in heads
+        }
 
     @api.model
     def _dunning_engine_level(self, level):
@@ -404,6 +460,7 @@ class CreditDunning(models.Model):
                 currency_id=row["currency_id"],
                 residual=row["residual"],
                 address_id=row["address_id"],
+                group_id=row.get("group_id"),
                 third_party_payer_id=row["third_party_payer_id"],
                 scenario_id=row["scenario_id"],
                 user_id=row["user_id"],

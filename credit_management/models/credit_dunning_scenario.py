@@ -37,6 +37,7 @@ class CreditDunningScenario(models.Model):
             ("commercial", "One reminder per customer"),
             ("invoice_address", "One reminder per invoice address"),
             ("invoice", "One reminder per invoice"),
+            ("group", "One reminder per group, to the head office"),
         ],
         default="commercial",
         required=True,
@@ -44,7 +45,10 @@ class CreditDunningScenario(models.Model):
         "contacts, at the highest level reached (default);\n"
         "- One reminder per invoice address: for decentralised customers whose sites pay "
         "their own invoices;\n"
-        "- One reminder per invoice: each invoice is reminded on its own.\n"
+        "- One reminder per invoice: each invoice is reminded on its own;\n"
+        "- One reminder per group, to the head office: centralised dunning, the invoices of "
+        "every company of the group on one reminder to its head office (set on the head "
+        "office's scenario).\n"
         "Invoices with a third-party payer are always reminded to the payer.",
     )
     min_amount = fields.Monetary(

@@ -307,6 +307,8 @@ class ResPartner(models.Model):
                     else _("Manual credit hold."),
                 )
             )
+        # The limit of the customer's whole group (res_partner_group.py).
+        reasons += self._credit_group_reasons(amount, company)
         return reasons
 
     def _credit_overdue_invoice_names(self, company, min_days, limit=10):

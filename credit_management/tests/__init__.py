@@ -5,6 +5,7 @@ from . import test_collector_desk
 from . import test_credit_access
 from . import test_credit_dashboard
 from . import test_credit_exposure
+from . import test_credit_group
 from . import test_credit_hold
 from . import test_credit_identifiers
 from . import test_credit_portal

@@ -221,6 +221,34 @@ def test_forced_grouping_of_a_reminder_sent_by_hand():
     assert line_types(reminder) == [(1, "invoice"), (2, "invoice")]
 
 
+def test_grouping_by_group_head_office():
+    """Centralised dunning: the members' items on one reminder to the head office (500)."""
+    scenarios = {1: Scenario(1, grouping="group", min_amount=250.0)}
+    items = [
+        invoice(1, 100.0, commercial_partner_id=500, group_id=500),
+        invoice(2, 200.0, step=STANDARD[2], commercial_partner_id=501, group_id=500),
+        invoice(3, 150.0, eligible=day(4), commercial_partner_id=502, group_id=500),
+        credit(4, -40.0, commercial_partner_id=502, group_id=500),
+        invoice(5, 300.0, commercial_partner_id=501, group_id=500, third_party_payer_id=900),
+        invoice(6, 90.0, commercial_partner_id=503, group_id=500, listed=False),
+        invoice(7, 260.0, commercial_partner_id=600),  # no group known: its own reminder
+    ]
+    reminders = group_reminders(items, TODAY, scenarios)
+    assert [r.partner_id for r in reminders] == [500, 600, 900]
+    head = reminders[0]
+    assert head.level == STANDARD[2], "the highest level reached across the members"
+    assert line_types(head) == [(1, "invoice"), (2, "invoice"), (3, "open"), (4, "credit")]
+    assert {item.commercial_partner_id for _type, item in head.lines} == {500, 501, 502}
+    # The minimum is the group's claim (100 + 200 - 40): each member alone is under it.
+    per_member = {1: Scenario(1, grouping="commercial", min_amount=250.0)}
+    decentralised = group_reminders(items, TODAY, per_member)
+    assert [r.partner_id for r in decentralised] == [600, 900]
+    # Sent by hand to each member (forced per customer, no minimum): its own items only.
+    by_hand = group_reminders(items, TODAY, scenarios, grouping="commercial", apply_minimums=False)
+    assert [r.partner_id for r in by_hand] == [500, 501, 600, 900]
+    assert line_types(by_hand[1]) == [(2, "invoice")]
+
+
 def test_is_less_rounds_to_the_currency():
     assert not is_less(49.996, 50.0, 0.01)
     assert is_less(49.994, 50.0, 0.01)
