@@ -8,6 +8,7 @@ from . import test_credit_identifiers
 from . import test_credit_portal
 from . import test_credit_score
 from . import test_credit_tour
+from . import test_customer_statement
 from . import test_demo_logo
 from . import test_dispute
 from . import test_dunning_bulk

@@ -3,3 +3,4 @@ from . import credit_dispute_reject
 from . import credit_dunning_preview
 from . import credit_dunning_send
 from . import credit_hold_override
+from . import credit_statement_send
