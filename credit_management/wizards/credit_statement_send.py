@@ -60,8 +60,10 @@ class CreditStatementSend(models.TransientModel):
         context = self.env.context
         if context.get("active_model") == "res.partner" and context.get("active_ids"):
             customers = self.env["res.partner"].browse(context["active_ids"]).commercial_partner_id
-            values.setdefault("target", "selected")
-            values.setdefault("partner_ids", [fields.Command.set(customers.ids)])
+            if "default_target" not in context:
+                values["target"] = "selected"
+            if "default_partner_ids" not in context:
+                values["partner_ids"] = [fields.Command.set(customers.ids)]
         return values
 
     def action_send(self):
