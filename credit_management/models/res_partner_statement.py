@@ -36,8 +36,9 @@ from .credit_aged_balance import BUCKETS
 STATEMENT_BATCH_SIZE = 50
 
 
+# One concern of the partner per file, as account splits its models.
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # ACTIONS
