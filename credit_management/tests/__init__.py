@@ -11,6 +11,7 @@ from . import test_credit_identifiers
 from . import test_credit_portal
 from . import test_credit_score
 from . import test_credit_tour
+from . import test_customer_statement
 from . import test_demo_logo
 from . import test_dispute
 from . import test_dso_simulator

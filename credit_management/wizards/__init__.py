@@ -5,3 +5,4 @@ from . import credit_dso_simulator
 from . import credit_dunning_preview
 from . import credit_dunning_send
 from . import credit_hold_override
+from . import credit_statement_send
