@@ -302,8 +302,11 @@ class CreditDemo:
         self._litigation(customers)
         # Graded customers: the nightly score, computed now on this history.
         self.env["res.partner"]._cron_update_credit_score()
-        # Today's KPIs: the first point of their trend.
-        self.env["credit.kpi.snapshot"]._cron_snapshot()
+        # The KPIs of each month end of the past year and today's: a trend from the first day
+        # (those the installation took, before this history existed, are taken again).
+        Snapshot = self.env["credit.kpi.snapshot"]
+        Snapshot.search([("company_id", "=", company.id)]).unlink()
+        Snapshot._backfill(months=12)
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders in %.1fs.",
