@@ -169,7 +169,7 @@ class CreditDunning(models.Model):
 
 
 class CreditDunningLine(models.Model):
-    _inherit = "credit.dunning.line"
+    _inherit = "credit.dunning.line"  # pylint: disable=consider-merging-classes-inherited
 
     late_fee_days = fields.Integer(
         compute="_compute_late_fees",

@@ -355,7 +355,7 @@ class ResPartner(models.Model):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     credit_group_by_siren = fields.Boolean(
         string="Group Customers by SIREN",
@@ -371,7 +371,7 @@ class ResCompany(models.Model):
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     credit_group_by_siren = fields.Boolean(
         related="company_id.credit_group_by_siren", readonly=False
