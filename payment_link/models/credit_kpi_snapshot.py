@@ -50,9 +50,13 @@ class CreditKpiSnapshot(models.Model):
     )
 
     @api.model
-    def _snapshot_values(self, company, date):
-        values = super()._snapshot_values(company, date)
-        values.update(self._payment_link_values(company, date - timedelta(days=RATE_DAYS), date))
+    def _snapshot_values_by_date(self, company, dates):
+        """The figures of the links on the company's rows (not per collector)."""
+        values = super()._snapshot_values_by_date(company, dates)
+        for date, by_user in values.items():
+            by_user[False].update(
+                self._payment_link_values(company, date - timedelta(days=RATE_DAYS), date)
+            )
         return values
 
     @api.model
