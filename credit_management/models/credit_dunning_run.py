@@ -38,6 +38,15 @@ from .credit_dunning import PENDING_STATES
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# What the plan reads of the customers, the payers and the group heads it meets.
+PLAN_PARTNER_FIELDS = [
+    "dunning_scenario_id",
+    "dunning_block_until",
+    "payer_profile_id",
+    "dunning_responsible_id",
+    "commercial_partner_id",
+    "credit_group_id",
+]
 INVOICE_TYPES = ("out_invoice", "out_receipt")
 
 
@@ -227,14 +236,7 @@ class CreditDunning(models.Model):
         partner_facts = {
             values["id"]: values
             for values in Partner.browse(partner_ids).read(
-                [
-                    "dunning_scenario_id",
-                    "dunning_block_until",
-                    "payer_profile_id",
-                    "dunning_responsible_id",
-                    "commercial_partner_id",
-                    "credit_group_id",
-                ],
+                PLAN_PARTNER_FIELDS,
                 load=None,
             )
         }
@@ -354,14 +356,7 @@ class CreditDunning(models.Model):
             partner_facts.update(
                 (values["id"], values)
                 for values in Partner.browse(missing).read(
-                    [
-                        "dunning_scenario_id",
-                        "dunning_block_until",
-                        "payer_profile_id",
-                        "dunning_responsible_id",
-                        "commercial_partner_id",
-                        "credit_group_id",
-                    ],
+                    PLAN_PARTNER_FIELDS,
                     load=None,
                 )
             )
