@@ -31,6 +31,7 @@ Figures are printed beside their targets, never asserted.
 """
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -111,15 +112,42 @@ def receivable_items(env):
 # ------------------------------------------------------------
 
 
+def amount_columns():
+    """The amount columns of the aged balance's exports (their module is importable once
+    Odoo's configuration is read)."""
+    module = "odoo.addons.credit_management.report.credit_aged_balance_report"
+    return importlib.import_module(module).AMOUNT_COLUMNS
+
+
 def run_ours_aged(env, as_of):
-    """Every row of the aged balance by customer, then its totals."""
-    Aged = env["credit.aged.balance"].with_context(credit_as_of=as_of)
-    amounts = [name for name in Aged._fields if name.startswith("amount_")]
-    rows = Aged.search_read([], ["partner_id", *amounts])
-    [(count, total, overdue)] = Aged._read_group(
-        [], [], ["__count", "amount_total:sum", "amount_overdue:sum"]
+    """Every row of the aged balance by customer (its name, its collector, its buckets) and
+    the totals, as the PDF and XLSX exports read them."""
+    columns = amount_columns()
+    report = env["report.credit_management.report_credit_aged_balance"]
+    table = report.with_context(credit_as_of=as_of)._get_table([])
+    overdue = sum(
+        line["amounts"][index]
+        for line in table["lines"]
+        for index, name in enumerate(columns)
+        if name not in ("amount_not_due", "amount_total")
     )
-    return {"rows": len(rows), "count": count, "total": total, "overdue": overdue}
+    return {
+        "rows": len(table["lines"]),
+        "count": table["count"],
+        "total": table["total"][columns.index("amount_total")],
+        "overdue": overdue,
+    }
+
+
+def run_ours_aged_screen(env, as_of):
+    """The aged balance list as it opens: its first page (80 customers, by total) and the
+    totals of every customer, read as the web client reads them."""
+    Aged = env["credit.aged.balance"].with_context(credit_as_of=as_of)
+    spec = {name: {} for name in ("partner_id", "user_id", *amount_columns())}
+    spec["partner_id"] = {"fields": {"display_name": {}}}
+    page = Aged.web_search_read([], spec, limit=80)
+    [(count, total)] = Aged._read_group([], [], ["__count", "amount_total:sum"])
+    return {"rows": len(page["records"]), "count": count, "total": total}
 
 
 def run_oca_aged(env, as_of):
@@ -264,6 +292,8 @@ def main():
     baseline = measure(registry, lambda env: {})
     ours_today = measure(registry, run_ours_aged, str(today))
     ours_past = measure(registry, run_ours_aged, str(past))
+    screen_today = measure(registry, run_ours_aged_screen, str(today))
+    screen_past = measure(registry, run_ours_aged_screen, str(past))
     oca_today = measure(registry, run_oca_aged, str(today)) if aged_peer else None
     oca_past = measure(registry, run_oca_aged, str(past)) if aged_peer else None
     backfill = measure(registry, run_backfill)
@@ -302,6 +332,16 @@ def main():
                 f"{oca['rows']:,} customers, {oca['total']:,.2f} "
                 f"({'same total' if same else 'NOT the same total'})",
             )
+    for label, screen in (
+        (f"ours: aged balance list as it opens, as of today ({today})", screen_today),
+        (f"ours: aged balance list as it opens, as of {past}", screen_past),
+    ):
+        line(
+            label,
+            screen,
+            f"first {screen['rows']} of {screen['count']:,} customers, total "
+            f"{screen['total']:,.2f}",
+        )
     line(
         "ours: KPI backfill, 12 month ends and today",
         backfill,

@@ -60,11 +60,18 @@ class CreditAgedBalance(models.Model):
             "debit_move_id",
             "max_date",
         ],
-        "account.move": ["move_type"],
+        "account.move": [
+            "amount_total_signed",
+            "commercial_partner_id",
+            "date",
+            "move_type",
+            "state",
+        ],
         "account.account": ["account_type"],
         "credit.partner.score": ["avg_days_late", "company_id", "partner_id"],
         "res.partner": [
             "commercial_partner_id",
+            "complete_name",
             "dunning_responsible_id",
             "payer_profile_id",
             "credit_group_id",
@@ -73,6 +80,11 @@ class CreditAgedBalance(models.Model):
     }
 
     partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True)
+    partner_name = fields.Char(
+        string="Customer Name",
+        readonly=True,
+        help="The customer's full name (its stored complete name), for the exports.",
+    )
     credit_group_id = fields.Many2one(comodel_name="res.partner", string="Group", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
@@ -136,17 +148,15 @@ class CreditAgedBalance(models.Model):
             for name, first, last in BUCKETS
         ]
         # A branch's items are its root company's receivable, as in Odoo's ``partner.credit``:
-        # one row per customer and company tree, under the root.
+        # one row per customer and company tree, under the root. The items are summed alone;
+        # the customer's own fields are joined once per row, after.
         balance = SQL(
             """
             SELECT MIN(i.id) AS id,
                    i.commercial_partner_id AS partner_id,
                    r.id AS company_id,
                    r.currency_id,
-                   COALESCE(MIN((cp.dunning_responsible_id ->> r.id::text)::int),
-                            MIN(r.credit_responsible_id)) AS user_id,
-                   MIN(cp.payer_profile_id) AS payer_profile_id,
-                   MIN(cp.credit_group_id) AS credit_group_id,
+                   MIN(r.credit_responsible_id) AS company_responsible_id,
                    COALESCE(SUM(i.residual) FILTER (WHERE %(late)s <= 0), 0)
                        AS amount_not_due,
                    %(buckets)s,
@@ -155,7 +165,6 @@ class CreditAgedBalance(models.Model):
                    SUM(i.residual) AS amount_total,
                    MIN(i.date_due) FILTER (WHERE i.residual > 0) AS oldest_due_date
               FROM (%(open_items)s) i
-              JOIN res_partner cp ON cp.id = i.commercial_partner_id
               JOIN res_company c ON c.id = i.company_id
               JOIN res_company r ON r.id = split_part(c.parent_path, '/', 1)::int
              GROUP BY i.commercial_partner_id, r.id, r.currency_id
@@ -164,20 +173,19 @@ class CreditAgedBalance(models.Model):
             buckets=SQL(",\n").join(buckets),
             open_items=self.env["credit.open.item"]._query(as_of=as_of),
         )
-        # Each customer's credit sales of the DSO window, per company tree.
+        # Each customer's credit sales of the DSO window, per company tree: the signed totals
+        # of its posted invoices and credit notes (their receivable, in company currency),
+        # read from the entries, not from their lines.
         sales = SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
+            SELECT m.commercial_partner_id AS partner_id,
                    split_part(c.parent_path, '/', 1)::int AS company_id,
-                   SUM(l.balance) AS amount
-              FROM account_move_line l
-              JOIN account_account a ON a.id = l.account_id
-                                    AND a.account_type = 'asset_receivable'
-              JOIN account_move m ON m.id = l.move_id
-                                 AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
-              JOIN res_partner p ON p.id = l.partner_id
-              JOIN res_company c ON c.id = l.company_id
-             WHERE l.parent_state = 'posted' AND l.date > %(since)s AND l.date <= %(today)s
+                   SUM(m.amount_total_signed) AS amount
+              FROM account_move m
+              JOIN res_company c ON c.id = m.company_id
+             WHERE m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+               AND m.date > %(since)s AND m.date <= %(today)s
              GROUP BY 1, 2
             """,
             since=today - timedelta(days=DSO_DAYS),
@@ -186,11 +194,17 @@ class CreditAgedBalance(models.Model):
         return SQL(
             """
             SELECT b.*,
+                   customer.complete_name AS partner_name,
+                   COALESCE((customer.dunning_responsible_id ->> b.company_id::text)::int,
+                            b.company_responsible_id) AS user_id,
+                   customer.payer_profile_id,
+                   customer.credit_group_id,
                    COALESCE(s.amount, 0) AS sales_90,
                    CASE WHEN s.amount > 0 THEN b.amount_total / s.amount * %(days)s
                         ELSE 0 END AS dso,
                    COALESCE(ps.avg_days_late, 0) AS avg_days_late
               FROM (%(balance)s) b
+              JOIN res_partner customer ON customer.id = b.partner_id
               LEFT JOIN (%(sales)s) s ON s.partner_id = b.partner_id
                                      AND s.company_id = b.company_id
               LEFT JOIN credit_partner_score ps ON ps.partner_id = b.partner_id

@@ -136,6 +136,7 @@ class PaymentLinkController(PaymentPortal):
             "company": facts["company"],
             "partner": facts["partner"],
             "moves": facts["moves"],
+            "several_customers": facts["several_customers"],
             "selected_ids": set(selected_ids),
             "currency": currency,
             "token": token,

@@ -194,7 +194,9 @@ class CreditPaymentLink(models.Model):
 
     @api.model
     def _create_for_moves(self, moves, dunning=None):
-        """One active link per customer, company and currency for the open ones of ``moves``.
+        """One active link per customer, company and currency for the open ones of ``moves``;
+        for a reminder (``dunning``), per currency in the name of its addressee, who may pay
+        for others (a group's head office, a third-party payer).
 
         :return: the links created (none for moves with nothing left to pay)
         """
@@ -212,8 +214,11 @@ class CreditPaymentLink(models.Model):
                 and not m.currency_id.is_zero(m.amount_residual)
             )
         )
+        # A reminder's addressee pays what it is reminded of: one link for the invoices of
+        # every member of its group (centralised dunning), not one per member.
+        addressee = dunning.commercial_partner_id if dunning else None
         groups = open_moves.grouped(
-            lambda m: (m.commercial_partner_id, m.company_id, m.currency_id)
+            lambda m: (addressee or m.commercial_partner_id, m.company_id, m.currency_id)
         )
         for (partner, company, currency), group in groups.items():
             days = company.payment_link_validity_days or 30
@@ -308,13 +313,22 @@ class CreditPaymentLink(models.Model):
 
     def _move_rows(self):
         """The link's invoices as the page shows them, read in one query (the page is opened
-        under load): ``[{"id", "name", "date_due", "amount_residual", "settled",
-        "open"}]`` by due date. ``settled``: nothing remains to pay (paid, in payment,
-        reversed, or no residual); ``open``: posted, not settled, and with no payment in
-        progress (a pending or authorized transaction, or a draft one just started)."""
+        under load): ``[{"id", "name", "customer_id", "customer_name", "date_due",
+        "amount_residual", "settled", "open"}]`` by due date (the customer: the invoice's
+        commercial partner, a member of the group on a head office's link). ``settled``:
+        nothing remains to pay (paid, in payment, reversed, or no residual); ``open``:
+        posted, not settled, and with no payment in progress (a pending or authorized
+        transaction, or a draft one just started)."""
         self.ensure_one()
         self.env["account.move"].flush_model(
-            ["state", "payment_state", "amount_residual", "invoice_date_due", "currency_id"]
+            [
+                "state",
+                "payment_state",
+                "amount_residual",
+                "invoice_date_due",
+                "currency_id",
+                "commercial_partner_id",
+            ]
         )
         self.env["payment.transaction"].flush_model(["state", "invoice_ids"])
         recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
@@ -322,6 +336,7 @@ class CreditPaymentLink(models.Model):
             SQL(
                 """
                 SELECT move.id, move.name, move.state, move.payment_state, move.amount_residual,
+                       move.commercial_partner_id AS customer_id, customer.name AS customer_name,
                        COALESCE(move.invoice_date_due, move.date) AS date_due,
                        currency.rounding,
                        EXISTS(
@@ -335,6 +350,7 @@ class CreditPaymentLink(models.Model):
                   FROM credit_payment_link_account_move_rel link_move
                   JOIN account_move move ON move.id = link_move.move_id
                   JOIN res_currency currency ON currency.id = move.currency_id
+                  LEFT JOIN res_partner customer ON customer.id = move.commercial_partner_id
                  WHERE link_move.link_id = %(link)s
                  ORDER BY date_due, move.id
                 """,
@@ -390,8 +406,8 @@ class CreditPaymentLink(models.Model):
         """What the payment page shows, read in a few queries (the page is opened under load).
 
         ``{"name", "date_expiry", "partner": {"name", "lang"}, "company": {"id", "name",
-        "email", "phone"}, "currency", "moves": [{"id", "name", "date_due",
-        "amount_residual", "status"}]}``,
+        "email", "phone"}, "currency", "moves": [{"id", "name", "customer_name", "date_due",
+        "amount_residual", "status"}], "several_customers"}``,
         the invoices by due date (``_move_rows``). Their statuses are those of
         ``_move_status``: ``paid``, ``payable`` (one of ``_payable_moves``), or
         ``in_progress`` (a payment in progress, or not offered).
@@ -401,7 +417,7 @@ class CreditPaymentLink(models.Model):
         [link] = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT link.name, link.date_expiry, link.currency_id,
+                SELECT link.name, link.date_expiry, link.currency_id, link.partner_id,
                        partner.name AS partner_name, partner.lang AS partner_lang,
                        company.id AS company_id, company.name AS company_name,
                        company.email AS company_email, company.phone AS company_phone
@@ -435,6 +451,8 @@ class CreditPaymentLink(models.Model):
             },
             "currency": currency,
             "moves": moves,
+            # A head office's link lists its members' invoices: the page names their customer.
+            "several_customers": any(move["customer_id"] != link["partner_id"] for move in moves),
         }
 
     def _check_paid(self):

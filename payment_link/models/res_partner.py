@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -19,22 +20,33 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or self.env.company
         currency = currency or company.currency_id
-        moves = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", company.id),
-                ("currency_id", "=", currency.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ]
+        # The open items (Odoo's partial index of unreconciled lines), not a search of the
+        # invoices by customer, which no index serves.
+        customer = self.commercial_partner_id
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT i.move_id FROM (%s) i WHERE i.currency_id = %s",
+                self.env["credit.open.item"]._query(company, [customer.id], branches=False),
+                currency.id,
+            )
+        )
+        moves = (
+            self.env["account.move"]
+            .browse(sorted(move_id for (move_id,) in rows))
+            .filtered(
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.state == "posted"
+                    and m.payment_state in ("not_paid", "partial")
+                )
+            )
         )
         if not moves:
             return self.env["credit.payment.link"]
         Link = self.env["credit.payment.link"]
         existing = Link.search(
             [
-                ("partner_id", "=", self.commercial_partner_id.id),
+                ("partner_id", "=", customer.id),
                 ("company_id", "=", company.id),
                 ("currency_id", "=", currency.id),
                 ("state", "=", "active"),

@@ -188,3 +188,61 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
         self.assertAlmostEqual(figures["amount_collected"], 400.0)
         self.assertGreaterEqual(figures["median_days_to_payment"], 0)
         self.assertEqual(reminder.payment_link_amount_collected, 400.0)
+
+    def test_group_reminder_one_link_for_the_head_office(self):
+        """Centralised dunning: the head office's reminder carries one link covering every
+        member's invoices, the page names each invoice's customer, and paying through it
+        settles the members' invoices."""
+        self.env.ref("credit_management.dunning_scenario_firm").grouping = "group"
+        Partner = self.env["res.partner"]
+        head = Partner.create(
+            {
+                "name": "Groupe Martin Holding",
+                "is_company": True,
+                "email": "siege@martin.fr",
+                "mobile": "06 98 76 54 32",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        member = Partner.create(
+            {
+                "name": "Martin Lyon SAS",
+                "is_company": True,
+                "parent_id": head.id,
+                "email": "lyon@martin.fr",
+            }
+        )
+        head_invoice = self._invoice(head, 100.0, due_days=-20)
+        member_invoice = self._invoice(member, 250.0, due_days=-20)
+        reminders = self._run()
+        reminder = reminders.filtered(lambda r: r.partner_id == head)
+        self.assertEqual(reminder.state, "sent", reminder.error_message)
+        self.assertFalse(reminders.filtered(lambda r: r.partner_id == member))
+        link = reminder.payment_link_ids
+        self.assertEqual(len(link), 1, "one link for the group, not one per member")
+        self.assertEqual(link.partner_id, head)
+        self.assertEqual(link.move_ids, head_invoice | member_invoice)
+        self.assertEqual(link.amount, 350.0)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", reminder.mail_message_id.id)])
+        self.assertIn(f'href="{link.url}"', mail.body_html)
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "=", reminder.sms_message_id.id)])
+        )
+        self.assertIn(link.url, sms.body)
+        page = self._open(link)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("<th>Customer</th>", page.text)
+        self.assertIn("Martin Lyon SAS", page.text)
+        self._pay_by_link(link, head_invoice | member_invoice)
+        for invoice in head_invoice | member_invoice:
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"), invoice.name)
+        self.assertEqual(link.state, "paid")
+
+    def test_single_customer_page_has_no_customer_column(self):
+        self._invoice(self.customer, 120.0, due_days=-20)
+        link = self._run().payment_link_id
+        page = self._open(link)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("<th>Customer</th>", page.text)
