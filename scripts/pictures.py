@@ -7,7 +7,9 @@ Usage (``make pictures`` builds or updates the demo, serves it and calls this)::
 The records shown are found in the demo over XML-RPC (as the credit manager, ``admin``): a
 quotation held by the credit check with its reasons, the collector's desk, a reminder and its
 letter (the PDF Odoo prints, turned into an image by ``pdftoppm``), the aged balance, the KPI
-trend, a customer's payment page and the credit insurance alerts. Each picture is written to
+trend, a customer's payment page, the credit insurance alerts, the Credit Management
+dashboard, the "Aged Balance as of…" wizard, and a customer statement in French and one in
+English (PDFs, as the letter). Each picture is written to
 ``<out>/<name>.png``; the list of what was taken is printed.
 """
 
@@ -71,6 +73,15 @@ def shots(call):
     customer = call("credit.dunning", "read", [reminder], ["partner_id"])[0]["partner_id"][0]
     link = first(call, "credit.payment.link", [("state", "=", "active")], order="id")
     link_url = call("credit.payment.link", "read", [link], ["url"])[0]["url"]
+    [dashboard] = [
+        row["res_id"]
+        for row in call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", "credit_management"), ("name", "=", "spreadsheet_dashboard_credit")],
+            ["res_id"],
+        )
+    ]
     return [
         ("order_held", f"/odoo/action-sale.action_quotations_with_onboarding/{order}", []),
         ("collector_desk", "/odoo/action-credit_management.credit_collector_desk_action_open", []),
@@ -88,29 +99,52 @@ def shots(call):
         ),
         ("payment_page", "/pay/" + link_url.rsplit("/pay/", 1)[1], []),
         ("insurance_alerts", "/odoo/action-credit_insurance.credit_insurance_alert_action", []),
+        ("dashboard", f"/odoo/dashboards?dashboard_id={dashboard}", []),
+        (
+            "aged_balance_as_of",
+            "/odoo/action-credit_management.credit_aged_balance_as_of_action",
+            [],
+        ),
     ], reminder
 
 
-def letter_picture(args, sid, reminder, out):
-    """The reminder's letter as Odoo prints it (PDF), its first page as a PNG."""
+def pdf_picture(args, sid, report, record_id, out, name):
+    """A report as Odoo prints it (PDF) for one record, its first page as ``<out>/<name>.png``."""
     request = urllib.request.Request(
-        f"{args.url}/report/pdf/credit_management.report_credit_dunning_letter/{reminder}",
+        f"{args.url}/report/pdf/{report}/{record_id}",
         headers={"Cookie": f"session_id={sid}"},
     )
     with urllib.request.urlopen(request, timeout=120) as response:
         pdf = response.read()
     if not pdf.startswith(b"%PDF"):
-        sys.exit("the letter did not print as a PDF")
+        sys.exit(f"{report} did not print as a PDF")
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "letter.pdf")
+        path = os.path.join(folder, f"{name}.pdf")
         with open(path, "wb") as handle:
             handle.write(pdf)
-        target = os.path.join(out, "letter")
+        target = os.path.join(out, name)
         subprocess.run(
             ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", path, target],
             check=True,
         )
     return target + ".png"
+
+
+def statement_customers(call):
+    """``{lang: customer id}``: a customer with open items in French and one in English, whose
+    statements are printed in their language."""
+    found = {}
+    for lang in ("fr_FR", "en_US"):
+        rows = call(
+            "credit.aged.balance",
+            "search_read",
+            [("partner_id.lang", "=", lang), ("amount_total", ">", 0)],
+            ["partner_id"],
+            limit=1,
+        )
+        if rows:
+            found[lang] = rows[0]["partner_id"][0]
+    return found
 
 
 def main():
@@ -133,7 +167,15 @@ def main():
             print(screenshots.shoot(browser, args.url + path, selectors, target, args.wait, ready))
     finally:
         browser.close()
-    print(letter_picture(args, sid, reminder, args.out))
+    letter = "credit_management.report_credit_dunning_letter"
+    print(pdf_picture(args, sid, letter, reminder, args.out, "letter"))
+    for lang, customer in statement_customers(call).items():
+        name = f"statement_{lang.split('_')[0]}"
+        print(
+            pdf_picture(
+                args, sid, "credit_management.report_credit_statement", customer, args.out, name
+            )
+        )
     return 0
 
 
