@@ -342,7 +342,31 @@ class Client(threading.Thread):
         return status, elapsed, f"HTTP {status}"
 
 
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full
+    (``TcpExt: ListenOverflows`` of ``/proc/net/netstat``), or None where it cannot be read.
+
+    Odoo's multi-process server listens with a queue of 8 connections per worker (16 for 2
+    workers), and closes every connection after its answer (HTTP/1.0): with more clients
+    than that waiting, a new connection is dropped and the client retries it after the
+    kernel's first SYN retransmission timeout (1 s). Those requests make the p99 column.
+    """
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:") and values.startswith("TcpExt:"):
+            counters = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            if "ListenOverflows" in counters:
+                return int(counters["ListenOverflows"])
+    return None
+
+
 def run_phase(phase, duration, base, shares, all_tokens, addresses, args, clients=None):
+    """``(samples, seconds, dropped)``: ``dropped``, the connections the server's full
+    listen queue dropped meanwhile (``listen_overflows``), or None."""
+    overflows_before = listen_overflows()
     stop_at = time.monotonic() + duration
     addresses.shared = addresses.take() if phase == "limit" else None
     clients = [
@@ -356,7 +380,13 @@ def run_phase(phase, duration, base, shares, all_tokens, addresses, args, client
         client.join()
     seconds = time.monotonic() - started
     samples = [sample for client in clients for sample in client.samples]
-    return samples, seconds
+    overflows_after = listen_overflows()
+    dropped = (
+        None
+        if overflows_before is None or overflows_after is None
+        else overflows_after - overflows_before
+    )
+    return samples, seconds, dropped
 
 
 # ------------------------------------------------------------
@@ -390,11 +420,12 @@ def summarize(samples):
             "errors": sum(1 for _s, _ms, error in rows if error),
             "statuses": Counter(status for status, _ms, _error in rows),
             "error_kinds": Counter(error for _s, _ms, error in rows if error),
+            "times": times,
         }
     return figures
 
 
-def print_table(title, figures, seconds):
+def print_table(title, figures, seconds, dropped=None):
     print()
     print(f"{title} ({seconds:.0f} s)")
     print(
@@ -416,6 +447,12 @@ def print_table(title, figures, seconds):
         )
         for error, count in row["error_kinds"].most_common(5):
             print(f"          error {error}: {count}")
+    if dropped is not None:
+        slow = sum(1 for ms in figures["all"]["times"] if ms >= 1000.0)
+        print(
+            f"  connections dropped by the server's full listen queue (retried by the "
+            f"client after 1 s): {dropped}; requests of 1 s or more: {slow}"
+        )
 
 
 def verdict(met):
@@ -448,10 +485,12 @@ def main():
         results = {}
         if args.single_duration > 0:
             # One client alone: what a page costs without a queue, to read the others by.
-            samples, seconds = run_phase(
+            samples, seconds, dropped = run_phase(
                 "valid", args.single_duration, base, shares, all_tokens, addresses, args, 1
             )
-            print_table("reference: one client alone, valid tokens", summarize(samples), seconds)
+            print_table(
+                "reference: one client alone, valid tokens", summarize(samples), seconds, dropped
+            )
         for phase, title, duration in (
             ("valid", "phase 1: valid tokens only", args.duration),
             (
@@ -469,9 +508,11 @@ def main():
         ):
             if duration <= 0:
                 continue
-            samples, seconds = run_phase(phase, duration, base, shares, all_tokens, addresses, args)
+            samples, seconds, dropped = run_phase(
+                phase, duration, base, shares, all_tokens, addresses, args
+            )
             results[phase] = summarize(samples)
-            print_table(title, results[phase], seconds)
+            print_table(title, results[phase], seconds, dropped)
     print()
     print("targets (printed, never asserted):")
     for phase in ("valid", "mixed"):

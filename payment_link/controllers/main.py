@@ -35,7 +35,6 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import SQL
-from odoo.tools import format_amount
 from odoo.tools import format_date
 
 # Seconds taken to answer the last valid openings of the page in this process (the time
@@ -85,6 +84,17 @@ class PaymentLinkController(PaymentPortal):
         )
 
     @staticmethod
+    def _payment_link_update_env(facts):
+        """Render in the customer's language and, where the visitor may see it, with the
+        link's company as the current one (Odoo's templates then need not read the public
+        user to find a company)."""
+        context = {"lang": facts["partner"]["lang"] or request.env.lang}
+        company_id = facts["company"]["id"]
+        if company_id in request.env.user._get_company_ids():
+            context["allowed_company_ids"] = [company_id]
+        request.update_context(**context)
+
+    @staticmethod
     def _payment_link_opened_in(started):
         """Record the time a valid opening took (since ``started``, a ``time.monotonic()``)."""
         with _OPENING_TIMES_LOCK:
@@ -124,11 +134,12 @@ class PaymentLinkController(PaymentPortal):
         """The values of the page's templates: ``facts`` (``_page_facts()`` of the link of
         ``token``) with their figures formatted in the language of the request."""
         env = request.env
-        currency = facts["currency"]
+        Link = env["credit.payment.link"]
         for move in facts["moves"]:
             move["date_due_text"] = format_date(env, move["date_due"])
-            move["residual_text"] = format_amount(
-                env, 0.0 if move["status"] == "paid" else move["amount_residual"], currency
+            move["residual_text"] = Link._format_page_amount(
+                0.0 if move["status"] == "paid" else move["amount_residual"],
+                facts["currency_format"],
             )
         return {
             "link_name": facts["name"],
@@ -138,7 +149,7 @@ class PaymentLinkController(PaymentPortal):
             "moves": facts["moves"],
             "several_customers": facts["several_customers"],
             "selected_ids": set(selected_ids),
-            "currency": currency,
+            "currency": facts["currency"],
             "token": token,
         }
 
@@ -158,7 +169,7 @@ class PaymentLinkController(PaymentPortal):
             return self._payment_link_refuse_in_time(refusal, started)
         link._register_opening()
         facts = link._page_facts()
-        request.update_context(lang=facts["partner"]["lang"] or request.env.lang)
+        self._payment_link_update_env(facts)
         response = request.render(
             "payment_link.payment_link_page", self._payment_link_page_values(token, facts)
         )
@@ -181,7 +192,7 @@ class PaymentLinkController(PaymentPortal):
         if refusal:
             return self._payment_link_refuse_in_time(refusal, started)
         facts = link._page_facts()
-        request.update_context(lang=facts["partner"]["lang"] or request.env.lang)
+        self._payment_link_update_env(facts)
         move_ids = [int(v) for v in request.httprequest.form.getlist("move_ids") if v.isdigit()]
         try:
             selected, amount = self._payment_link_selection(link, move_ids)

@@ -27,7 +27,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools import consteq
 from odoo.tools import float_is_zero
+from odoo.tools import float_round
 from odoo.tools import format_amount
+from odoo.tools.misc import get_lang
 from odoo.tools.misc import hmac
 
 # Token layout: version (1 byte), link id (4 bytes), expiry (4 bytes, Unix time), signature
@@ -365,14 +367,15 @@ class CreditPaymentLink(models.Model):
             row["open"] = row["state"] == "posted" and not row["settled"] and not row["in_progress"]
         return rows
 
-    def _payable_moves(self):
+    def _payable_moves(self, rows=None):
         """Invoices of the link that can still be paid: posted, open, and with no payment in
         progress (a pending or authorized transaction, or a draft one just started). What
-        the page offers and what a payment may take; override to exclude more."""
+        the page offers and what a payment may take; override to exclude more. ``rows``: the
+        link's ``_move_rows()`` when the caller has read them already (the page)."""
         self.ensure_one()
-        return self.env["account.move"].browse(
-            [row["id"] for row in self._move_rows() if row["open"]]
-        )
+        if rows is None:
+            rows = self._move_rows()
+        return self.env["account.move"].browse([row["id"] for row in rows if row["open"]])
 
     def _move_status(self, move):
         """How the page shows an invoice: ``payable``, ``paid`` or ``in_progress``."""
@@ -406,7 +409,8 @@ class CreditPaymentLink(models.Model):
         """What the payment page shows, read in a few queries (the page is opened under load).
 
         ``{"name", "date_expiry", "partner": {"name", "lang"}, "company": {"id", "name",
-        "email", "phone"}, "currency", "moves": [{"id", "name", "customer_name", "date_due",
+        "email", "phone"}, "currency", "currency_format": {"symbol", "position",
+        "decimal_places", "rounding"}, "moves": [{"id", "name", "customer_name", "date_due",
         "amount_residual", "status"}], "several_customers"}``,
         the invoices by due date (``_move_rows``). Their statuses are those of
         ``_move_status``: ``paid``, ``payable`` (one of ``_payable_moves``), or
@@ -420,10 +424,15 @@ class CreditPaymentLink(models.Model):
                 SELECT link.name, link.date_expiry, link.currency_id, link.partner_id,
                        partner.name AS partner_name, partner.lang AS partner_lang,
                        company.id AS company_id, company.name AS company_name,
-                       company.email AS company_email, company.phone AS company_phone
+                       company.email AS company_email, company.phone AS company_phone,
+                       currency.symbol AS currency_symbol,
+                       currency.position AS currency_position,
+                       currency.decimal_places AS currency_decimal_places,
+                       currency.rounding AS currency_rounding
                   FROM credit_payment_link link
                   JOIN res_partner partner ON partner.id = link.partner_id
                   JOIN res_company company ON company.id = link.company_id
+                  JOIN res_currency currency ON currency.id = link.currency_id
                  WHERE link.id = %s
                 """,
                 self.id,
@@ -431,7 +440,7 @@ class CreditPaymentLink(models.Model):
         )
         currency = self.env["res.currency"].browse(link["currency_id"])
         moves = self._move_rows()
-        payable = set(self._payable_moves().ids)
+        payable = set(self._payable_moves(moves).ids)
         for move in moves:
             if move["settled"]:
                 move["status"] = "paid"
@@ -450,10 +459,35 @@ class CreditPaymentLink(models.Model):
                 "phone": link["company_phone"],
             },
             "currency": currency,
+            # What ``_format_page_amount`` needs: the amounts are printed without reading
+            # the currency record.
+            "currency_format": {
+                "symbol": link["currency_symbol"],
+                "position": link["currency_position"],
+                "decimal_places": link["currency_decimal_places"],
+                "rounding": link["currency_rounding"],
+            },
             "moves": moves,
             # A head office's link lists its members' invoices: the page names their customer.
             "several_customers": any(move["customer_id"] != link["partner_id"] for move in moves),
         }
+
+    @api.model
+    def _format_page_amount(self, amount, currency_format):
+        """``amount`` as Odoo's ``format_amount`` prints it in the language of the context,
+        from the currency's figures of ``_page_facts()["currency_format"]``: the page prints
+        its amounts without reading the currency record (it is opened under load)."""
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        rounded = float_round(amount, precision_rounding=currency_format["rounding"])
+        text = (
+            lang.format(f"%.{currency_format['decimal_places']}f", rounded, grouping=True)
+            .replace(" ", "\N{NO-BREAK SPACE}")
+            .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        )
+        symbol = currency_format["symbol"] or ""
+        if currency_format["position"] == "before":
+            return f"{symbol}\N{NO-BREAK SPACE}{text}"
+        return f"{text}\N{NO-BREAK SPACE}{symbol}"
 
     def _check_paid(self):
         """Links whose invoices are all paid become ``paid``; their pending reminders stop."""

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import PaymentLinkCommon
 
@@ -41,6 +42,28 @@ class TestPaymentLinkModel(PaymentLinkCommon):
         self.assertEqual(by_currency[self.currency].amount, 100.0)
         self.assertEqual(by_currency[eur].move_ids, in_eur)
         self.assertEqual(by_currency[eur].amount, 200.0)
+
+    def test_page_amounts_printed_as_odoo_prints_them(self):
+        """The page prints its amounts from the figures it read with the link, as Odoo's
+        ``format_amount`` prints them: in each language, symbol before or after, rounding
+        of the currency, grouping and negative amounts."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        eur = self.setup_other_currency("EUR")
+        for currency in (self.currency, eur):
+            invoice = self._invoice(self.customer, 1234567.891, due_days=-5, currency=currency)
+            link = self.Link._create_for_moves(invoice)
+            facts = link._page_facts()
+            self.assertEqual(facts["currency"], currency)
+            for lang in ("en_US", "fr_FR"):
+                env = self.env(context=dict(self.env.context, lang=lang))
+                for amount in (1234567.891, 0.0, -42.005, 0.004, 999.995):
+                    self.assertEqual(
+                        env["credit.payment.link"]._format_page_amount(
+                            amount, facts["currency_format"]
+                        ),
+                        format_amount(env, amount, currency),
+                        (currency.name, lang, amount),
+                    )
 
     def test_paid_invoice_gets_no_link(self):
         invoice = self._invoice(self.customer, 100.0, due_days=-5)
