@@ -63,6 +63,28 @@ point_mail_server() {
     "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" server --port "$MAIL_SMTP_PORT" \
         --sms-port "$SMS_PORT"
 }
+# The PDFs made while the addons install (no HTTP server then: wkhtmltopdf finds none of the
+# reports' stylesheets) printed again with Odoo serving the database for a moment, without
+# its scheduled actions (scripts/demo_pdfs.py).
+print_pdfs() {
+    local url=http://127.0.0.1:$HTTP_PORT server_log=$RUN_DIR/demo-pdfs-$DB.log pid
+    curl -fsS -o /dev/null "$url/web/health" 2>/dev/null &&
+        die "port $HTTP_PORT is taken: stop what serves $url or set CREDIT_HTTP_PORT"
+    log "printing the demo's letters and packs with their stylesheets (Odoo on $url)"
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$" --http-port="$HTTP_PORT" \
+        --max-cron-threads=0 --log-level=warn >"$server_log" 2>&1 &
+    pid=$!
+    for _ in $(seq 120); do
+        curl -fsS -o /dev/null "$url/web/health" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || die "Odoo did not start (log: $server_log)"
+        sleep 0.5
+    done
+    local rc=0
+    "$PY" "$REPO/scripts/demo_pdfs.py" -c "$ODOO_CONF" -d "$DB" --url "$url" || rc=$?
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [ "$rc" = 0 ] || die "the demo's PDFs could not be printed again (Odoo's log: $server_log)"
+}
 [ -n "${CREDIT_DEMO_RESET:-}" ] && dropdb --if-exists "$DB"
 if ! psql -Atqc "select 1 from pg_database where datname='$DB'" postgres | grep -q 1; then
     log "creating demo database $DB (French company, demo data)"
@@ -81,6 +103,9 @@ PYEOF
     # invoices of our addons need.
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i account --stop-after-init --log-level=warn
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
+    # Its letters and packs printed again, Odoo serving their stylesheets this time, before
+    # the emails that carry them leave.
+    print_pdfs
 else
     point_mail_server
     log "updating our addons in $DB"

@@ -15,13 +15,20 @@ Checks, each printed, and exits 1 if one fails:
 - the notes of the scheduled actions are in the users' language (French): the behaviour
   score's notes on the customers;
 - the demo company has a logo of its own (not Odoo's placeholder), and the ECB rates of late
-  interest are there.
+  interest are there;
+- the demo's letters, their copies on the emails and the PDFs in its hand-off and claim
+  packs were printed with the reports' stylesheets (scripts/demo_pdfs.py): none is set in
+  the browser's default serif font, the mark of a PDF printed with no server to give
+  wkhtmltopdf the stylesheets.
 """
 
 import argparse
+import io
 import json
+import re
 import sys
 import urllib.request
+import zipfile
 
 from odoo import SUPERUSER_ID
 from odoo import api
@@ -35,6 +42,30 @@ def check(ok, message):
     print(("  ok    " if ok else "  FAIL  ") + message)
     if not ok:
         FAILURES.append(message)
+
+
+# A font of the PDF named like a serif default (DejaVu Serif, Liberation Serif, Times), not a
+# sans-serif one: what wkhtmltopdf falls back on when the page has no stylesheet.
+UNSTYLED_FONT = re.compile(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?(?![\w-]*Sans)[\w-]*(?:Serif|Times)")
+
+
+def demo_pdfs(env):
+    """The demo's PDFs, (name, bytes): attached PDFs of reminders, and those in the zips of
+    the reminders and of the claims."""
+    attachments = env["ir.attachment"].search(
+        [
+            ("res_model", "in", ["credit.dunning", "credit.insurance.claim"]),
+            ("mimetype", "in", ["application/pdf", "application/zip"]),
+        ]
+    )
+    for attachment in attachments:
+        if attachment.mimetype == "application/pdf":
+            yield attachment.name, attachment.raw
+            continue
+        with zipfile.ZipFile(io.BytesIO(attachment.raw)) as pack:
+            for name in pack.namelist():
+                if name.endswith(".pdf"):
+                    yield f"{attachment.name}: {name}", pack.read(name)
 
 
 def mailbox_messages(url):
@@ -103,6 +134,14 @@ def main():
         check(not company.uses_default_logo, f"{company.name} has a logo of its own")
         rates = env["credit.ecb.rate"].search_count([("company_id", "=", company.id)])
         check(rates >= 12, f"{rates} ECB rates for the late interest")
+        pdfs = list(demo_pdfs(env))
+        unstyled = [name for name, pdf in pdfs if UNSTYLED_FONT.search(pdf)]
+        check(
+            len(pdfs) >= 4 and not unstyled,
+            f"{len(pdfs) - len(unstyled)} of the {len(pdfs)} PDFs of the letters and packs "
+            "printed with their stylesheets"
+            + (f"; without: {', '.join(unstyled[:5])}" if unstyled else ""),
+        )
     if FAILURES:
         print(f"demo check: {len(FAILURES)} failed")
         return 1

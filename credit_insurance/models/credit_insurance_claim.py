@@ -383,13 +383,19 @@ class CreditInsuranceClaim(models.Model):
         ]
         return header, rows
 
-    def _build_pack(self):
-        """The hand-off pack of credit_management for the claim's invoices, attached."""
+    def _pack_content(self):
+        """The bytes of the claim's zip: the hand-off pack of credit_management for its
+        invoices, as they are now."""
         self.ensure_one()
         header, rows = self._pack_rows()
         moves = self.move_ids.sudo()
         reminders = moves.dunning_line_ids.filtered(lambda ln: ln.state == "sent").dunning_id
-        content = self.env["credit.dunning"].sudo()._handoff_zip(header, rows, moves, reminders)
+        return self.env["credit.dunning"].sudo()._handoff_zip(header, rows, moves, reminders)
+
+    def _build_pack(self):
+        """The hand-off pack of credit_management for the claim's invoices, attached."""
+        self.ensure_one()
+        content = self._pack_content()
         name = _(
             "Claim %(customer)s - %(policy)s.zip",
             customer=self.partner_id.name,
@@ -410,7 +416,7 @@ class CreditInsuranceClaim(models.Model):
             )
         )
         self.message_post(
-            body=_("Claim pack built: %(count)s invoices.", count=len(moves)),
+            body=_("Claim pack built: %(count)s invoices.", count=len(self.move_ids)),
             attachment_ids=self.pack_attachment_id.ids,
         )
         return self.pack_attachment_id

@@ -94,15 +94,20 @@ class CreditDunning(models.Model):
             )
         return header, rows
 
-    def _handoff_pack(self):
-        """The zip of the hand-off, attached to the reminder (replacing an older one)."""
+    def _handoff_content(self):
+        """The bytes of the hand-off's zip: its invoices and letters as they are now."""
         self.ensure_one()
         header, rows = self._handoff_rows()
         invoices = self.line_ids.filtered(lambda ln: ln.line_type != "credit").move_id
         letters = invoices.dunning_line_ids.filtered(
             lambda ln: ln.state == "sent" or ln.dunning_id == self
         ).dunning_id
-        content = self._handoff_zip(header, rows, invoices, letters)
+        return self._handoff_zip(header, rows, invoices, letters)
+
+    def _handoff_pack(self):
+        """The zip of the hand-off, attached to the reminder (replacing an older one)."""
+        self.ensure_one()
+        content = self._handoff_content()
         name = _(
             "Hand-off %(name)s - %(customer)s.zip", name=self.name, customer=self.partner_id.name
         )
