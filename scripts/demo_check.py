@@ -16,6 +16,8 @@ Checks, each printed, and exits 1 if one fails:
   score's notes on the customers;
 - the demo company has a logo of its own (not Odoo's placeholder), and the ECB rates of late
   interest are there;
+- with ``--url`` (the address the demo is served on), the "Pay now" links of the emails in
+  the mailbox lead there;
 - the demo's letters, their copies on the emails and the PDFs in its hand-off and claim
   packs were printed with the reports' stylesheets (scripts/demo_pdfs.py): none is set in
   the browser's default serif font, the mark of a PDF printed with no server to give
@@ -44,6 +46,7 @@ def check(ok, message):
         FAILURES.append(message)
 
 
+PAY_LINK = re.compile(r"""https?://[^"'\s<>]+/pay/[A-Za-z0-9_-]{20,}""")
 # A font of the PDF named like a serif default (DejaVu Serif, Liberation Serif, Times), not a
 # sans-serif one: what wkhtmltopdf falls back on when the page has no stylesheet.
 UNSTYLED_FONT = re.compile(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?(?![\w-]*Sans)[\w-]*(?:Serif|Times)")
@@ -73,11 +76,30 @@ def mailbox_messages(url):
         return json.loads(response.read())["messages"]
 
 
+def mailbox_links(url, messages):
+    """The payment links (``…/pay/<token>``) of the mailbox's messages: in their HTML part,
+    or their text for those that have none (the SMS)."""
+    links = []
+    for message in messages:
+        for part in ("html", "plain"):
+            try:
+                with urllib.request.urlopen(
+                    f"{url.rstrip('/')}/messages/{message['id']}.{part}", timeout=30
+                ) as response:
+                    text = response.read().decode("utf-8", "replace")
+            except OSError:  # no such part: maildump answers 404
+                continue
+            links += PAY_LINK.findall(text)
+            break
+    return links
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--mailbox", required=True)
+    parser.add_argument("--url", help="the address the demo is served on")
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level=warn"])
     messages = mailbox_messages(args.mailbox)
@@ -131,6 +153,15 @@ def main():
             f"({french} in French, {english} in English)",
         )
         company = reminders[:1].company_id
+        if args.url:
+            links = mailbox_links(args.mailbox, messages)
+            elsewhere = [link for link in links if not link.startswith(f"{args.url}/pay/")]
+            check(
+                links and not elsewhere,
+                f"{len(links) - len(elsewhere)} of the {len(links)} payment links of the "
+                f"mailbox's emails lead to {args.url}"
+                + (f"; elsewhere: {', '.join(elsewhere[:3])}" if elsewhere else ""),
+            )
         check(not company.uses_default_logo, f"{company.name} has a logo of its own")
         rates = env["credit.ecb.rate"].search_count([("company_id", "=", company.id)])
         check(rates >= 12, f"{rates} ECB rates for the late interest")

@@ -2,8 +2,9 @@
 # The demo's smoke test (a CI step, after the README's test command): the demo built anew on
 # a database, a mailbox and an SMS gateway of its own (ports apart from make demo's), then its
 # counts checked by scripts/demo_check.py: reminders sent and in the mailbox, none in error,
-# the SMS in the mailbox, the notes in French, the logo, the ECB rates. Everything it started
-# is stopped and its database dropped at the end.
+# the SMS in the mailbox, the notes in French, the logo, the ECB rates, the payment links
+# leading to where the demo is served, the PDFs printed with their stylesheets. Everything
+# it started is stopped and its database dropped at the end.
 . "$(dirname "$0")/common.sh"
 export CREDIT_DEMO_DB=${CREDIT_SMOKE_DB:-credit_demo_smoke}
 export CREDIT_DEMO_NO_SERVE=1 CREDIT_DEMO_RESET=1
@@ -25,4 +26,4 @@ load_db_env
 write_odoo_conf
 log "demo smoke test: its counts"
 "$PY" "$REPO/scripts/demo_check.py" -c "$ODOO_CONF" -d "$CREDIT_DEMO_DB" \
-    --mailbox "http://127.0.0.1:$CREDIT_MAIL_HTTP_PORT"
+    --mailbox "http://127.0.0.1:$CREDIT_MAIL_HTTP_PORT" --url "http://localhost:$CREDIT_HTTP_PORT"
