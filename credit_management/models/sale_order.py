@@ -86,7 +86,9 @@ class SaleOrder(models.Model):
                 for vals, sale in zip(vals_list, confirmed, strict=True)
             ]
         )
-        to_confirm = self.browse([order.id for order, sale in zip(orders, confirmed, strict=True) if sale])
+        to_confirm = self.browse(
+            [order.id for order, sale in zip(orders, confirmed, strict=True) if sale]
+        )
         if to_confirm:
             to_confirm.write({"state": "sale"})
         return orders
