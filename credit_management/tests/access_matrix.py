@@ -144,7 +144,13 @@ class AccessMatrixCase:
             .sudo()
             .search([("module", "=", self.MODULE), ("model", "=", "ir.model")])
         )
-        return set(self.env["ir.model"].sudo().browse(data.mapped("res_id")).mapped("model"))
+        models = self.env["ir.model"].sudo().browse(data.mapped("res_id")).mapped("model")
+        # The models it creates, not those of Odoo it extends.
+        return {
+            model
+            for model in models
+            if model in self.env and self.env[model]._original_module == self.MODULE
+        }
 
     def _matrix_module_fields(self):
         data = (
