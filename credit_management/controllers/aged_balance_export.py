@@ -39,6 +39,8 @@ class AgedBalanceExport(http.Controller):
             with request.env.cr.savepoint():
                 report = report._export_env(params.get("export_context"))
                 content = report._get_xlsx(domain, groupby)
+        except AccessError:
+            raise  # no right to read the aged balance: Odoo's 403
         except (
             UserError,
             ValueError,
