@@ -42,7 +42,7 @@ create_db() {
         peer_installed "$one" && modules="$modules,$one"
     done
     log "creating $db with $modules"
-    if "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$modules" --without-demo=all --stop-after-init \
+    if "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$modules" "$WITHOUT_DEMO" --stop-after-init \
         --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1; then
         return 0
     fi
@@ -50,7 +50,7 @@ create_db() {
     echo "OCA $peer did not install on Odoo 18 (log: $RUN_DIR/bench-install.log);"
     echo "the benchmark runs without it."
     dropdb --if-exists "$db"
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$ADDONS" "$WITHOUT_DEMO" --stop-after-init \
         --log-level=warn --http-port "${CREDIT_BENCH_PORT:-18067}"
 }
 
@@ -81,7 +81,7 @@ if [ "$WHICH" = all ] || [ "$WHICH" = payment_link ]; then
     DATABASES+=("$db")
     log "creating $db with credit_management,payment_link,payment_demo"
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i credit_management,payment_link,payment_demo \
-        --without-demo=all --stop-after-init --log-level=warn \
+        "$WITHOUT_DEMO" --stop-after-init --log-level=warn \
         --http-port "${CREDIT_BENCH_PORT:-18067}" >"$RUN_DIR/bench-install.log" 2>&1 ||
         { cat "$RUN_DIR/bench-install.log"; exit 1; }
     log "benchmark: payment page under load"

@@ -69,7 +69,7 @@ for addon in ${ADDONS//,/ }; do
     db=credit_i18n_${addon}_$$
     DATABASES+=("$db")
     log "installing $addon (and its dependencies) in $db"
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$addon" --without-demo=all --stop-after-init \
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$addon" "$WITHOUT_DEMO" --stop-after-init \
         --log-level=warn --http-port "$PORT"
     mkdir -p "$REPO/$addon/i18n"
     log "exporting $addon/i18n/$addon.pot"

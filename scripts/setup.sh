@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Idempotent set-up: system packages, a virtualenv outside the repository, Odoo 18 from
-# ODOO_SOURCE, the project's requirements and a PostgreSQL server.
+# Idempotent set-up: system packages, a virtualenv outside the repository, Odoo of the series
+# ODOO_SERIES (18.0, the default, or 19.0) from ODOO_SOURCE, the project's requirements and a
+# PostgreSQL server. Each series has its own Odoo tree and virtualenv (scripts/common.sh).
 #
 # ODOO_SOURCE may be:
-#   - a directory holding an Odoo 18 source tree (with setup.py and odoo/);
-#   - a git directory (bare or not) holding Odoo 18; ODOO_REF picks the commit (default HEAD);
+#   - a directory holding an Odoo source tree of that series (with setup.py and odoo/);
+#   - a git directory (bare or not) holding it; ODOO_REF picks the commit (default HEAD);
 #   - an archive (.tar.gz, .tgz, .zip), as a local path or an http(s) URL.
-# Default: Odoo's official 18.0 source download.
+# Default: Odoo's official source download of the series.
 . "$(dirname "$0")/common.sh"
 
 APT_PACKAGES="postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev libxml2-dev
@@ -51,7 +52,7 @@ fetch_odoo() {
     if [ -f "$ODOO_SRC/.credit-source" ] && [ "$(cat "$ODOO_SRC/.credit-source")" = "$id" ]; then
         return 0
     fi
-    log "bringing Odoo 18 from $src"
+    log "bringing Odoo $ODOO_SERIES from $src"
     rm -rf "$ODOO_SRC.new" && mkdir -p "$ODOO_SRC.new"
     if [ -d "$src" ] && git --git-dir="$src" rev-parse --git-dir >/dev/null 2>&1; then
         git --git-dir="$src" archive "${ODOO_REF:-HEAD}" | tar -x -C "$ODOO_SRC.new"
@@ -78,7 +79,8 @@ fetch_odoo() {
     fi
     [ -f "$ODOO_SRC.new/setup.py" ] && [ -d "$ODOO_SRC.new/odoo/addons/account" ] ||
         die "$src does not hold an Odoo source tree with its addons"
-    grep -q "version_info = (18, 0" "$ODOO_SRC.new/odoo/release.py" || die "$src is not Odoo 18.0"
+    grep -q "^version_info = (${ODOO_SERIES%%.*}, ${ODOO_SERIES#*.}," "$ODOO_SRC.new/odoo/release.py" ||
+        die "$src is not Odoo $ODOO_SERIES (ODOO_SERIES names the series of ODOO_SOURCE)"
     echo "$id" >"$ODOO_SRC.new/.credit-source"
     rm -rf "$ODOO_SRC" && mv "$ODOO_SRC.new" "$ODOO_SRC"
     rm -f "$VENV/.credit-odoo"
@@ -164,4 +166,4 @@ fetch_odoo
 python_env
 postgres
 write_odoo_conf
-log "set-up done (Odoo: $(cat "$ODOO_SRC/.credit-source"), venv: $VENV)"
+log "set-up done (Odoo $ODOO_SERIES: $(cat "$ODOO_SRC/.credit-source"), venv: $VENV)"

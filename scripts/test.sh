@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (make test): set-up, lint, every addon's tests on a fresh
-# database of a real Odoo 18 + PostgreSQL, then the black-box end-to-end tests in tests/.
+# database of a real Odoo of the series ODOO_SERIES (18.0, the default, or 19.0) and
+# PostgreSQL, then the black-box end-to-end tests in tests/.
 # Ends with "N passed, N failed" and exits non-zero on any failure or error.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -69,7 +70,7 @@ createdb "$DB"
 psql -qc "ALTER DATABASE \"$DB\" SET synchronous_commit = off" "$DB"
 tags=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')${NEIGHBOUR_TAGS:+,$NEIGHBOUR_TAGS}
 set +e
-"$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS${NEIGHBOURS:+,$NEIGHBOURS}" --without-demo=all --test-enable \
+"$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS${NEIGHBOURS:+,$NEIGHBOURS}" "$WITHOUT_DEMO" --test-enable \
     --test-tags "${CREDIT_TEST_TAGS:-$tags}" --http-port "$TEST_PORT" --stop-after-init \
     --log-level=test --log-handler=werkzeug:WARNING >"$LOG" 2>&1
 rc=$?
@@ -97,7 +98,7 @@ fi
 
 if [ -z "${CREDIT_SKIP_E2E:-}" ]; then
     log "end-to-end tests (tests/)"
-    (cd "$REPO" && CREDIT_ODOO_CONF="$ODOO_CONF" CREDIT_ODOO_BIN="$ODOO_BIN" \
+    (cd "$REPO" && CREDIT_ODOO_CONF="$ODOO_CONF" CREDIT_ODOO_BIN="$ODOO_BIN" CREDIT_WITHOUT_DEMO="$WITHOUT_DEMO" \
         "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/ --junitxml="$RUN_DIR/e2e.xml") || true
     junit_count "$RUN_DIR/e2e.xml"
 fi

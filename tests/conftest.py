@@ -23,6 +23,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
+# A new database without demo data, as the series spells it (scripts/common.sh sets it).
+WITHOUT_DEMO = [os.environ.get("CREDIT_WITHOUT_DEMO") or "--without-demo=all"]
 
 
 def odoo_conf():
@@ -83,7 +85,7 @@ def install_database(name, addons, log_path, extra_args=()):
                 name,
                 "-i",
                 ",".join(addons),
-                "--without-demo=all",
+                *WITHOUT_DEMO,
                 "--stop-after-init",
                 "--http-port",
                 str(free_port()),

@@ -7,6 +7,7 @@ import subprocess
 import uuid
 
 from conftest import REPO
+from conftest import WITHOUT_DEMO
 from conftest import drop_database
 from conftest import free_port
 from conftest import odoo_bin
@@ -66,7 +67,7 @@ def test_scaffold_install_and_test(tmp_path):
                     db,
                     "-i",
                     name,
-                    "--without-demo=all",
+                    *WITHOUT_DEMO,
                     "--test-enable",
                     "--test-tags",
                     f"/{name}",
