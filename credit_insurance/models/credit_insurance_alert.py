@@ -37,6 +37,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 from odoo.tools import SQL
 from odoo.tools import format_amount
 from odoo.tools import format_date
@@ -713,7 +714,7 @@ class CreditInsuranceAlert(models.Model):
             open_count = self.sudo().search_count(
                 [("company_id", "=", company.id), ("state", "in", OPEN_STATES)]
             )
-            recipients = group.users.filtered(
+            recipients = compat.group_users(group).filtered(
                 lambda u, c=company: c in u.company_ids and u.email and not u.share
             )
             # The first alerts listed (the most urgent types first), the others counted: a

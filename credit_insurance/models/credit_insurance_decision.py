@@ -8,6 +8,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
@@ -47,13 +48,10 @@ class CreditInsuranceDecision(models.Model):
     letter = fields.Binary(string="Insurer's Letter", attachment=True)
     letter_filename = fields.Char()
 
-    _sql_constraints = [
-        (
-            "reference_policy_uniq",
-            "unique (policy_id, reference)",
-            "The reference of a decision must be unique per policy.",
-        ),
-    ]
+    _reference_policy_uniq = compat.Constraint(
+        "unique (policy_id, reference)",
+        "The reference of a decision must be unique per policy.",
+    )
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS

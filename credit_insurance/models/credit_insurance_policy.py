@@ -13,6 +13,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import tools
+from odoo.addons.credit_management import compat
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -99,14 +100,11 @@ class CreditInsurancePolicy(models.Model):
     cover_ids = fields.One2many(comodel_name="credit.insurance.cover", inverse_name="policy_id")
     cover_count = fields.Integer(compute="_compute_cover_count", string="Covers")
 
-    _sql_constraints = [
-        (
-            "coverage_rate_range",
-            "CHECK (coverage_rate >= 0 AND coverage_rate <= 100 "
-            "AND discretionary_coverage_rate >= 0 AND discretionary_coverage_rate <= 100)",
-            "Coverage rates are between 0 and 100 %.",
-        ),
-    ]
+    _coverage_rate_range = compat.Constraint(
+        "CHECK (coverage_rate >= 0 AND coverage_rate <= 100 "
+        "AND discretionary_coverage_rate >= 0 AND discretionary_coverage_rate <= 100)",
+        "Coverage rates are between 0 and 100 %.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

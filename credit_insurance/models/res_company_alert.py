@@ -1,5 +1,6 @@
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 
 
 class ResCompany(models.Model):
@@ -24,6 +25,6 @@ class ResCompany(models.Model):
             return self.credit_manager_id
         if self.credit_responsible_id.active:
             return self.credit_responsible_id
-        managers = self.env.ref("credit_management.group_credit_manager").sudo().users
+        managers = compat.group_users(self.env.ref("credit_management.group_credit_manager").sudo())
         manager = managers.filtered(lambda u: self in u.company_ids and not u.share).sorted("id")
         return manager[:1] or self.env.ref("base.user_admin", raise_if_not_found=False)

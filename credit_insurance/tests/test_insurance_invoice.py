@@ -1,5 +1,6 @@
 import base64
 
+from odoo.addons.credit_management import compat
 from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import freeze_time
@@ -89,7 +90,7 @@ class TestInsuranceInvoice(InsuranceCommon):
         self._decide(self._cover(self.customer), "granted", 5000.0)
         overdue = self._invoice(self.customer, 1000.0, due_days=-10)
         action = self.env.ref("credit_insurance.account_move_action_insurance_declare")
-        self.assertIn(self.group_manager, action.groups_id)
+        self.assertIn(self.group_manager, action[compat.RECORD_GROUPS])
         result = (
             action.with_user(self.manager)
             .with_context(active_model="account.move", active_ids=overdue.ids)

@@ -37,6 +37,7 @@ from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise
 from . import credit_statement_report
+from . import ir_actions_act_window
 from . import mail_mail
 from . import onboarding_onboarding_step
 from . import res_company
@@ -44,6 +45,7 @@ from . import res_company_lang
 from . import res_company_statement
 from . import res_config_settings
 from . import res_config_settings_statement
+from . import res_groups
 from . import res_partner
 from . import res_partner_collection
 from . import res_partner_dunning

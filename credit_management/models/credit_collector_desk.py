@@ -4,6 +4,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from .. import compat
+
 
 class CreditCollectorDesk(models.Model):
     """What a collector does today, with a count each: one screen, each count opens its list.
@@ -52,9 +54,10 @@ class CreditCollectorDesk(models.Model):
         help="The first-run checklist of credit managers, until they hide it.",
     )
 
-    _sql_constraints = [
-        ("user_uniq", "UNIQUE (user_id)", "A user has one collector's desk."),
-    ]
+    _user_uniq = compat.Constraint(
+        "UNIQUE (user_id)",
+        "A user has one collector's desk.",
+    )
 
     @api.depends("user_id", "scope")
     def _compute_display_name(self):

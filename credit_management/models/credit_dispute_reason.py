@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo import models
 
+from .. import compat
+
 
 class CreditDisputeReason(models.Model):
     _name = "credit.dispute.reason"
@@ -29,10 +31,7 @@ class CreditDisputeReason(models.Model):
     )
     description = fields.Text(translate=True)
 
-    _sql_constraints = [
-        (
-            "resolution_days_positive",
-            "CHECK (resolution_days >= 0)",
-            "The target resolution time of a dispute reason cannot be negative.",
-        ),
-    ]
+    _resolution_days_positive = compat.Constraint(
+        "CHECK (resolution_days >= 0)",
+        "The target resolution time of a dispute reason cannot be negative.",
+    )

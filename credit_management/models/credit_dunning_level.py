@@ -4,6 +4,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 
 class CreditDunningLevel(models.Model):
     _name = "credit.dunning.level"
@@ -86,13 +88,10 @@ class CreditDunningLevel(models.Model):
         "collection agency or a lawyer.",
     )
 
-    _sql_constraints = [
-        (
-            "min_interval_positive",
-            "CHECK (min_interval_days >= 0)",
-            "The days since the previous reminder cannot be negative.",
-        ),
-    ]
+    _min_interval_positive = compat.Constraint(
+        "CHECK (min_interval_days >= 0)",
+        "The days since the previous reminder cannot be negative.",
+    )
 
     @api.depends("scenario_id", "name", "days")
     def _compute_display_name(self):

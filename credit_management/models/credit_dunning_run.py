@@ -32,6 +32,7 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
+from .. import compat
 from ..engine import dunning
 from .credit_dunning import PENDING_STATES
 
@@ -59,7 +60,7 @@ class CreditDunning(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    @api.returns("self")
+    @compat.returns_records
     def run_dunning(self, date=None):
         """Create (and send, when no validation is needed) the reminders due on ``date``.
 

@@ -22,6 +22,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .. import compat
 from ..engine import late_fees
 
 _logger = logging.getLogger(__name__)
@@ -57,14 +58,14 @@ class CreditEcbRate(models.Model):
         "first day of the half-year; late interest adds the points of the settings to it.",
     )
 
-    _sql_constraints = [
-        (
-            "company_date_unique",
-            "UNIQUE (company_id, date_from)",
-            "A company has one ECB rate per half-year.",
-        ),
-        ("rate_positive", "CHECK (rate >= 0)", "An ECB rate cannot be negative."),
-    ]
+    _company_date_unique = compat.Constraint(
+        "UNIQUE (company_id, date_from)",
+        "A company has one ECB rate per half-year.",
+    )
+    _rate_positive = compat.Constraint(
+        "CHECK (rate >= 0)",
+        "An ECB rate cannot be negative.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools import format_date
 
+from .. import compat
+
 DSO_DAYS = 90  # sales window of the DSO
 CEI_DAYS = 30  # period of the collection effectiveness index
 RATE_DAYS = 90  # window of the promise and dispute figures
@@ -102,13 +104,10 @@ class CreditKpiSnapshot(models.Model):
     )
     dispute_count = fields.Integer(string="Disputes Closed (90 days)", readonly=True)
 
-    _sql_constraints = [
-        (
-            "date_company_uniq",
-            "UNIQUE NULLS NOT DISTINCT (date, company_id, user_id)",
-            "The KPIs of a company, and of each of its collectors, are taken once a day.",
-        ),
-    ]
+    _date_company_uniq = compat.Constraint(
+        "UNIQUE NULLS NOT DISTINCT (date, company_id, user_id)",
+        "The KPIs of a company, and of each of its collectors, are taken once a day.",
+    )
 
     @api.depends("date", "user_id")
     def _compute_display_name(self):

@@ -7,6 +7,7 @@ from odoo import models
 from odoo.tools import SQL
 from odoo.tools import format_date
 
+from .. import compat
 from ..engine import score as score_engine
 
 WINDOW_DAYS = 365  # the behaviour of the last 12 months
@@ -50,13 +51,10 @@ class CreditPartnerScore(models.Model):
     disputes_rejected = fields.Integer()
     overdue_ratio = fields.Float(string="Overdue Now (%)", digits=(16, 1))
 
-    _sql_constraints = [
-        (
-            "partner_company_uniq",
-            "UNIQUE (partner_id, company_id)",
-            "A customer has one behaviour score per company.",
-        ),
-    ]
+    _partner_company_uniq = compat.Constraint(
+        "UNIQUE (partner_id, company_id)",
+        "A customer has one behaviour score per company.",
+    )
 
     @api.depends("score", "grade", "date")
     @api.depends_context("lang")

@@ -6,6 +6,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 
 class CreditPayerProfile(models.Model):
     _name = "credit.payer.profile"
@@ -41,13 +43,10 @@ class CreditPayerProfile(models.Model):
         help="Also required to get the profile automatically; 0: no bound.",
     )
 
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "unique nulls not distinct (code, company_id)",
-            "The code of a payer profile must be unique per company.",
-        ),
-    ]
+    _code_company_uniq = compat.Constraint(
+        "unique nulls not distinct (code, company_id)",
+        "The code of a payer profile must be unique per company.",
+    )
 
     @api.constrains("score_min", "score_max", "avg_days_late_max")
     def _check_bounds(self):

@@ -9,6 +9,8 @@ from odoo.tests import new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from .. import compat
+
 
 def untranslated_terms(env, module):
     """The terms of ``module`` (code, views, data) without a French translation in its
@@ -64,7 +66,7 @@ class CreditCommon(AccountTestInvoicingCommon):
         cls.group_manager = cls.env.ref("credit_management.group_credit_manager")
         cls.group_collector = cls.env.ref("credit_management.group_credit_collector")
         # The accountant running the set-up also manages credit (limits, manual holds).
-        cls.env.user.groups_id += cls.group_manager
+        cls.env.user[compat.USER_GROUPS] = [Command.link(cls.group_manager.id)]
         company_ids = [Command.set(cls.company.ids)]
         cls.sales_user = new_test_user(
             cls.env,
@@ -174,7 +176,6 @@ class CreditCommon(AccountTestInvoicingCommon):
                         "product_id": cls.product.id,
                         "product_uom_qty": 1,
                         "price_unit": amount,
-                        "tax_id": [Command.clear()],
                     }
                 )
             ],

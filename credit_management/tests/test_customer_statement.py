@@ -8,6 +8,7 @@ from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
+from .. import compat
 from .common import TODAY
 from .common import CreditCommon
 
@@ -217,7 +218,7 @@ class TestCustomerStatement(StatementCommon):
         self.assertEqual(action["context"]["active_ids"], self.customer.ids, "the customer's")
         report = self.env.ref("credit_management.action_report_credit_statement")
         self.assertEqual(report.binding_model_id.model, "res.partner", "in the Print menu")
-        self.assertIn(self.group_collector, report.groups_id)
+        self.assertIn(self.group_collector, report[compat.RECORD_GROUPS])
         # A customer with nothing due gets a statement that says so.
         html, _type = self.env["ir.actions.report"]._render_qweb_html(report, self.partner_a.ids)
         self.assertIn("Nothing is due on your account", html.decode())

@@ -30,6 +30,7 @@ import psycopg2
 from odoo import _
 from odoo import http
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.credit_management import compat
 from odoo.addons.payment import utils as payment_utils
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
@@ -237,7 +238,9 @@ class PaymentLinkController(PaymentPortal):
         )
         return request.render("payment_link.payment_link_checkout", values)
 
-    @http.route("/pay/<string:token>/transaction/<string:selection>", type="json", auth="public")
+    @http.route(
+        "/pay/<string:token>/transaction/<string:selection>", type=compat.JSONRPC, auth="public"
+    )
     def payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
         link, refusal = self._payment_link_check(token)
         if refusal:
