@@ -97,7 +97,6 @@ def make_order(user, setup, partner, amount):
                         "product_id": setup["product"],
                         "product_uom_qty": 1,
                         "price_unit": amount,
-                        "tax_id": [(5,)],
                     },
                 )
             ],

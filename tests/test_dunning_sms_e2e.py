@@ -127,7 +127,7 @@ def customers_with_invoices(admin, unique, scenario, mobiles, amount=250.0):
             {
                 "name": f"Client SMS {unique} {i}",
                 "is_company": True,
-                "mobile": mobile,
+                "phone": mobile,
                 "country_id": france,
                 "dunning_scenario_id": scenario,
             }

@@ -86,7 +86,8 @@ class CreditDunning(models.Model):
         """Short summary of the reminder: level, phone numbers and the invoices reminded."""
         self.ensure_one()
         partner = self.partner_id
-        phones = ", ".join(filter(None, [partner.phone, partner.mobile])) or _("no phone number")
+        numbers = [partner[fname] for fname in reversed(partner._phone_get_number_fields())]
+        phones = ", ".join(filter(None, numbers)) or _("no phone number")
         rows = Markup("").join(
             Markup("<li>%s — %s — %s</li>")
             % (

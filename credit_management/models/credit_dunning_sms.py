@@ -123,15 +123,17 @@ class CreditDunning(models.Model):
 
     def _sms_candidates(self):
         """Numbers the SMS may go to, in order: ``[(contact, number), …]``: the addressee's
-        mobile and phone, then those of its invoicing contacts."""
+        numbers as Odoo's SMS reads them (mobile then phone on 18.0, phone on 19.0), then
+        those of its invoicing contacts."""
         self.ensure_one()
         partner = self.partner_id
         contacts = partner | partner.child_ids.filtered(lambda child: child.type == "invoice")
+        number_fields = partner._phone_get_number_fields()
         return [
-            (contact, number)
+            (contact, contact[fname])
             for contact in contacts
-            for number in (contact.mobile, contact.phone)
-            if number and number.strip()
+            for fname in number_fields
+            if contact[fname] and contact[fname].strip()
         ]
 
     def _sms_number(self):

@@ -1,6 +1,7 @@
 import io
 
 import pytz
+import xlsxwriter
 
 from odoo import api
 from odoo import fields
@@ -8,7 +9,6 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 from odoo.tools import format_date
-from odoo.tools.misc import xlsxwriter
 
 from ..models.credit_aged_balance import AGING_BASES
 

@@ -47,9 +47,7 @@ class TestCreditHoldRights(CreditCommon):
         vals = {
             "partner_id": self.customer.id,
             "state": "sale",
-            "order_line": [
-                Command.create({"product_id": self.product.id, "price_unit": 700.0, "tax_id": []})
-            ],
+            "order_line": [Command.create({"product_id": self.product.id, "price_unit": 700.0})],
         }
         Order = self.env["sale.order"].with_user(self.sales_user)
         with self.assertRaises(UserError):
@@ -63,11 +61,7 @@ class TestCreditHoldRights(CreditCommon):
         small = Order.create(
             dict(
                 vals,
-                order_line=[
-                    Command.create(
-                        {"product_id": self.product.id, "price_unit": 20.0, "tax_id": []}
-                    )
-                ],
+                order_line=[Command.create({"product_id": self.product.id, "price_unit": 20.0})],
             )
         )
         self.assertEqual(small.state, "sale")

@@ -1,7 +1,10 @@
+from unittest import skipUnless
+
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .. import compat
 from .common import TODAY
 from .common import CreditCommon
 
@@ -30,8 +33,7 @@ class TestDunningSms(CreditCommon, SMSCase):
         cls.customer.write(
             {
                 "email": "compta@boulangeries-martin.fr",
-                "mobile": "06 12 34 56 78",
-                "phone": "04 72 00 00 00",
+                "phone": "06 12 34 56 78",
                 "country_id": cls.france.id,
                 "credit_limit": 0.0,
             }
@@ -139,17 +141,17 @@ class TestDunningSms(CreditCommon, SMSCase):
                 "name": "Service comptable",
                 "parent_id": through_contact.id,
                 "type": "invoice",
-                "mobile": "07 81 22 33 44",
+                "phone": "07 81 22 33 44",
                 "country_id": self.france.id,
             }
         )
-        # A delivery address's mobile is not the invoicing contact's.
+        # A delivery address's number is not the invoicing contact's.
         self.env["res.partner"].create(
             {
                 "name": "Dépôt",
                 "parent_id": phone_only.id,
                 "type": "delivery",
-                "mobile": "06 99 99 99 99",
+                "phone": "06 99 99 99 99",
             }
         )
         for partner in (self.customer, phone_only, through_contact):
@@ -160,7 +162,7 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertEqual(
             by_partner,
             {
-                self.customer: "+33612345678",  # the mobile before the phone
+                self.customer: "+33612345678",
                 phone_only: "+33478851240",
                 contact: "+33781223344",
             },
@@ -169,9 +171,21 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertSMSIapSent(["+33612345678", "+33478851240", "+33781223344"])
         self.assertEqual(set(reminders.mapped("sms_state")), {"sent"})
 
+    @skipUnless(compat.BEFORE_19, "Odoo 19.0 has no mobile on partners: the phone is the number")
+    def test_mobile_before_phone(self):
+        """On 18.0 a customer with a mobile and a phone gets the SMS on its mobile."""
+        both = self._customer("Both Numbers", mobile="06 11 22 33 44", phone="04 72 00 00 00")
+        self._invoice(both, 300.0, due_days=-20)
+        reminders = self._run()
+        self.assertEqual(
+            {sms.partner_id: sms.number for sms in self._sms_of(reminders)},
+            {both: "+33611223344"},
+            "the mobile before the phone",
+        )
+
     def test_no_number_puts_only_that_reminder_in_error(self):
         no_number = self._customer("No Number")
-        wrong_number = self._customer("Wrong Number", mobile="12")
+        wrong_number = self._customer("Wrong Number", phone="12")
         for partner in (self.customer, no_number, wrong_number):
             self._invoice(partner, 300.0, due_days=-20)
         reminders = self._run()
@@ -191,7 +205,7 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertEqual(self._sms_of(reminders).partner_id, self.customer)
         # The number is added; the collector retries: only the SMS goes, the email is not
         # sent twice.
-        no_number.mobile = "06 55 44 33 22"
+        no_number.phone = "06 55 44 33 22"
         missing.with_user(self.collector).action_retry()
         self.assertEqual((missing.state, missing.sms_state), ("sent", "queued"))
         self.assertFalse(missing.error_message)
@@ -214,7 +228,7 @@ class TestDunningSms(CreditCommon, SMSCase):
         )
         custom = self.firm.copy({"name": "Broken SMS"})
         custom.level_ids.filtered("channel_sms").sms_template_id = broken
-        bad = self._customer("Broken Template", mobile="06 00 00 00 01")
+        bad = self._customer("Broken Template", phone="06 00 00 00 01")
         bad.dunning_scenario_id = custom
         for partner in (self.customer, bad):
             self._invoice(partner, 300.0, due_days=-20)
@@ -233,8 +247,8 @@ class TestDunningSms(CreditCommon, SMSCase):
     # ------------------------------------------------------------
 
     def test_gateway_refusal_isolated(self):
-        others = self._customer("Client A", mobile="06 00 00 00 02") | self._customer(
-            "Client B", mobile="06 00 00 00 03"
+        others = self._customer("Client A", phone="06 00 00 00 02") | self._customer(
+            "Client B", phone="06 00 00 00 03"
         )
         for partner in self.customer | others:
             self._invoice(partner, 300.0, due_days=-20)
@@ -259,7 +273,7 @@ class TestDunningSms(CreditCommon, SMSCase):
 
     def test_gateway_unreachable_keeps_reminders_retryable(self):
         self._invoice(self.customer, 300.0, due_days=-20)
-        other = self._customer("Client C", mobile="06 00 00 00 04")
+        other = self._customer("Client C", phone="06 00 00 00 04")
         self._invoice(other, 200.0, due_days=-20)
         reminders = self._run()
         self._process_queue(sim_error="jsonrpc_exception")
@@ -275,7 +289,7 @@ class TestDunningSms(CreditCommon, SMSCase):
 
     def test_delivery_report_failure(self):
         """The gateway's later delivery report (``/sms/status``) that the SMS never arrived."""
-        other = self._customer("Client D", mobile="06 00 00 00 05")
+        other = self._customer("Client D", phone="06 00 00 00 05")
         for partner in self.customer | other:
             self._invoice(partner, 300.0, due_days=-20)
         reminders = self._run()
@@ -297,7 +311,7 @@ class TestDunningSms(CreditCommon, SMSCase):
         self.assertEqual(arrived.sms_message_id.notification_ids.notification_status, "sent")
 
     def test_late_refusal_leaves_cancelled_reminder_cancelled(self):
-        no_email = self._customer("No Email", mobile="06 00 00 00 06", email=False)
+        no_email = self._customer("No Email", phone="06 00 00 00 06", email=False)
         self._invoice(no_email, 300.0, due_days=-20)
         reminder = self._run()
         self.assertEqual((reminder.state, reminder.email_state), ("error", "error"))
@@ -317,7 +331,7 @@ class TestDunningSms(CreditCommon, SMSCase):
                 {
                     "name": f"Client {i}",
                     "is_company": True,
-                    "mobile": f"06 10 00 00 {i:02d}",
+                    "phone": f"06 10 00 00 {i:02d}",
                     "country_id": self.france.id,
                 }
                 for i in range(30)

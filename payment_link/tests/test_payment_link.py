@@ -118,7 +118,7 @@ class TestPaymentLinkModel(PaymentLinkCommon):
         self.assertEqual(len(message), 1)
         self.assertIn(link.url, message.body)
         self.assertEqual(message.partner_ids, self.customer)
-        self.customer.mobile = "+33612345678"
+        self.customer.phone = "+33612345678"
         action = self.customer.action_send_payment_link()
         wizard = self.env["credit.payment.link.send"].browse(action["res_id"])
         wizard.channel = "sms"

@@ -25,7 +25,7 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
         )
         cls.customer.write(
             {
-                "mobile": "06 12 34 56 78",
+                "phone": "06 12 34 56 78",
                 "country_id": cls.env.ref("base.fr").id,
                 "credit_limit": 0.0,
             }
@@ -200,7 +200,7 @@ class TestPaymentLinkReminder(PaymentLinkCommon, SMSCase):
                 "name": "Groupe Martin Holding",
                 "is_company": True,
                 "email": "siege@martin.fr",
-                "mobile": "06 98 76 54 32",
+                "phone": "06 98 76 54 32",
                 "country_id": self.env.ref("base.fr").id,
             }
         )

@@ -66,8 +66,8 @@ class CreditPaymentLinkSend(models.TransientModel):
                     template, subtype_xmlid="mail.mt_comment", message_type="comment"
                 )
             else:
-                number = link.partner_id.mobile or link.partner_id.phone
-                if not number:
+                partner = link.partner_id
+                if not any(partner[fname] for fname in partner._phone_get_number_fields()):
                     raise UserError(
                         _("%(customer)s has no mobile number.", customer=link.partner_id.name)
                     )
