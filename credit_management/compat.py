@@ -36,6 +36,19 @@ Each difference, the series of each spelling, and what to use:
 - The settings' window action: its target is ``inline`` on 18.0; 19.0 has no such target
   (it shows ``res.config.settings`` as the settings by itself): ``SETTINGS_TARGET``, set by
   ``<function model="ir.actions.act_window" name="_credit_settings_action" eval="[xmlid]"/>``.
+- The VIES check of VAT numbers (tests keep it off the network): 18.0 calls stdnum's
+  ``check_vies`` imported in ``base_vat.models.res_partner``; 19.0 asks Odoo's IAP service
+  through ``res.partner._check_vies_iap``: ``VIES_CHECK``, the name to patch.
+- What the mail queue tells an email once sent or refused,
+  ``mail.mail._postprocess_sent_message``: 19.0 adds the successful emails
+  (``success_emails``, required) to the successful partners. Overrides take ``*args,
+  **kwargs``; tests that play the queue call ``mails_sent()``.
+- The end of a batch of a scheduled action: 18.0 commits, then reports the progress with
+  ``ir.cron._notify_progress(done, remaining)``; 19.0 deprecates it for
+  ``ir.cron._commit_progress(processed, remaining)``, which commits: ``batch_done()``.
+- A scheduled action run by hand (``ir.cron.method_direct_trigger``): in the caller's
+  transaction on 18.0; in a cursor of its own on 19.0, which a test opens on its own
+  transaction (``enter_registry_test_mode``): tests call ``run_cron()``.
 - JSON-RPC routes: ``type="json"`` (18.0), ``type="jsonrpc"`` (19.0, where ``json`` is a
   deprecated alias): ``JSONRPC``.
 """
@@ -51,6 +64,9 @@ USER_GROUPS = "groups_id" if BEFORE_19 else "group_ids"
 RECORD_GROUPS = "groups_id" if BEFORE_19 else "group_ids"
 JSONRPC = "json" if BEFORE_19 else "jsonrpc"
 SETTINGS_TARGET = "inline" if BEFORE_19 else "current"
+VIES_CHECK = "odoo.addons.base_vat.models.res_partner." + (
+    "check_vies" if BEFORE_19 else "ResPartner._check_vies_iap"
+)
 
 
 if BEFORE_19:
@@ -89,6 +105,19 @@ else:
         return group.all_user_ids
 
 
+def batch_done(env, done, remaining, commit):
+    """End of a batch of a scheduled action's work: committed when ``commit`` (never in
+    tests), the progress (``done`` so far, ``remaining``) reported to the scheduler."""
+    if BEFORE_19:
+        if commit:
+            env.cr.commit()  # pylint: disable=invalid-commit
+        env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    elif commit:
+        # The progress counts what each call processed since the job's run started.
+        progress = env["ir.cron.progress"].sudo().browse(env.context.get("ir_cron_progress_id"))
+        env["ir.cron"]._commit_progress(max(done - progress.done, 0), remaining=remaining)
+
+
 def restrict_to_group(group, records):
     """Restrict ``records`` (views, menus, actions, reports, of any models) to ``group``;
     they keep their other groups."""
@@ -123,3 +152,21 @@ def classify_groups(category, groups):
         ]
     )
     groups.privilege_id = privilege
+
+
+def mails_sent(mails, failure_reason=False, failure_type=None):
+    """The mail queue's report on ``mails``: sent to all their recipients, or refused with
+    ``failure_type`` and ``failure_reason``."""
+    sent = {"success_pids": []} if BEFORE_19 else {"success_pids": [], "success_emails": []}
+    return mails._postprocess_sent_message(
+        **sent, failure_reason=failure_reason, failure_type=failure_type
+    )
+
+
+def run_cron(case, cron):
+    """Run the scheduled action ``cron`` from the test ``case`` as the scheduler runs it,
+    seeing the test's records."""
+    if BEFORE_19:
+        return cron.method_direct_trigger()
+    with case.enter_registry_test_mode():
+        return cron.method_direct_trigger()

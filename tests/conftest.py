@@ -128,6 +128,13 @@ class User:
             self.client.db, self.uid, self.password, model, method, list(args), kwargs
         )
 
+    def groups_field(self):
+        """The field of a user's groups, as the server spells it: ``groups_id`` on Odoo 18.0,
+        ``group_ids`` on 19.0 (a client asks the server, it imports nothing of Odoo)."""
+        fields = self.call("res.users", "fields_get", ["groups_id", "group_ids"], ["type"])
+        [name] = fields
+        return name
+
     def ref(self, xmlid):
         module, name = xmlid.split(".")
         rows = self.call(

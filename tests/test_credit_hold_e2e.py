@@ -32,7 +32,7 @@ def setup(admin):
                 "name": login.replace("_", " ").title(),
                 "login": login,
                 "password": f"{login}-pwd-2026",
-                "groups_id": [(6, 0, [groups[x] for x in xmlids])],
+                admin.groups_field(): [(6, 0, [groups[x] for x in xmlids])],
             },
         )
         return admin.client.login(login, f"{login}-pwd-2026")

@@ -328,11 +328,12 @@ class CreditInsuranceAlert(models.Model):
         total = len(new_vals)
         for start in range(0, total, BATCH_SIZE):
             created |= self._create_batch(new_vals[start : start + BATCH_SIZE])
-            if self.env.context.get("credit_insurance_commit"):
-                # Safe to interrupt: a committed alert is never raised again (unique live key).
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env["ir.cron"]._notify_progress(
-                done=min(start + BATCH_SIZE, total), remaining=max(total - start - BATCH_SIZE, 0)
+            # Safe to interrupt: a committed alert is never raised again (unique live key).
+            compat.batch_done(
+                self.env,
+                done=min(start + BATCH_SIZE, total),
+                remaining=max(total - start - BATCH_SIZE, 0),
+                commit=self.env.context.get("credit_insurance_commit"),
             )
         _logger.info(
             "Credit insurance alerts of %s: %d raised, %d ended", company.name, total, len(ended)

@@ -106,10 +106,9 @@ class CreditDunning(models.Model):
 
     def _dunning_batch_done(self, done, total):
         """End of a batch: commit when the scheduled action runs, report the progress."""
-        if self.env.context.get("credit_dunning_commit"):
-            # Safe to interrupt: what is committed is never redone (unique live lines).
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+        # Safe to interrupt: what is committed is never redone (unique live lines).
+        commit = self.env.context.get("credit_dunning_commit")
+        compat.batch_done(self.env, done=done, remaining=total - done, commit=commit)
 
     def _dunning_create_batch(self, groups):
         """Create the reminders of ``groups``; skip those another run created meanwhile."""

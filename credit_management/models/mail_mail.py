@@ -4,7 +4,8 @@ from odoo import models
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
-    def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
+    def _postprocess_sent_message(self, *args, failure_reason=False, failure_type=None, **kwargs):
+        # The successful recipients (partners; on 19.0 their emails too) pass through.
         # A reminder's email refused by the mail server puts the reminder in error, with the
         # server's reason, so that the collector sees it and retries it. Only the reminder's
         # own email counts (not, say, the collector's notification of a call activity).
@@ -21,5 +22,5 @@ class MailMail(models.Model):
                     not failure_type, failure_reason
                 )
         return super()._postprocess_sent_message(
-            success_pids, failure_reason=failure_reason, failure_type=failure_type
+            *args, failure_reason=failure_reason, failure_type=failure_type, **kwargs
         )

@@ -30,6 +30,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools import split_every
 
+from .. import compat
 from .credit_aged_balance import BUCKETS
 
 # Statements posted per composer (one rendering pass, one PDF per customer).
@@ -241,9 +242,8 @@ class ResPartner(models.Model):
                 )
             )
             composer._action_send_mail()
-            if self.env.context.get("credit_statement_commit"):
-                # A scheduled action: the batch is posted and queued for good.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
             done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(sent) - done)
+            # A scheduled action: the batch is posted and queued for good.
+            commit = self.env.context.get("credit_statement_commit")
+            compat.batch_done(self.env, done=done, remaining=len(sent) - done, commit=commit)
         return sent, skipped

@@ -65,6 +65,7 @@ class StatementCommon(CreditCommon):
             Command.create(
                 {
                     "acc_number": "FR7630006000011234567890189",
+                    "allow_out_payment": True,
                     "bank_id": cls.env["res.bank"].create({"name": "CA", "bic": "AGRIFRPP"}).id,
                 }
             )

@@ -11,6 +11,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .. import compat
 from .common import TODAY
 from .common import CreditCommon
 
@@ -531,12 +532,10 @@ class TestDunningEngine(CreditCommon):
         reminders = self._many_customers(2) and self._run()
         mails = self._mails(reminders)
         refused = mails.filtered(lambda m: m.res_id == reminders[0].id)
-        refused._postprocess_sent_message(
-            success_pids=[],
-            failure_reason="550 5.1.1 mailbox unavailable",
-            failure_type="mail_smtp",
+        compat.mails_sent(
+            refused, failure_reason="550 5.1.1 mailbox unavailable", failure_type="mail_smtp"
         )
-        (mails - refused)._postprocess_sent_message(success_pids=[])
+        compat.mails_sent(mails - refused)
         self.assertEqual(reminders[0].state, "error")
         self.assertIn("550 5.1.1", reminders[0].error_message)
         self.assertEqual(reminders[1].email_state, "sent")

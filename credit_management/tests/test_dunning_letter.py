@@ -7,6 +7,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
@@ -49,7 +50,9 @@ class TestDunningLetter(CreditCommon):
                 "city": "Lyon",
             }
         )
-        cls.company.partner_id.bank_ids = [(0, 0, {"acc_number": "FR7630006000011234567890189"})]
+        cls.company.partner_id.bank_ids = [
+            Command.create({"acc_number": "FR7630006000011234567890189", "allow_out_payment": True})
+        ]
         cls.customer.write(
             {
                 "email": "compta@boulangeries-martin.fr",

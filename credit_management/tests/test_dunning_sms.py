@@ -63,8 +63,14 @@ class TestDunningSms(CreditCommon, SMSCase):
         )
 
     def _process_queue(self, **gateway):
+        """The SMS queue sent as its scheduled action sends it, without its commits."""
+        queued = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("state", "=", "outgoing"), ("to_delete", "!=", True)], order="id")
+        )
         with self.mockSMSGateway(**gateway):
-            self.env["sms.sms"].sudo()._process_queue()
+            queued.send(unlink_failed=False, unlink_sent=True, raise_exception=False)
 
     # ------------------------------------------------------------
     # TEXT AND NUMBER

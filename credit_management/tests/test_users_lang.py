@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .. import compat
 from .common import TODAY
 from .common import CreditCommon
 
@@ -56,7 +57,7 @@ class TestUsersLanguage(CreditCommon):
         )
         self._pay(invoice, 1000.0, date=TODAY - timedelta(days=100))
         # As the scheduler runs it: as OdooBot, no language in the context.
-        self.env.ref("credit_management.ir_cron_credit_score").method_direct_trigger()
+        compat.run_cron(self, self.env.ref("credit_management.ir_cron_credit_score"))
         self.assertEqual(self.customer.payer_profile_id, good)
         note = self.customer.message_ids.filtered(lambda m: "(100)" in str(m.body))
         self.assertEqual(len(note), 1, "the change of profile is logged once")
