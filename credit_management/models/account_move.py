@@ -10,7 +10,7 @@ from odoo.tools.sql import create_index
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = ["account.move", "credit.workflow.mixin"]
 
     dunning_line_ids = fields.One2many(
         comodel_name="credit.dunning.line",
@@ -103,6 +103,28 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.dunning_count = counts.get(move, 0)
+
+    @api.model
+    def _workflow_protected_fields(self):
+        # What the reminders sent say of the invoice: written by the dunning engine only.
+        return super()._workflow_protected_fields() | {
+            "dunning_line_ids",
+            "dunning_level_id",
+            "dunning_date",
+            "dunning_handoff_date",
+            "dunning_handoff_id",
+        }
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(
+            super()._workflow_initial_values(),
+            dunning_line_ids=[],
+            dunning_level_id=False,
+            dunning_date=False,
+            dunning_handoff_date=False,
+            dunning_handoff_id=False,
+        )
 
     def action_view_dunnings(self):
         self.ensure_one()
