@@ -10,6 +10,7 @@ from odoo.tools.sql import create_index
 
 
 class AccountMove(models.Model):
+    _name = "account.move"
     _inherit = ["account.move", "credit.workflow.mixin"]
 
     dunning_line_ids = fields.One2many(

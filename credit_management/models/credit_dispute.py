@@ -188,9 +188,9 @@ class CreditDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # The reference comes from the sequence unless a credit manager brings one in.
-        vals_list = self._workflow_create_vals(vals_list)
+        may_name = self._workflow_may_set()
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if not may_name or vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "credit.dispute", sequence_date=vals.get("date_opened")
@@ -281,7 +281,6 @@ class CreditDispute(models.Model):
     def _workflow_initial_values(self):
         return dict(
             super()._workflow_initial_values(),
-            name="/",
             state="new",
             date_resolved=False,
             refund_move_id=False,
