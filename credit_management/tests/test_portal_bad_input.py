@@ -101,7 +101,10 @@ class TestPortalBadInput(CreditCommon, HttpCase):
         self.assertLess(len(description), 5100, "the message cut at 5,000 characters")
 
     def test_promise_dates(self):
-        for value in BAD_DATES:
+        # A valid day followed by something else is no date either.
+        soon = str(fields.Date.today() + timedelta(days=5))
+        tails = [soon + "\x00", soon + "garbage", soon + "T00:00:00", soon + "' OR '1'='1"]
+        for value in BAD_DATES + tails:
             with self.subTest(date_promised=value):
                 response = self._post(self._route("promise"), date_promised=value)
                 self._assert_clean(response, f"date {value[:20]!r}")
