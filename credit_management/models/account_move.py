@@ -33,8 +33,7 @@ FIELD_RIGHTS = {
 
 
 class AccountMove(models.Model):
-    _name = "account.move"
-    _inherit = ["account.move", "credit.workflow.mixin"]
+    _inherit = "account.move"
 
     dunning_line_ids = fields.One2many(
         comodel_name="credit.dunning.line",
@@ -151,28 +150,6 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.dunning_count = counts.get(move, 0)
-
-    @api.model
-    def _workflow_protected_fields(self):
-        # What the reminders sent say of the invoice: written by the dunning engine only.
-        return super()._workflow_protected_fields() | {
-            "dunning_line_ids",
-            "dunning_level_id",
-            "dunning_date",
-            "dunning_handoff_date",
-            "dunning_handoff_id",
-        }
-
-    @api.model
-    def _workflow_initial_values(self):
-        return dict(
-            super()._workflow_initial_values(),
-            dunning_line_ids=[],
-            dunning_level_id=False,
-            dunning_date=False,
-            dunning_handoff_date=False,
-            dunning_handoff_id=False,
-        )
 
     def action_view_dunnings(self):
         self.ensure_one()

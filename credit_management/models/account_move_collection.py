@@ -42,17 +42,6 @@ class AccountMove(models.Model):
                 dispute.state in ("new", "in_progress") for dispute in move.dispute_ids
             )
 
-    @api.model
-    def _workflow_protected_fields(self):
-        # The disputes and promises are linked from their side, by whoever may open them.
-        return super()._workflow_protected_fields() | {"dispute_ids", "promise_ids", "in_dispute"}
-
-    @api.model
-    def _workflow_initial_values(self):
-        return dict(
-            super()._workflow_initial_values(), dispute_ids=[], promise_ids=[], in_dispute=False
-        )
-
     def action_open_dispute(self):
         """A new dispute on the selected invoices (one customer)."""
         return self._collection_form_action(

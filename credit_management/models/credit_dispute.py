@@ -269,7 +269,6 @@ class CreditDispute(models.Model):
     @api.model
     def _workflow_protected_fields(self):
         return super()._workflow_protected_fields() | {
-            "name",
             "state",
             "date_resolved",
             "refund_move_id",
@@ -290,7 +289,10 @@ class CreditDispute(models.Model):
 
     @api.model
     def _workflow_fixed_fields(self):
+        # The reference too: from the sequence at creation (``create``), unless a credit
+        # manager brings one in.
         return super()._workflow_fixed_fields() | {
+            "name",
             "partner_id",
             "company_id",
             "date_opened",

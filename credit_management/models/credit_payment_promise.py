@@ -255,7 +255,12 @@ class CreditPaymentPromise(models.Model):
 
     @api.model
     def _workflow_protected_fields(self):
-        return super()._workflow_protected_fields() | {"state", "amount_paid", "date_closed"}
+        return super()._workflow_protected_fields() | {
+            "state",
+            "amount_paid",
+            "date_closed",
+            "date_grace",
+        }
 
     @api.model
     def _workflow_initial_values(self):

@@ -8,13 +8,15 @@ state, outcomes, trail, figures, the content its engine writes) in
 - ``write`` refuses a workflow field with an ``AccessError`` unless the environment is the
   superuser's: an action checks who calls it (``_workflow_check``), then writes under
   ``sudo()`` (``_workflow_write``). No context key opens the door.
-- ``create`` gives the workflow fields their initial values for anyone but a credit manager
-  or the superuser (who may bring a history in): neither the values given nor a
-  ``default_<field>`` of the context count.
+- ``create`` gives the workflow fields their initial values (or their computed or default
+  ones) for anyone but a credit manager or the superuser (who may bring a history in):
+  neither the values given nor a ``default_<field>`` of the context count.
 - Fields fixed at creation (``_workflow_fixed_fields()``: the customer, the day it was made…)
   and fields a closed record keeps (``_workflow_closed_fields()``, closed per
   ``_workflow_is_closed()``) are business rules, as the forms show them: their writes are
   refused with a ``UserError`` for everyone.
+
+Writing a record's own value changes nothing and passes each check.
 """
 
 from odoo import _
@@ -67,11 +69,25 @@ class CreditWorkflowMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create(self._workflow_create_vals(vals_list))
+        if self._workflow_may_set():
+            return super().create(vals_list)
+        protected = self._workflow_protected_fields()
+        initial = self._workflow_initial_values()
+        vals_list = [
+            {**{k: v for k, v in vals.items() if k not in protected}, **initial}
+            for vals in vals_list
+        ]
+        # Nor do the context's defaults (``default_state``…) set them.
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not (key.startswith("default_") and key[8:] in protected)
+        }
+        return super(CreditWorkflowMixin, self.with_context(context)).create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
-            protected = self._workflow_protected_fields().intersection(vals)
+            protected = self._workflow_changed(self._workflow_protected_fields(), vals)
             if protected:
                 raise AccessError(
                     _(
@@ -85,7 +101,7 @@ class CreditWorkflowMixin(models.AbstractModel):
         return super().write(vals)
 
     def _workflow_check_rules(self, vals):
-        fixed = self._workflow_fixed_fields().intersection(vals)
+        fixed = self._workflow_changed(self._workflow_fixed_fields(), vals)
         if fixed:
             raise UserError(
                 _(
@@ -96,7 +112,8 @@ class CreditWorkflowMixin(models.AbstractModel):
             )
         kept = self._workflow_closed_fields().intersection(vals)
         closed = kept and self.filtered(lambda record: record._workflow_is_closed())
-        if closed:
+        kept = closed and closed._workflow_changed(kept, vals)
+        if kept:
             raise UserError(
                 _(
                     "%(record)s is closed: its %(fields)s cannot be changed any more.",
@@ -109,13 +126,18 @@ class CreditWorkflowMixin(models.AbstractModel):
     # HELPER METHODS
     # ------------------------------------------------------------
 
-    @api.model
-    def _workflow_create_vals(self, vals_list):
-        """``vals_list`` with the initial workflow values, unless the user may set them."""
-        if self._workflow_may_set():
-            return vals_list
-        initial = self._workflow_initial_values()
-        return [dict(vals, **initial) for vals in vals_list]
+    def _workflow_changed(self, fnames, vals):
+        """The fields of ``fnames`` that ``vals`` changes on some of these records (writing
+        a record's own value changes nothing: an import or a merge copying it passes)."""
+        changed = set()
+        for fname in fnames.intersection(vals):
+            field = self._fields[fname]
+            for record in self.sudo():
+                value = field.convert_to_cache(vals[fname], record)
+                if record[fname] != field.convert_to_record(value, record):
+                    changed.add(fname)
+                    break
+        return changed
 
     def _workflow_may_set(self):
         """Whether the user may give workflow values at creation: a credit manager (who

@@ -95,12 +95,14 @@ class TestWorkflowRights(CreditCommon):
             state="broken",
             amount_paid=600.0,
             date_closed=day(-1),
+            date_grace=day(3650),
         )
         self.assertEqual(
             (promise.state, promise.amount_paid, promise.date_closed),
             ("open", 0.0, False),
             "a promise a sales user creates is open, whatever he sends",
         )
+        self.assertEqual(promise.date_grace, day(8), "the grace period is the company's")
         from_context = (
             self.env["credit.payment.promise"]
             .with_user(self.sales_user)
@@ -150,6 +152,9 @@ class TestWorkflowRights(CreditCommon):
                 user,
                 f"{user.login} sets no outcome of a promise",
             )
+            self._refused(
+                promise, {"date_grace": day(3650)}, user, f"{user.login} extends no grace"
+            )
         with self.assertRaises(AccessError, msg="a sales user cancels no promise"):
             promise.with_user(self.sales_user).action_cancel()
         promise.with_user(self.collector).action_evaluate()
@@ -167,7 +172,8 @@ class TestWorkflowRights(CreditCommon):
                 f"{user.login} rejects no dispute by a write",
             )
         self._refused(dispute, {"deadline_notified": True}, self.collector, "trail")
-        self._refused(dispute, {"name": "LIT/OTHER"}, self.collector, "reference")
+        with self.assertRaises(UserError, msg="a dispute keeps its reference"):
+            dispute.with_user(self.collector).name = "LIT/OTHER"
         self.assertTrue(self.invoice.in_dispute)
         with self.assertRaises(AccessError, msg="a sales user starts no dispute"):
             dispute.with_user(self.sales_user).action_start()
