@@ -175,6 +175,12 @@ class CreditDispute(models.Model):
             ):
                 raise ValidationError(_("Only posted customer invoices can be disputed."))
 
+    @api.constrains("date_opened")
+    def _check_date_opened(self):
+        for dispute in self:
+            if dispute.date_opened > fields.Date.context_today(dispute):
+                raise ValidationError(_("A dispute cannot be opened in the future."))
+
     @api.constrains("amount")
     def _check_amount(self):
         for dispute in self:

@@ -91,8 +91,8 @@ class CreditWorkflowMixin(models.AbstractModel):
             if protected:
                 raise AccessError(
                     _(
-                        "%(fields)s of %(model)s are set by its actions: they cannot be "
-                        "written directly.",
+                        "On %(model)s, these fields are set by its actions and cannot be "
+                        "written directly: %(fields)s.",
                         fields=self._workflow_field_labels(protected),
                         model=self._workflow_model_label(),
                     )
@@ -105,7 +105,8 @@ class CreditWorkflowMixin(models.AbstractModel):
         if fixed:
             raise UserError(
                 _(
-                    "%(fields)s of %(model)s are set when it is created and cannot be changed.",
+                    "On %(model)s, these fields are set at its creation and cannot be "
+                    "changed: %(fields)s.",
                     fields=self._workflow_field_labels(fixed),
                     model=self._workflow_model_label(),
                 )
@@ -116,7 +117,7 @@ class CreditWorkflowMixin(models.AbstractModel):
         if kept:
             raise UserError(
                 _(
-                    "%(record)s is closed: its %(fields)s cannot be changed any more.",
+                    "%(record)s is closed: these fields cannot be changed any more: %(fields)s.",
                     record=closed[0].display_name,
                     fields=self._workflow_field_labels(kept),
                 )

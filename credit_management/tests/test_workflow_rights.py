@@ -1,6 +1,6 @@
 """Workflow fields are set by the records' own actions, whatever a user sends.
 
-Promises, disputes, reminders and the dunning facts of invoices: what a sales user creates
+Promises, disputes and reminders: what a sales user creates
 starts at the beginning of its workflow; a direct write of a state, an outcome or a trail is
 refused; the actions check who calls them; the rules of the forms hold in the models.
 """
@@ -244,6 +244,8 @@ class TestWorkflowRights(CreditCommon):
                 self._promise(user=user, date_promised=day(365 * 73))
             with self.assertRaises(ValidationError, msg=f"{user.login}: one day too far"):
                 self._promise(user=user, date_promised=day(31))
+        with self.assertRaises(ValidationError, msg="nor a dispute opened in the future"):
+            self._dispute(user=self.sales_user, date_opened=day(30))
         with self.assertRaises(ValidationError, msg="a promise is not made in the future"):
             self._promise(user=self.collector, date_made=day(400), date_promised=day(410))
         promise = self._promise(user=self.collector, date_promised=day(30))
@@ -279,32 +281,6 @@ class TestWorkflowRights(CreditCommon):
         with self.assertRaises(UserError, msg="a closed promise keeps its payment date"):
             promise.with_user(self.collector).date_promised = day(3)
         self.assertEqual(promise.date_promised, day(5))
-
-    def test_dunning_facts_of_invoices(self):
-        self._dispute()
-        self.env["credit.dunning"].run_dunning(TODAY)
-        invoice = self.invoice.with_user(self.billing)
-        for vals in (
-            {"in_dispute": False},
-            {"dispute_ids": [Command.clear()]},
-            {"dunning_handoff_date": TODAY},
-            {"dunning_level_id": False, "dunning_date": False},
-        ):
-            self._refused(self.invoice, vals, self.billing, f"billing user writes {vals}")
-        self.assertTrue(invoice.in_dispute)
-        created = (
-            self.env["account.move"]
-            .with_user(self.billing)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.customer.id,
-                    "in_dispute": True,
-                    "dunning_handoff_date": TODAY,
-                }
-            )
-        )
-        self.assertFalse(created.in_dispute or created.dunning_handoff_date)
 
     # ------------------------------------------------------------
     # THE RUN
