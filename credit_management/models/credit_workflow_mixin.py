@@ -77,13 +77,15 @@ class CreditWorkflowMixin(models.AbstractModel):
             {**{k: v for k, v in vals.items() if k not in protected}, **initial}
             for vals in vals_list
         ]
-        # Nor do the context's defaults (``default_state``…) set them.
+        # Nor do the context's defaults (``default_state``…) set them: the context without
+        # them replaces the caller's (keys cannot be removed with keyword arguments).
         context = {
             key: value
             for key, value in self.env.context.items()
             if not (key.startswith("default_") and key[8:] in protected)
         }
-        return super(CreditWorkflowMixin, self.with_context(context)).create(vals_list)
+        records = self.with_context(context)  # pylint: disable=context-overridden
+        return super(CreditWorkflowMixin, records).create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
