@@ -238,8 +238,8 @@ class CreditPaymentLink(models.Model):
         if not self.env.su:
             raise AccessError(
                 _(
-                    "Payment links are created from the invoices or the customer (\"Send a "
-                    "payment link\") and with the reminders, not directly."
+                    'Payment links are created from the invoices or the customer ("Send a '
+                    'payment link") and with the reminders, not directly.'
                 )
             )
         links = super().create(vals_list)

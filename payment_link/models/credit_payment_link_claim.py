@@ -55,7 +55,9 @@ class CreditPaymentLinkClaim(models.Model):
                     "SELECT id FROM credit_payment_link_claim WHERE move_id = ANY(%s) "
                     "ORDER BY move_id FOR UPDATE NOWAIT",
                     move_ids,
-                )
+                ),
+                # Refusals and serialization failures are expected here, not logged as errors.
+                log_exceptions=False,
             )
         except psycopg2.errors.LockNotAvailable:
             raise ValidationError(
@@ -68,7 +70,8 @@ class CreditPaymentLinkClaim(models.Model):
                 "ON CONFLICT (move_id) DO UPDATE SET date = EXCLUDED.date",
                 fields.Datetime.now(),
                 move_ids,
-            )
+            ),
+            log_exceptions=False,
         )
 
     @api.model
