@@ -25,6 +25,10 @@ FIELD_RIGHTS = {
     "dunning_line_ids": METHOD,
     "dunning_handoff_date": METHOD,
     "dunning_handoff_id": METHOD,
+    # Disputes and promises link their invoices from their side.
+    "dispute_ids": METHOD,
+    "promise_ids": METHOD,
+    "in_dispute": METHOD,
 }
 
 

@@ -7,7 +7,6 @@ their ``write`` and ``create`` with ``{field: group}``, where the group is ``MAN
 key never passes the check: only ``env.su`` or the user's groups do.
 """
 
-from odoo import _
 from odoo.exceptions import AccessError
 
 MANAGER = "credit_management.group_credit_manager"
@@ -31,7 +30,7 @@ def check_field_rights(records, vals, rights):
         if not records and not vals[fname]:
             continue
         raise AccessError(
-            _(
+            records.env._(
                 "You are not allowed to change %(field)s on %(model)s: ask a credit manager.",
                 field=records._fields[fname]._description_string(records.env),
                 model=records.env["ir.model"]._get(records._name).name,

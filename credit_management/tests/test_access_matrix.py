@@ -498,7 +498,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         cls.records = {
             "res.partner": cls.customer,
             "res.users": cls.collector,
-            "account.move": cls.invoice,
+            "account.move": cls.other_invoice,
             "account.bank.statement.line": cls.statement_line,
             "sale.order": cls.order,
             "credit.dispute": cls.dispute,

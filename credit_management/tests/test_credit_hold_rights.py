@@ -175,12 +175,6 @@ class TestCustomerCreditSettingsRights(CreditCommon):
             customer.write({"dunning_block_until": "2099-12-31"})
         self.assertIn("ask a credit manager", str(error.exception))
         self.assertEqual(self.customer.dunning_block_until, TODAY + timedelta(days=30))
-        # The same on an invoice.
-        invoice = self._invoice(self.customer, 100.0, due_days=-10)
-        with self.assertRaises(AccessError):
-            invoice.with_user(self.collector).write({"dunning_block_until": "2099-12-31"})
-        invoice.with_user(self.collector).write({"dunning_block_until": TODAY + timedelta(days=5)})
-        self.assertEqual(invoice.dunning_block_until, TODAY + timedelta(days=5))
         # A credit manager sets any date.
         self.customer.with_user(self.manager).write({"dunning_block_until": "2027-06-30"})
         self.assertEqual(str(self.customer.dunning_block_until), "2027-06-30")
@@ -211,17 +205,25 @@ class TestCustomerCreditSettingsRights(CreditCommon):
             groups="base.group_user,account.group_account_invoice",
             company_id=self.company.id,
         )
-        for user, fname, value in (
-            (billing, "dunning_excluded", True),
-            (self.collector, "dunning_excluded", True),
-            (billing, "third_party_payer_id", self.head.id),
-            (self.collector, "dunning_scenario_id", self.scenario.id),
-            (self.collector, "dunning_level_id", self.scenario.level_ids[:1].id),
-        ):
-            with self.assertRaises(AccessError, msg=f"{user.login} wrote {fname}"):
-                invoice.with_user(user).write({fname: value})
+        # Odoo's invoicing users write invoices, not their dunning settings (nor do
+        # collectors, who only read invoices).
+        for user in (billing, self.collector):
+            for fname, value in (
+                ("dunning_excluded", True),
+                ("dunning_block_until", "2099-12-31"),
+                ("third_party_payer_id", self.head.id),
+                ("dunning_scenario_id", self.scenario.id),
+                ("dunning_level_id", self.scenario.level_ids[:1].id),
+            ):
+                with self.assertRaises(AccessError, msg=f"{user.login} wrote {fname}"):
+                    invoice.with_user(user).write({fname: value})
         self.assertFalse(invoice.dunning_excluded)
-        invoice.with_user(self.collector).write({"third_party_payer_id": self.head.id})
-        self.assertEqual(invoice.third_party_payer_id, self.head)
-        invoice.with_user(self.manager).write({"dunning_excluded": True})
+        self.assertFalse(invoice.dunning_block_until)
+        # Their other fields stay theirs.
+        invoice.with_user(billing).write({"ref": "BC 4471"})
+        self.assertEqual(invoice.ref, "BC 4471")
+        invoice.with_user(self.manager).write(
+            {"dunning_excluded": True, "third_party_payer_id": self.head.id}
+        )
         self.assertTrue(invoice.dunning_excluded)
+        self.assertEqual(invoice.third_party_payer_id, self.head)
