@@ -36,9 +36,13 @@ class CreditPaymentLinkClaim(models.Model):
     _log_access = False
 
     move_id = fields.Many2one(
-        comodel_name="account.move", required=True, readonly=True, ondelete="cascade"
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
     )
-    date = fields.Datetime(required=True, readonly=True)
+    date = fields.Datetime(string="Claimed On", required=True, readonly=True)
 
     _sql_constraints = [
         ("move_uniq", "UNIQUE(move_id)", "An invoice has one claim row."),

@@ -1,4 +1,5 @@
 from . import test_payment_link
+from . import test_payment_link_access_matrix
 from . import test_payment_link_kpi
 from . import test_payment_link_page
 from . import test_payment_link_race
