@@ -35,6 +35,7 @@ from odoo import _
 from odoo import http
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.payment import utils as payment_utils
+from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
@@ -287,7 +288,38 @@ class PaymentLinkController(PaymentPortal):
         return request.render("payment_link.payment_link_checkout", values)
 
     @http.route("/pay/<string:token>/transaction/<string:selection>", type="json", auth="public")
-    def payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
+    def payment_link_transaction(self, token, selection, **kwargs):
+        try:
+            return self._payment_link_transaction(token, selection, **kwargs)
+        except Exception as error:
+            # Odoo's JSON-RPC errors carry the server's traceback: the visitor gets the
+            # message alone (the traceback stays in the server's log; a concurrency error
+            # is still retried by Odoo first).
+            error.error_response = self._payment_link_json_error(error)
+            raise
+
+    def _payment_link_json_error(self, error):
+        """The JSON-RPC error of a refused transaction, without the server's traceback."""
+        if isinstance(error, UserError) and error.args:
+            name, message = f"odoo.exceptions.{type(error).__name__}", error.args[0]
+        else:
+            name = "odoo.exceptions.UserError"
+            message = _("The payment could not be started: reload the page and try again.")
+        return request.dispatcher._response(
+            error={
+                "code": 200,
+                "message": "Odoo Server Error",
+                "data": {
+                    "name": name,
+                    "message": message,
+                    "arguments": [message],
+                    "context": {},
+                    "debug": "",
+                },
+            }
+        )
+
+    def _payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
         link, refusal = self._payment_link_check(token)
         if refusal:
             raise ValidationError(_("This payment link is no longer valid."))

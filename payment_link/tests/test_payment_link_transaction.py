@@ -28,6 +28,9 @@ class TestPaymentLinkTransaction(PaymentLinkCommon):
         self.assertIn("error", answer, answer)
         data = answer["error"]["data"]
         self.assertEqual(data["name"], VALIDATION_ERROR, data.get("message"))
+        # The server's traceback stays in its log.
+        self.assertFalse(data.get("debug"), "no traceback to the visitor")
+        self.assertNotIn("Traceback", json.dumps(answer))
         if message:
             self.assertIn(message, data["message"])
         self.assertFalse(self.link.transaction_ids, "no transaction created")
