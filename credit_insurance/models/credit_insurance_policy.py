@@ -213,6 +213,10 @@ class CreditInsurancePolicy(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Odoo checks the fields' groups on write only: the system-only ones (credentials,
+        # addresses) are refused at creation too.
+        for vals in vals_list:
+            self.check_field_access_rights("create", list(vals))
         policies = super().create(vals_list)
         self.env.registry.clear_cache()
         return policies

@@ -14,6 +14,7 @@
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import _
 from odoo import fields
@@ -229,7 +230,7 @@ class CreditInsurancePolicy(models.Model):
         for cover in covers:
             __, job = self._allianz_request(
                 "GET",
-                f"/riskinfo/v3/jobs/{cover.insurer_job_ref}",
+                f"/riskinfo/v3/jobs/{quote(cover.insurer_job_ref, safe='')}",
                 operation="poll_job",
                 cover=cover,
             )
