@@ -1,5 +1,10 @@
 """Every decision an insurer gave on a cover, kept as received.
 
+A decision is recorded by a connector or typed in by a credit manager (from the insurer's
+letter), then kept as it is: its cover, dates, state, amount and reference are never written
+again (a new decision follows; a mistyped one is deleted and typed again). Its note and
+letter may be completed.
+
 A reduction or a cancellation moves the customer to the company's watch profile (unless its
 profile is pinned), so that its reminders follow that profile's scenario.
 """
@@ -10,6 +15,20 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+
+from .workflow import check_workflow_write
+
+# What the insurer decided (and the cover's policy and company): written at creation only.
+DECIDED_FIELDS = (
+    "cover_id",
+    "policy_id",
+    "company_id",
+    "date",
+    "date_end",
+    "amount",
+    "state",
+    "reference",
+)
 
 DECISION_STATES = [
     ("granted", "Granted"),
@@ -75,7 +94,7 @@ class CreditInsuranceDecision(models.Model):
     def create(self, vals_list):
         decisions = super().create(vals_list)
         # The insurer has answered: a pending request is settled.
-        decisions.cover_id.filtered("request_pending").request_pending = False
+        decisions.cover_id.filtered("request_pending").sudo().request_pending = False
         states = decisions._state_labels()
         for decision in decisions:
             decision.cover_id.message_post(
@@ -90,6 +109,10 @@ class CreditInsuranceDecision(models.Model):
         decisions.filtered(lambda d: d.state in ("reduced", "cancelled"))._move_to_watch()
         self.env["credit.insurance.alert"]._raise_on_decisions(decisions)
         return decisions
+
+    def write(self, vals):
+        check_workflow_write(self, vals, DECIDED_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # HELPER METHODS

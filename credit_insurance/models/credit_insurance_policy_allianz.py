@@ -244,7 +244,7 @@ class CreditInsurancePolicy(models.Model):
                 "GET", job["resourceUrl"], operation="read_cover", cover=cover
             )
             decisions |= self._allianz_record_cover(data, cover)
-            cover.insurer_job_ref = False
+            cover.sudo().insurer_job_ref = False
         return decisions
 
     def _allianz_read_portfolio(self):
@@ -315,5 +315,5 @@ class CreditInsurancePolicy(models.Model):
                     "reference": f"{data['coverId']}/{limit.get('startDate')}/{code}",
                 }
             )
-        cover.insurer_cover_ref = str(data["coverId"])
+        cover.sudo().insurer_cover_ref = str(data["coverId"])
         return self._insurer_record_decisions(vals_list)

@@ -37,6 +37,7 @@ from odoo.tools import file_path
 
 from .account_move import DECLARED_STATES
 from .credit_insurance_policy_http import is_web_address
+from .workflow import check_manager
 
 _logger = logging.getLogger(__name__)
 
@@ -167,6 +168,7 @@ class CreditInsurancePolicy(models.Model):
     def action_test_connection(self):
         """Authenticate against the insurer: a readable error, or a success notification."""
         self.ensure_one()
+        check_manager(self)
         self._insurer_test_connection()
         return {
             "type": "ir.actions.client",
@@ -278,7 +280,7 @@ class CreditInsurancePolicy(models.Model):
             cover = covers.get(buyer_ref)
             if cover:
                 vals_list.append(dict(vals, cover_id=cover.id))
-                cover.insurer_job_ref = False
+                cover.sudo().insurer_job_ref = False
         return self._insurer_record_decisions(vals_list)
 
     def _insurer_record_decisions(self, vals_list):
@@ -326,7 +328,7 @@ class CreditInsurancePolicy(models.Model):
             cover.buyer_ref = self._insurer_first_buyer(cover)
         request_ref = send(cover)
         self._insurer_check(request_ref, "request_cover", cover=cover)
-        cover.insurer_job_ref = str(request_ref)
+        cover.sudo().insurer_job_ref = str(request_ref)
 
     def _insurer_first_buyer(self, cover):
         """The insurer's id of the cover's customer: the best candidate of a buyer search."""
@@ -460,7 +462,7 @@ class CreditInsurancePolicy(models.Model):
         ]
 
     def _insurer_mark_declared(self, moves, reference, date):
-        moves.write(
+        moves.sudo().write(
             {
                 "insurance_declaration_state": "declared",
                 "insurance_declaration_date": date,
