@@ -15,10 +15,12 @@ bases (``CreditCommon`` or one derived from it), and gives two tables:
     own models and on Odoo's models it extends) that a write can set (stored, or with an
     inverse): ``FREE`` when the model's access rights say it all; a tuple of roles when
     only those roles may write it; ``METHOD`` when nobody writes it directly, only the
-    model's own methods (workflow states, outcomes, trails, figures). Each protected field
-    is written, as every role that may write its model, on ``_matrix_record(model)`` with
-    ``_matrix_value(model, field, record)``: the write passes for the roles named and is
-    refused with an ``AccessError`` for the others, the value left as it was.
+    model's own methods (workflow states, outcomes, trails, figures); ``FIXED`` when it is
+    set at creation and never changed (a business rule: a ``UserError`` for everyone). Each
+    protected field is written, as every role that may write its model, on
+    ``_matrix_record(model)`` with ``_matrix_value(model, field, record)``: the write passes
+    for the roles named and is refused with an ``AccessError`` for the others (a
+    ``UserError`` for ``FIXED``), the value left as it was.
 
 ``test_matrix_complete`` fails when a model or field of the addon is missing from the tables
 (a new field must be placed in them), or when the tables name one the addon does not have.
@@ -28,11 +30,13 @@ Odoo's public user.
 
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
 FREE = "free"
 METHOD = "method"
+FIXED = "fixed"
 
 # The roles of the rights tables (readme/CONFIGURE.md of each addon), by their groups.
 ROLES = {
@@ -231,8 +235,11 @@ class AccessMatrixCase:
             for role, user in self.matrix_users.items():
                 if not record.with_user(user).has_access("write"):
                     continue
-                expected = who != METHOD and role in who
-                wrong.extend(self._matrix_try_write(record, field, value, role, user, expected))
+                expected = who not in (METHOD, FIXED) and role in who
+                refusal = UserError if who == FIXED else AccessError
+                wrong.extend(
+                    self._matrix_try_write(record, field, value, role, user, expected, refusal)
+                )
         self.assertEqual(wrong, [], "Field writes that do not follow FIELD_ACCESS")
 
     def test_matrix_create(self):
@@ -265,7 +272,7 @@ class AccessMatrixCase:
                     wrong.append(f"{cell}: {type(error).__name__}: {error}")
         self.assertEqual(wrong, [], "Creations that set a workflow field")
 
-    def _matrix_try_write(self, record, field, value, role, user, expected):
+    def _matrix_try_write(self, record, field, value, role, user, expected, refusal):
         cell = f"{role} writes {record._name}.{field}"
         before = record.sudo()[field]
         try:
@@ -280,7 +287,7 @@ class AccessMatrixCase:
                 return [f"{cell}: allowed, the matrix says refused"]
             if not undo.changed:
                 return [f"{cell}: accepted but nothing changed (give another value)"]
-        except AccessError:
+        except refusal:
             record.invalidate_recordset()
             if record.sudo()[field] != before:
                 return [f"{cell}: refused but the value changed"]
