@@ -2,8 +2,8 @@
 
 A decision is recorded by a connector or typed in by a credit manager (from the insurer's
 letter), then kept as it is: its cover, dates, state, amount and reference are never written
-again (a new decision follows; a mistyped one is deleted and typed again). Its note and
-letter may be completed.
+again, by anyone (a new decision follows; a mistyped one is deleted and typed again). Its
+note and letter may be completed.
 
 A reduction or a cancellation moves the customer to the company's watch profile (unless its
 profile is pinned), so that its reminders follow that profile's scenario.
@@ -13,10 +13,9 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
-
-from .workflow import check_workflow_write
 
 # What the insurer decided (and the cover's policy and company): written at creation only.
 DECIDED_FIELDS = (
@@ -111,7 +110,14 @@ class CreditInsuranceDecision(models.Model):
         return decisions
 
     def write(self, vals):
-        check_workflow_write(self, vals, DECIDED_FIELDS)
+        if set(DECIDED_FIELDS).intersection(vals):
+            raise UserError(
+                _(
+                    "The insurer's decision %(reference)s is kept as it was received: record a "
+                    "new decision instead (or delete a mistyped one and type it again).",
+                    reference=self[:1].reference,
+                )
+            )
         return super().write(vals)
 
     # ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Who may do what with credit insurance (readme/CONFIGURE.md, "Rights")."""
 
+from odoo.addons.credit_management.tests.access_matrix import FIXED
 from odoo.addons.credit_management.tests.access_matrix import FREE
 from odoo.addons.credit_management.tests.access_matrix import METHOD
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
@@ -29,6 +30,10 @@ ACTIVITY_FIELDS = ("activity_ids", "activity_summary", "activity_type_id")
 
 def free(model, *fnames):
     return {(model, fname): FREE for fname in fnames}
+
+
+def fixed(model, *fnames):
+    return {(model, fname): FIXED for fname in fnames}
 
 
 def method(model, *fnames):
@@ -203,10 +208,10 @@ class TestInsuranceAccessMatrix(AccessMatrixCase, InsuranceCommon):
             "insurer_job_ref",
             "insurer_cover_ref",
         ),
-        # Decisions: typed in (or received) once, kept as given; the letter and note complete
-        # them.
+        # Decisions: typed in (or received) once, kept as given by everyone; the letter and
+        # note complete them.
         **free("credit.insurance.decision", "letter", "letter_filename", "note"),
-        **method(
+        **fixed(
             "credit.insurance.decision",
             "amount",
             "company_id",
