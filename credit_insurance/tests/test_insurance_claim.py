@@ -72,8 +72,8 @@ class TestInsuranceClaim(InsuranceCommon):
         action = claim.action_indemnified()
         Indemnity = self.env[action["res_model"]].with_user(self.manager)
         with self.assertRaises(UserError):
-            Form(Indemnity.with_context(action["context"])).save().action_confirm()
-        wizard = Form(Indemnity.with_context(action["context"]))
+            Form(Indemnity.with_context(**action["context"])).save().action_confirm()
+        wizard = Form(Indemnity.with_context(**action["context"]))
         wizard.amount = 4200.0
         wizard.save().action_confirm()
         self.assertEqual(
