@@ -159,10 +159,12 @@ class CreditInsurancePolicy(models.Model):
     def action_activate(self):
         check_manager(self)
         self.sudo().state = "active"
+        return True
 
     def action_close(self):
         check_manager(self)
         self.sudo().state = "closed"
+        return True
 
     def action_fetch_decisions(self):
         check_manager(self)
