@@ -4,37 +4,30 @@ How it works: each model names its workflow fields (states, outcomes, trails, wh
 insurer answered, what a connector keeps) in a module constant and calls these helpers from
 its ``create`` and ``write``:
 
-- ``check_workflow_write`` refuses a write of those fields with an ``AccessError`` unless the
-  environment is the superuser's: the model's methods check who calls them
-  (``check_manager``), then write under ``sudo()``. No context key opens the door.
+- ``check_workflow_write`` refuses a write that changes those fields with an ``AccessError``
+  unless the environment is the superuser's (credit_management's ``check_field_rights``): the
+  model's methods check who calls them (``check_manager``), then write under ``sudo()``. No
+  context key opens the door.
 - ``workflow_create_vals`` gives the fields their initial values on a record created by
   anyone but a credit manager or the superuser (who may bring a history in).
 """
 
+from odoo.addons.credit_management.models.credit_field_rights import MANAGER
+from odoo.addons.credit_management.models.credit_field_rights import METHOD
+from odoo.addons.credit_management.models.credit_field_rights import check_field_rights
 from odoo.exceptions import AccessError
-
-MANAGER_GROUP = "credit_management.group_credit_manager"
 
 
 def is_manager(env):
     """Whether the environment's user manages credit (or is the superuser)."""
-    return env.su or env.user.has_group(MANAGER_GROUP)
+    return env.su or env.user.has_group(MANAGER)
 
 
 def check_workflow_write(records, vals, protected):
-    """Refuse the write ``vals`` on ``records`` when it sets one of the ``protected`` fields
-    outside the superuser's environment."""
-    written = set(protected).intersection(vals)
-    if written and not records.env.su:
-        labels = sorted(records._fields[name]._description_string(records.env) for name in written)
-        raise AccessError(
-            records.env._(
-                "%(fields)s of %(model)s are set by its actions only: they cannot be written "
-                "directly.",
-                fields=", ".join(labels),
-                model=records.env["ir.model"]._get(records._name).name,
-            )
-        )
+    """Refuse the write ``vals`` on ``records`` when it changes one of the ``protected``
+    fields outside the superuser's environment (credit_management's field rights, every
+    field ``METHOD``)."""
+    check_field_rights(records, vals, dict.fromkeys(protected, METHOD))
 
 
 def workflow_create_vals(model, vals_list, initial):
