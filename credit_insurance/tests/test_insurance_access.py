@@ -364,7 +364,7 @@ class TestInsuranceAccessMatrix(AccessMatrixCase, InsuranceCommon):
                     "partner_id": cls.customer.id,
                     "policy_id": cls.policy.id,
                     "date": "2026-06-15",
-                    "cause_key": "matrix",
+                    "cause_key": "over_cover:matrix",
                 }
             )
         )
