@@ -1,9 +1,16 @@
 """What differs between Odoo 18.0 and 19.0, in one place, for the three addons.
 
 The addons run on both series from the same code. Where one spelling is valid on both, the
-code uses it (``_read_group``, ``self.env.cr``, ``has_group()``, ``new_test_user``, search
-views' ``<group>`` without attributes, ``card`` kanban templates, the partner's
-``_phone_get_number_fields()`` rather than ``mobile``...: STYLE.md, "Two series, one code").
+code uses it (STYLE.md, "Two series, one code"): ``_read_group``, ``self.env.cr``,
+``has_group()``, ``new_test_user``, search views' ``<group>`` without attributes, ``card``
+kanban templates; the partner's numbers through ``_phone_get_number_fields()`` (19.0 has no
+``mobile``); mail templates with ``partner_to`` say ``use_default_to`` False (19.0's default
+is True, which ignores ``partner_to`` and adds the record's responsible user); order lines
+take their taxes from the product (``tax_id`` is ``tax_ids`` on 19.0); a company's own bank
+account is trusted (``allow_out_payment``: 19.0 refuses to post an invoice paid to an
+untrusted one); ``xlsxwriter`` imported from itself (19.0's ``odoo.tools.misc`` no longer
+exports it); a spreadsheet dashboard read from its ``spreadsheet_data``; manifests versioned
+``x.y.z`` (Odoo prefixes the series it runs on).
 What cannot be written once is here, chosen by Odoo's ``release.version_info``; when a new
 series comes, this module and CI change, not the models.
 
@@ -49,9 +56,18 @@ Each difference, the series of each spelling, and what to use:
 - A scheduled action run by hand (``ir.cron.method_direct_trigger``): in the caller's
   transaction on 18.0; in a cursor of its own on 19.0, which a test opens on its own
   transaction (``enter_registry_test_mode``): tests call ``run_cron()``.
+- Whether the registry's new cursors are the running test's (an ``HttpCase``): 18.0's
+  ``registry.in_test_mode()``; 19.0 has no such flag, its tests replace the registry's
+  ``cursor`` method on the registry itself (``odoo.tests.common``'s
+  ``_registry_test_mode_patches``): ``registry_in_test_mode()``.
+- HTTP requests written by hand in an ``HttpCase`` (not through ``url_open``): 18.0 serves
+  them; 19.0 only within ``allow_requests()`` and with the test's cookie:
+  ``http_requests_allowed()`` gives the headers to add.
 - JSON-RPC routes: ``type="json"`` (18.0), ``type="jsonrpc"`` (19.0, where ``json`` is a
   deprecated alias): ``JSONRPC``.
 """
+
+from contextlib import contextmanager
 
 from odoo import api
 from odoo.release import version_info
@@ -170,3 +186,24 @@ def run_cron(case, cron):
         return cron.method_direct_trigger()
     with case.enter_registry_test_mode():
         return cron.method_direct_trigger()
+
+
+def registry_in_test_mode(registry):
+    """Whether the new cursors of ``registry`` are the running test's, which see its records
+    (never outside tests)."""
+    if BEFORE_19:
+        return registry.in_test_mode()
+    return "cursor" in vars(registry)
+
+
+@contextmanager
+def http_requests_allowed(case):
+    """Within it, the ``HttpCase`` ``case`` serves the requests sent by hand with the headers
+    it gives."""
+    if BEFORE_19:
+        yield {}
+        return
+    from odoo.tests.common import TEST_CURSOR_COOKIE_NAME  # noqa: PLC0415 (tests only)
+
+    with case.allow_requests():
+        yield {"Cookie": f"{TEST_CURSOR_COOKIE_NAME}={case.http_request_key}"}

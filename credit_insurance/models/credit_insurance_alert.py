@@ -32,7 +32,6 @@ digest (``digest_sent``) and the count of open ones, in the manager's language.
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -41,6 +40,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import modules
 from odoo.addons.credit_management import compat
 from odoo.tools import SQL
 from odoo.tools import format_amount
@@ -312,7 +312,7 @@ class CreditInsuranceAlert(models.Model):
         """Daily: the alerts of every company, then the digest to the credit managers."""
         Policy = self.env["credit.insurance.policy"].sudo()
         # Commit per batch in a real run only: a test's cursor must stay whole.
-        commit = not getattr(threading.current_thread(), "testing", False)
+        commit = not modules.module.current_test
         # Decisions effective today and invoices falling due since yesterday first.
         self.env["credit.insurance.cover"].sudo()._cron_apply_due_decisions()
         self.env["account.move"].sudo()._cron_update_declaration_state()

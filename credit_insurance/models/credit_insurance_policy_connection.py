@@ -30,6 +30,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import modules
+from odoo.addons.credit_management import compat
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import config
@@ -213,7 +214,7 @@ class CreditInsurancePolicy(models.Model):
                         getattr(error, "_credit_insurance_log", None)
                         or {"operation": "fetch_decisions", "error": str(error)}
                     )
-            if not config["test_enable"] and not self.env.registry.in_test_mode():
+            if not config["test_enable"] and not compat.registry_in_test_mode(self.env.registry):
                 # Cron only: what was read for this policy is kept whatever comes next.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 

@@ -25,6 +25,7 @@ from odoo import _
 from odoo import api
 from odoo import models
 from odoo import modules
+from odoo.addons.credit_management import compat
 from odoo.exceptions import UserError
 
 from .credit_insurance_exchange import redact
@@ -320,7 +321,7 @@ class CreditInsurancePolicy(models.Model):
             if vals.get(key):
                 vals[key] = redact(str(vals[key]), secrets)
         try:
-            if modules.module.current_test and self.env.registry.test_cr is None:
+            if modules.module.current_test and not compat.registry_in_test_mode(self.env.registry):
                 # A TransactionCase: another cursor would not see the test's uncommitted
                 # policy; the test's own transaction stands for the committed log.
                 self.env["credit.insurance.exchange"].sudo().create(vals)

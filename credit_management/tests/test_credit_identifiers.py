@@ -74,7 +74,13 @@ class TestCreditIdentifiers(TransactionCase):
             r"VAT number \[(BE)?0123456788\] for partner \[TVA belge fausse\] does not seem "
             r"to be valid"
         ):
-            self.Partner.create({"name": "TVA belge fausse", "vat": "BE0123456788"})
+            self.Partner.create(
+                {
+                    "name": "TVA belge fausse",
+                    "country_id": self.env.ref("base.be").id,
+                    "vat": "BE0123456788",
+                }
+            )
 
     def test_foreign_registry_not_checked_as_siren(self):
         """A German Handelsregister number is none of our business."""
