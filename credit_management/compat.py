@@ -63,6 +63,8 @@ Each difference, the series of each spelling, and what to use:
 - HTTP requests written by hand in an ``HttpCase`` (not through ``url_open``): 18.0 serves
   them; 19.0 only within ``allow_requests()`` and with the test's cookie:
   ``http_requests_allowed()`` gives the headers to add.
+- A QR code image from ``ir.actions.report.barcode``: ``quiet=True`` removes its margin
+  (the quiet zone a scanner needs) on 18.0 and keeps it on 19.0: ``qr_code()``.
 - JSON-RPC routes: ``type="json"`` (18.0), ``type="jsonrpc"`` (19.0, where ``json`` is a
   deprecated alias): ``JSONRPC``.
 """
@@ -132,6 +134,14 @@ def batch_done(env, done, remaining, commit):
         # The progress counts what each call processed since the job's run started.
         progress = env["ir.cron.progress"].sudo().browse(env.context.get("ir_cron_progress_id"))
         env["ir.cron"]._commit_progress(max(done - progress.done, 0), remaining=remaining)
+
+
+def qr_code(env, value, size):
+    """The PNG image of the QR code of ``value``, ``size`` pixels wide and high, with its
+    quiet zone."""
+    return env["ir.actions.report"].barcode(
+        "QR", value, width=size, height=size, quiet=not BEFORE_19
+    )
 
 
 def restrict_to_group(group, records):

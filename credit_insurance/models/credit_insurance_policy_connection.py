@@ -427,7 +427,7 @@ class CreditInsurancePolicy(models.Model):
         """
         Exchange = self.env["credit.insurance.exchange"].sudo()
         shared = bool(modules.module.current_test)
-        last_id = Exchange.search([], limit=1).id if shared else 0
+        last_id = (Exchange.search([], limit=1).id or 0) if shared else 0
         kept = []
         try:
             with self.env.cr.savepoint():

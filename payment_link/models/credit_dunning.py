@@ -7,6 +7,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -130,9 +131,7 @@ class CreditDunning(models.Model):
         self.ensure_one()
         if not self.payment_link_url:
             return False
-        png = self.env["ir.actions.report"].barcode(
-            "QR", self.payment_link_url, width=180, height=180, quiet=False
-        )
+        png = compat.qr_code(self.env, self.payment_link_url, 180)
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
     def _epc_bank_account(self):

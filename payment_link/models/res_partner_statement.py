@@ -7,6 +7,7 @@ balance due and shows what it gets (``url``, ``qr``, ``epc_qr``); here it gets t
 import base64
 
 from odoo import models
+from odoo.addons.credit_management import compat
 
 
 # One concern of the partner per file: the statement's payment.
@@ -20,9 +21,7 @@ class ResPartner(models.Model):
         # the customer's, in the statement's company, for its open invoices.
         link = self.sudo()._payment_link_for_statement(currency=currency, company=company)
         if link.url:
-            png = self.env["ir.actions.report"].barcode(
-                "QR", link.url, width=180, height=180, quiet=False
-            )
+            png = compat.qr_code(self.env, link.url, 180)
             payment["url"] = link.url
             payment["qr"] = "data:image/png;base64," + base64.b64encode(png).decode()
         epc_qr = self._credit_statement_epc_qr(company, currency, amount, reference)
