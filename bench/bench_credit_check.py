@@ -29,6 +29,13 @@ TARGET_MEDIAN_MS = 10.0
 TARGET_RATIO = 2.0
 
 
+def without_ours(order):
+    """``order``, cleared of our credit check for this transaction, as the override clears
+    it: what is then measured is Odoo's confirmation (and OCA's) alone."""
+    order._credit_cleared().add(order.id)
+    return order
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-c", "--config", required=True)
@@ -185,11 +192,12 @@ class Bench:
                     False,
                 )
             )
-        ctx_odoo = {"credit_hold_override": True, "bypass_risk": True}
         cases += [
             (
                 "confirm, Odoo alone (no credit check)",
-                lambda partner, order: order.with_context(**ctx_odoo).action_confirm(),
+                lambda partner, order: (
+                    without_ours(order).with_context(bypass_risk=True).action_confirm()
+                ),
                 True,
             ),
             (
@@ -202,9 +210,7 @@ class Bench:
             cases.append(
                 (
                     "confirm, with OCA sale_financial_risk",
-                    lambda partner, order: order.with_context(
-                        credit_hold_override=True
-                    ).action_confirm(),
+                    lambda partner, order: without_ours(order).action_confirm(),
                     True,
                 )
             )

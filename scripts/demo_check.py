@@ -173,6 +173,16 @@ def main():
             "printed with their stylesheets"
             + (f"; without: {', '.join(unstyled[:5])}" if unstyled else ""),
         )
+        # The demo is where people try the product on their own data: PostgreSQL's
+        # durability, not the test databases' speed settings.
+        cr.execute("SHOW fsync")
+        fsync = cr.fetchone()[0]
+        cr.execute("SHOW synchronous_commit")
+        synchronous = cr.fetchone()[0]
+        check(
+            fsync == "on" and synchronous == "on",
+            f"the demo database is durable (fsync {fsync}, synchronous_commit {synchronous})",
+        )
     if FAILURES:
         print(f"demo check: {len(FAILURES)} failed")
         return 1

@@ -136,10 +136,17 @@ ENV
         "${as[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
+    # PostgreSQL's default durability: the demo and a first real use keep their data here.
+    # Only the test databases trade it for speed, each on its own (scripts/test.sh sets
+    # synchronous_commit off on them), never the whole cluster.
+    local options="-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if pg_reachable && [ "$(psql -Atqc 'show fsync' postgres)" = off ]; then
+        log "restarting PostgreSQL on 127.0.0.1:$port with its default durability"
+        "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -m fast restart -o "$options" >/dev/null
+    fi
     if ! pg_reachable; then
         log "starting PostgreSQL on 127.0.0.1:$port"
-        "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w start \
-            -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+        "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w start -o "$options" >/dev/null
     fi
     # Odoo refuses to connect as postgres: give it a role of its own.
     psql -Atqc "select 1 from pg_roles where rolname='odoo'" postgres | grep -q 1 ||

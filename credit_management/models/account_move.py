@@ -8,6 +8,29 @@ from odoo import fields
 from odoo import models
 from odoo.tools.sql import create_index
 
+from .credit_field_rights import COLLECTOR
+from .credit_field_rights import MANAGER
+from .credit_field_rights import METHOD
+from .credit_field_rights import check_field_rights
+
+# Who writes the dunning fields of an invoice (credit_field_rights); the others are set by
+# the dunning engine, disputes and promises.
+FIELD_RIGHTS = {
+    "dunning_scenario_id": MANAGER,
+    "dunning_excluded": MANAGER,
+    "dunning_block_until": COLLECTOR,
+    "third_party_payer_id": COLLECTOR,
+    "dunning_level_id": METHOD,
+    "dunning_date": METHOD,
+    "dunning_line_ids": METHOD,
+    "dunning_handoff_date": METHOD,
+    "dunning_handoff_id": METHOD,
+    # Disputes and promises link their invoices from their side.
+    "dispute_ids": METHOD,
+    "promise_ids": METHOD,
+    "in_dispute": METHOD,
+}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -73,6 +96,30 @@ class AccountMove(models.Model):
         help="Who pays this invoice for the customer (a factor, a parent company, an "
         "insurer…): reminders go to the payer.",
     )
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._credit_check_field_rights(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._credit_check_field_rights(vals)
+        return super().write(vals)
+
+    def _credit_check_field_rights(self, vals):
+        check_field_rights(self, vals, FIELD_RIGHTS)
+        if vals.get("dunning_block_until") and not self.env.su:
+            if not self.env.user.has_group(MANAGER):
+                self.env.company._credit_check_dunning_pause(vals["dunning_block_until"])
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
 
     @api.depends("dunning_line_ids.state", "dunning_line_ids.level_id")
     def _compute_dunning_level(self):

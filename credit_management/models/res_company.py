@@ -2,7 +2,9 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class ResCompany(models.Model):
@@ -37,6 +39,12 @@ class ResCompany(models.Model):
         string="Formal Notice Deadline (days)",
         default=8,
         help="Days given to the customer to pay after a formal notice.",
+    )
+    credit_dunning_pause_max_days = fields.Integer(
+        string="Longest Pause by a Collector",
+        default=30,
+        help="Collectors pause a customer's or an invoice's reminders at most this many days "
+        "ahead; credit managers set any date.",
     )
     credit_promise_grace_days = fields.Integer(
         string="Promise Grace Days",
@@ -191,6 +199,29 @@ class ResCompany(models.Model):
                 )
             if not 0 < company.credit_promise_kept_share <= 100:
                 raise ValidationError(_("The share that keeps a promise is between 0 and 100 %."))
+
+    @api.constrains("credit_dunning_pause_max_days")
+    def _check_credit_dunning_pause_max_days(self):
+        for company in self:
+            if company.credit_dunning_pause_max_days < 1:
+                raise ValidationError(_("A collector's pause of reminders is at least one day."))
+
+    def _credit_check_dunning_pause(self, date):
+        """Refuse a pause of reminders past the company's limit (collectors)."""
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        latest = fields.Date.add(
+            fields.Date.context_today(self), days=self.credit_dunning_pause_max_days
+        )
+        if date > latest:
+            raise AccessError(
+                _(
+                    "Reminders can be paused until %(latest)s at the latest (%(days)s days); "
+                    "ask a credit manager for a longer pause.",
+                    latest=format_date(self.env, latest),
+                    days=self.credit_dunning_pause_max_days,
+                )
+            )
 
     @api.constrains("credit_overdue_block_days")
     def _check_credit_overdue_block_days(self):

@@ -40,6 +40,9 @@ class ResConfigSettings(models.TransientModel):
     credit_promise_grace_days = fields.Integer(
         related="company_id.credit_promise_grace_days", readonly=False
     )
+    credit_dunning_pause_max_days = fields.Integer(
+        related="company_id.credit_dunning_pause_max_days", readonly=False
+    )
     credit_promise_max_days = fields.Integer(
         related="company_id.credit_promise_max_days", readonly=False
     )

@@ -21,20 +21,14 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools import format_date
 from odoo.tools import formatLang
 
+from .credit_field_rights import MANAGER
+from .credit_field_rights import check_field_rights
 from .credit_open_item import FEW_CONTACTS
-
-CREDIT_MANAGER_FIELDS = {
-    "credit_limit",
-    "use_partner_credit_limit",
-    "credit_hold_manual",
-    "credit_hold_note",
-}
 
 
 class ResPartner(models.Model):
@@ -195,21 +189,34 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        if CREDIT_MANAGER_FIELDS.intersection(vals) and not self._credit_is_manager():
-            raise AccessError(_("Only credit managers can change credit limits and credit holds."))
+        self._credit_check_field_rights(vals)
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        if (
-            any(vals.get("credit_hold_manual") or vals.get("credit_limit") for vals in vals_list)
-            and not self._credit_is_manager()
-        ):
-            raise AccessError(_("Only credit managers can change credit limits and credit holds."))
+        for vals in vals_list:
+            self.browse()._credit_check_field_rights(vals)
         return super().create(vals_list)
 
     def _credit_is_manager(self):
-        return self.env.su or self.env.user.has_group("credit_management.group_credit_manager")
+        return self.env.su or self.env.user.has_group(MANAGER)
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _credit_field_rights(self):
+        """``{field: group}``: the credit fields of a customer that only a group writes
+        (``credit_field_rights``). Each concern of the customer adds its own; the rights
+        table of ``readme/CONFIGURE.md`` lists them."""
+        return dict.fromkeys(
+            ("credit_limit", "use_partner_credit_limit", "credit_hold_manual", "credit_hold_note"),
+            MANAGER,
+        )
+
+    def _credit_check_field_rights(self, vals):
+        check_field_rights(self, vals, self._credit_field_rights())
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

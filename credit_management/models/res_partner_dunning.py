@@ -4,6 +4,9 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from .credit_field_rights import COLLECTOR
+from .credit_field_rights import MANAGER
+
 
 # One concern of the customer per file, as account splits its models.
 class ResPartner(models.Model):
@@ -77,6 +80,25 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_count = counts.get(partner.commercial_partner_id, 0)
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _credit_field_rights(self):
+        return {
+            **super()._credit_field_rights(),
+            "dunning_scenario_id": MANAGER,
+            # Collectors take customers into their portfolio and pause their reminders.
+            "dunning_responsible_id": COLLECTOR,
+            "dunning_block_until": COLLECTOR,
+        }
+
+    def _credit_check_field_rights(self, vals):
+        super()._credit_check_field_rights(vals)
+        if vals.get("dunning_block_until") and not self._credit_is_manager():
+            self.env.company._credit_check_dunning_pause(vals["dunning_block_until"])
 
     # ------------------------------------------------------------
     # CRUD METHODS

@@ -20,10 +20,12 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools import formatLang
+
+from .credit_field_rights import MANAGER
+from .credit_field_rights import METHOD
 
 # What regroups partners: their hierarchy, and their SIREN when grouping by SIREN.
 GROUP_HIERARCHY_FIELDS = {"parent_id", "is_company"}
@@ -143,8 +145,6 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("credit_group_limit") for vals in vals_list):
-            self._credit_group_check_manager()
         partners = super().create(vals_list)
         # A new partner has nobody below it: its head is its root's, unless its SIREN may
         # merge groups.
@@ -157,8 +157,6 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if "credit_group_limit" in vals:
-            self._credit_group_check_manager()
         res = super().write(vals)
         touched = set(vals) & (GROUP_HIERARCHY_FIELDS | GROUP_SIREN_FIELDS)
         if touched:
@@ -168,9 +166,14 @@ class ResPartner(models.Model):
                 self._credit_group_recompute(self.ids)
         return res
 
-    def _credit_group_check_manager(self):
-        if not self._credit_is_manager():
-            raise AccessError(_("Only credit managers can change credit limits and credit holds."))
+    @api.model
+    def _credit_field_rights(self):
+        # The head of a group follows the hierarchy (_credit_group_recompute), never a hand.
+        return {
+            **super()._credit_field_rights(),
+            "credit_group_id": METHOD,
+            "credit_group_limit": MANAGER,
+        }
 
     # ------------------------------------------------------------
     # GROUP HEADS

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo import models
 
 from ..engine import score as score_engine
+from .credit_field_rights import MANAGER
 
 
 # One concern of the customer per file, as account splits its models.
@@ -120,6 +121,18 @@ class ResPartner(models.Model):
             Score.with_company(company)._score_update(company, date)
             # The notes of the profiles changed, in the language of the company's users.
             company._credit_in_users_lang(Profile)._assign_by_score(company)
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _credit_field_rights(self):
+        return {
+            **super()._credit_field_rights(),
+            "payer_profile_id": MANAGER,
+            "payer_profile_pinned": MANAGER,
+        }
 
     # ------------------------------------------------------------
     # CRUD METHODS

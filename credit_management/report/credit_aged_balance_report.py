@@ -1,11 +1,16 @@
 import io
 
+import pytz
+
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.tools import date_utils
 from odoo.tools import format_date
 from odoo.tools.misc import xlsxwriter
+
+from ..models.credit_aged_balance import AGING_BASES
 
 # The columns of the aged balance list, as printed: the text columns, then the amounts.
 TEXT_COLUMNS = ("partner_id", "user_id")
@@ -47,10 +52,46 @@ class CreditAgedBalanceReport(models.AbstractModel):
 
     @api.model
     def _export_env(self, context):
-        """This model in the export's context: only the keys that shape the figures."""
+        """This model in the export's context: only the keys that shape the figures, each
+        checked (a client sends them: a bad one is a clear ``UserError``)."""
         context = context or {}
+        if not isinstance(context, dict):
+            raise UserError(self.env._("The export's context is not an object."))
         values = {key: context[key] for key in EXPORT_CONTEXT_KEYS if context.get(key)}
+        if "credit_as_of" in values:
+            values["credit_as_of"] = fields.Date.to_string(
+                self._parse_as_of(values["credit_as_of"])
+            )
+        if values.get("credit_aging_basis", "due") not in AGING_BASES:
+            raise UserError(
+                self.env._("Unknown aging basis %(basis)r.", basis=values["credit_aging_basis"])
+            )
+        companies = values.get("allowed_company_ids", [])
+        if not isinstance(companies, list) or not all(
+            isinstance(company, int) and not isinstance(company, bool) for company in companies
+        ):
+            raise UserError(self.env._("The export's companies are not a list of ids."))
+        if not set(companies) <= set(self.env.user._get_company_ids()):
+            raise UserError(self.env._("The export names a company you have no access to."))
+        if "lang" in values and values["lang"] not in dict(self.env["res.lang"].get_installed()):
+            del values["lang"]
+        if "tz" in values and values["tz"] not in pytz.all_timezones_set:
+            del values["tz"]
         return self.with_context(**values)
+
+    @api.model
+    def _parse_as_of(self, value):
+        """The as-of date a client sent, or a clear error (not in the future, as the
+        as-of wizard allows)."""
+        try:
+            as_of = fields.Date.to_date(value) if isinstance(value, str) else None
+        except ValueError:
+            as_of = None
+        if not as_of or as_of > fields.Date.context_today(self) or as_of.year < 1900:
+            raise UserError(
+                self.env._("%(value)r is not a past date to show the aged balance at.", value=value)
+            )
+        return as_of
 
     @api.model
     def _get_as_of(self):

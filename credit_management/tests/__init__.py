@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_aged_balance
 from . import test_aged_balance_export
 from . import test_cash_forecast
@@ -7,6 +8,7 @@ from . import test_credit_dashboard
 from . import test_credit_exposure
 from . import test_credit_group
 from . import test_credit_hold
+from . import test_credit_hold_rights
 from . import test_credit_identifiers
 from . import test_credit_portal
 from . import test_credit_score

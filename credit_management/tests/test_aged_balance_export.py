@@ -156,6 +156,44 @@ class TestAgedBalanceExport(AgedBalanceExportCommon, HttpCase):
         response = self._xlsx("credit_nobody")
         self.assertEqual(response.status_code, 403, "no right to read the aged balance")
 
+    def test_xlsx_bad_input(self):
+        """Malformed parameters get a plain 400 with the reason, never a 500."""
+        self.authenticate("credit_collector", "credit_collector")
+        token = http.Request.csrf_token(self)
+        raw = [
+            "{not json",
+            "",
+            "[]",
+            '"text"',
+            "1e999",
+            "NaN",
+            json.dumps({"domain": "amount_total > 0"}),
+            json.dumps({"domain": [["no_such_field", "=", 1]]}),
+            json.dumps({"domain": [["amount_total", ">", "abc"]]}),
+            json.dumps({"domain": [["amount_total", ">", 1]], "groupby": [{"a": 1}]}),
+            json.dumps({"groupby": ["no_such_field"]}),
+            json.dumps({"export_context": [1]}),
+            json.dumps({"export_context": {"credit_as_of": "garbage"}}),
+            json.dumps({"export_context": {"credit_as_of": "2026-13-45"}}),
+            json.dumps({"export_context": {"credit_as_of": "2099-01-01"}}),
+            json.dumps({"export_context": {"credit_as_of": 20260531}}),
+            json.dumps({"export_context": {"credit_as_of": "²⁰²⁶-05-31"}}),
+            json.dumps({"export_context": {"credit_aging_basis": "x' OR 1=1 --"}}),
+            json.dumps({"export_context": {"allowed_company_ids": "1"}}),
+            json.dumps({"export_context": {"allowed_company_ids": [999999]}}),
+            json.dumps({"export_context": {"credit_as_of": "9" * 5000}}),
+        ]
+        for data in raw:
+            with self.subTest(data=data[:60]):
+                response = self.url_open(URL, data={"data": data, "csrf_token": token})
+                self.assertEqual(response.status_code, 400, response.text[:300])
+                self.assertNotIn("Traceback", response.text)
+        # Bad lang and tz are dropped, the rest is exported.
+        response = self._xlsx(
+            "credit_collector", context={"lang": "xx_XX'--", "tz": "Mars/Olympus"}
+        )
+        self.assertEqual(response.status_code, 200)
+
 
 @freeze_time(TODAY)
 @tagged("post_install", "-at_install")

@@ -108,5 +108,8 @@ class TestCreditAccess(CreditCommon):
             {"name": "Grand compte export", "code": "export"}
         )
         profile = self.env.ref("credit_management.payer_profile_late")
-        self.customer.with_user(self.collector).payer_profile_id = profile
+        # A customer's profile is a credit manager's choice, not a collector's.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.collector).payer_profile_id = profile
+        self.customer.with_user(self.manager).payer_profile_id = profile
         self.assertEqual(profile.partner_count, 1)
