@@ -172,20 +172,17 @@ class Records:
             },
         )
 
-    def link(self, partner, moves, dunning=None):
-        """An active payment link of ``partner`` for ``moves``, valid 30 days."""
-        return self.call(
-            "credit.payment.link",
-            "create",
-            {
-                "partner_id": partner,
-                "currency_id": self.currency_id,
-                "move_ids": [(6, 0, moves)],
-                "amount": 250.0 * len(moves),
-                "date_expiry": days(30),
-                "dunning_id": dunning or False,
-            },
-        )
+    def sent_reminder(self, partner):
+        """A reminder of ``partner`` sent now by hand (*Send a reminder now*): with its
+        payment link."""
+        wizard = self.call("credit.dunning.send", "create", {"partner_id": partner})
+        return self.call("credit.dunning.send", "action_send", [wizard])["res_id"]
+
+    def link(self, moves):
+        """The payment link of ``moves`` (invoices of one customer), sent by email as a
+        collector does it (*Send a payment link*: links are made by the model only)."""
+        wizard = self.call("credit.payment.link.send", "create", {"move_ids": [(6, 0, moves)]})
+        return self.call("credit.payment.link.send", "action_send", [wizard])["res_id"]
 
     def policy(self):
         insurer = self.call(

@@ -4,14 +4,17 @@ The attacks are those of issue 27 ("T — Trust", "Why" 1 to 6), found on the de
 with each demo role calling the models. Each is tried by each role it concerns (``ROLES``,
 users with real groups), over XML-RPC (``/xmlrpc/2/object``, as an integrator does) and
 JSON-RPC (``/web/dataset/call_kw``, as the web client does), context keys included; its
-effect is then read back as the administrator. Three kinds of attack:
+effect is then read back as the administrator. The roles and what each may do are the
+rights tables of the addons' readmes. Four kinds of attack:
 
-- ``write`` (and calls): refused with an Odoo error (access, user or validation error, or no
-  such method: never a crash), and the record read back is as before;
+- ``refused`` (writes and calls): refused with an Odoo error (access, user or validation
+  error, or no such method: never a crash), and the record read back is as before;
 - ``create`` with workflow values forged: refused, or created with the values the model
   forces (``create`` forces the initial state for anyone but a manager): either way no record
   with the forged values exists afterwards;
-- ``read`` of a secret: refused, or answered without it.
+- ``read`` of a secret: refused, or answered without it;
+- ``no_effect``: a call a role may make, with a context key that must not change what it
+  does: whatever the answer, the record read back is as before.
 
 Every attack makes its own records, so that one left open shows in its own test only. The
 legitimate paths are tried too: a manager overrides a hold through the wizard with a reason,
@@ -98,7 +101,7 @@ class Attack:
     target: Callable
     attempt: Callable
     effect: Callable
-    kind: str = "write"
+    kind: str = "refused"
     disclosed: Callable = None
 
 
@@ -151,7 +154,7 @@ def fresh_overdue(records, caller):
 def active_link(records, caller):
     partner, invoice = records.overdue_customer()
     return {
-        "id": records.link(partner, [invoice]),
+        "id": records.link([invoice]),
         "partner": partner,
         "currency": records.currency_id,
     }
@@ -180,10 +183,7 @@ def revoked_link(records, caller):
 
 
 def reminder_with_link(records, caller):
-    partner, invoice = records.overdue_customer()
-    reminder = records.reminder(partner)
-    records.link(partner, [invoice], dunning=reminder)
-    return {"id": reminder}
+    return {"id": records.sent_reminder(records.overdue_customer()[0])}
 
 
 # The attacks and their effects.
@@ -194,6 +194,12 @@ def order_effect(records, made):
         "sale.order",
         made["id"],
         ["state", "credit_override_reason", "credit_override_user_id", "credit_override_date"],
+    )
+
+
+def confirm_with_override_context(caller, made):
+    return caller.call(
+        "sale.order", "action_confirm", [made["id"]], context={"credit_hold_override": True}
     )
 
 
@@ -319,13 +325,21 @@ ATTACKS = [
         "confirm_held_order_with_override_context",
         NON_MANAGERS,
         held_order,
-        lambda caller, made: caller.call(
-            "sale.order", "action_confirm", [made["id"]], context={"credit_hold_override": True}
-        ),
+        confirm_with_override_context,
         order_effect,
     ),
+    # A manager may confirm (the override wizard opens): the key skips neither it nor the
+    # reason.
+    Attack(
+        "confirm_held_order_with_override_context",
+        ("manager",),
+        held_order,
+        confirm_with_override_context,
+        order_effect,
+        kind="no_effect",
+    ),
     *(
-        field_write(f"forge_{field}", NON_MANAGERS, "sale.order", held_order, field, value)
+        field_write(f"forge_{field}", EVERYONE, "sale.order", held_order, field, value)
         for field, value in (
             ("credit_override_reason", "Approved by the CFO"),
             ("credit_override_user_id", lambda made, caller: caller.uid),
@@ -351,8 +365,15 @@ ATTACKS = [
             ("dunning_scenario_id", lambda made, caller: made["scenario"]),
             ("payer_profile_id", lambda made, caller: made["profile"]),
             ("payer_profile_pinned", True),
-            ("credit_group_id", lambda made, caller: made["other"]),
         )
+    ),
+    field_write(
+        "write_credit_group_id",
+        EVERYONE,
+        "res.partner",
+        customer,
+        "credit_group_id",
+        lambda made, caller: made["other"],
     ),
     # 3. Workflow states are the models' own; the promise horizon holds for everyone.
     Attack(
@@ -388,7 +409,7 @@ ATTACKS = [
     ),
     field_write(
         "write_promise_state",
-        NON_MANAGERS,
+        EVERYONE,
         "credit.payment.promise",
         lambda records, caller: {"id": records.promise()},
         "state",
@@ -397,7 +418,7 @@ ATTACKS = [
     *(
         field_write(
             f"write_dispute_state_{state}",
-            NON_MANAGERS,
+            EVERYONE,
             "credit.dispute",
             lambda records, caller: {"id": records.dispute()},
             "state",
@@ -408,7 +429,7 @@ ATTACKS = [
     *(
         field_write(
             f"write_reminder_state_{state}",
-            NON_MANAGERS,
+            EVERYONE,
             "credit.dunning",
             lambda records, caller: {"id": records.reminder()},
             "state",
@@ -429,10 +450,10 @@ ATTACKS = [
     # 5. Payment links: their invoices (customer invoices of their own customer, fixed at
     # creation), state and expiry are the model's; their URL is a bearer token.
     field_write(
-        "revive_revoked_link", NON_MANAGERS, "credit.payment.link", revoked_link, "state", "active"
+        "revive_revoked_link", EVERYONE, "credit.payment.link", revoked_link, "state", "active"
     ),
     field_write(
-        "extend_link_to_2099", NON_MANAGERS, "credit.payment.link", active_link, "date_expiry", FAR
+        "extend_link_to_2099", EVERYONE, "credit.payment.link", active_link, "date_expiry", FAR
     ),
     *(
         Attack(f"add_{key}_to_link", EVERYONE, link_and_stranger(key), add_to_link(key), link_moves)
@@ -501,7 +522,7 @@ def test_attack_is_refused(records, callers, attack, role):
         assert after == before, f"over {transport}, the attack took effect: {before} -> {after}"
         if refusal:
             assert refusal.deliberate, f"over {transport}, the server failed: {refusal}"
-        elif attack.kind == "write":
+        elif attack.kind == "refused":
             pytest.fail(f"over {transport}, the call was accepted (with no effect)")
         elif attack.kind == "read":
             assert not attack.disclosed(answer), f"over {transport}, it was read: {answer}"
@@ -532,6 +553,15 @@ def test_manager_overrides_a_hold_with_a_reason(records, callers, transport):
     assert values["credit_override_reason"] == reason, "the reason is not on the order"
     assert values["credit_override_user_id"][0] == manager.uid, "the trail names someone else"
     assert values["credit_override_date"], "the trail has no date"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_collector_pauses_reminders_within_the_limit(records, callers, transport):
+    collector = callers["collector", transport]
+    partner = records.customer()
+    collector.call("res.partner", "write", [partner], {"dunning_block_until": days(14)})
+    paused = records.read("res.partner", partner, ["dunning_block_until"])["dunning_block_until"]
+    assert paused == days(14), "the collector could not pause the customer's reminders"
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

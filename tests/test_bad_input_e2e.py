@@ -347,7 +347,7 @@ class Offer:
     def __init__(self, records):
         self.records = records
         self.partner, self.invoice = records.overdue_customer()
-        self.link = records.link(self.partner, [self.invoice])
+        self.link = records.link([self.invoice])
         url = records.read("credit.payment.link", self.link, ["url"])["url"]
         self.path = urllib.parse.urlsplit(url).path
         self.browser = Browser(records.admin.client)
