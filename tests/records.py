@@ -175,7 +175,11 @@ class Records:
     def sent_reminder(self, partner):
         """A reminder of ``partner`` sent now by hand (*Send a reminder now*): with its
         payment link."""
-        wizard = self.call("credit.dunning.send", "create", {"partner_id": partner})
+        # The level, as the form's onchange gives it to the web client.
+        level = self.ref("credit_management.dunning_level_standard_2")
+        wizard = self.call(
+            "credit.dunning.send", "create", {"partner_id": partner, "level_id": level}
+        )
         return self.call("credit.dunning.send", "action_send", [wizard])["res_id"]
 
     def link(self, moves):
