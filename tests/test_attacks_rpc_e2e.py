@@ -510,9 +510,9 @@ CASES = [
 def test_attack_is_refused(records, callers, attack, role):
     """The attack over XML-RPC, then over JSON-RPC, on the same records."""
     made = attack.target(records, callers[role, TRANSPORTS[0]])
+    before = attack.effect(records, made)
     for transport in TRANSPORTS:
         caller = callers[role, transport]
-        before = attack.effect(records, made)
         refusal = answer = None
         try:
             answer = attack.attempt(caller, made)
