@@ -1,11 +1,11 @@
 """Attacks over RPC: each role tries what any logged-in user can send, and is refused.
 
 The attacks are those of issue 27 ("T — Trust", "Why" 1 to 6), found on the demo database
-with each demo role calling the models. Each is tried by each role it concerns (``ROLES``,
-users with real groups), over XML-RPC (``/xmlrpc/2/object``, as an integrator does) and
-JSON-RPC (``/web/dataset/call_kw``, as the web client does), context keys included; its
-effect is then read back as the administrator. The roles and what each may do are the
-rights tables of the addons' readmes. Four kinds of attack:
+with each demo role calling the models. Each is tried by each role it concerns (the
+``roles`` of conftest.py: users with real groups), over XML-RPC (``/xmlrpc/2/object``, as
+an integrator does) and JSON-RPC (``/web/dataset/call_kw``, as the web client does), context
+keys included; its effect is then read back as the administrator. The roles and what each
+may do are the rights tables of the addons' readmes. Four kinds of attack:
 
 - ``refused`` (writes and calls): refused with an Odoo error (access, user or validation
   error, or no such method: never a crash), and the record read back is as before;
@@ -18,8 +18,9 @@ rights tables of the addons' readmes. Four kinds of attack:
 
 Every attack makes its own records, so that one left open shows in its own test only. The
 legitimate paths are tried too: a manager overrides a hold through the wizard with a reason,
-a collector works a dispute through its actions, a sales user records a promise and a
-dispute.
+a collector pauses a customer's reminders within the company's limit and works a dispute
+through its actions, a manager resolves one with a credit note, a sales user records a
+promise and a dispute.
 """
 
 import dataclasses
@@ -37,8 +38,11 @@ TRANSPORTS = ("xmlrpc", "jsonrpc")
 FAR = "2099-12-31"
 # XML-RPC fault codes of Odoo's refusals (odoo/addons/base/controllers/rpc.py): a user or
 # validation error, access denied, access error. Code 1 is any other exception.
-XMLRPC_REFUSALS = {2: "odoo.exceptions.UserError", 3: "odoo.exceptions.AccessDenied"}
-XMLRPC_REFUSALS[4] = "odoo.exceptions.AccessError"
+XMLRPC_REFUSALS = {
+    2: "odoo.exceptions.UserError",
+    3: "odoo.exceptions.AccessDenied",
+    4: "odoo.exceptions.AccessError",
+}
 
 
 class Refused(Exception):
@@ -300,6 +304,18 @@ def create_link_for(key):
     return attempt
 
 
+def send_link_for(key):
+    """The *Send a payment link* wizard, the way links are made, given ``made[key]``."""
+
+    def attempt(caller, made):
+        wizard = caller.call(
+            "credit.payment.link.send", "create", {"move_ids": [(6, 0, [made[key]])]}
+        )
+        caller.call("credit.payment.link.send", "action_send", [wizard])
+
+    return attempt
+
+
 def links_with(key):
     def effect(records, made):
         return records.count("credit.payment.link", [("move_ids", "in", [made[key]])])
@@ -468,6 +484,16 @@ ATTACKS = [
             links_with(key),
         )
         for key in ("other_invoice", "credit_note", "vendor_bill")
+    ),
+    *(
+        Attack(
+            f"send_link_for_{key}",
+            EVERYONE,
+            link_and_stranger(key),
+            send_link_for(key),
+            links_with(key),
+        )
+        for key in ("credit_note", "vendor_bill")
     ),
     *(
         Attack(
