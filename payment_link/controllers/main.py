@@ -5,12 +5,17 @@
 2. ``POST /pay/<token>``: the selection; the server computes its amount and shows Odoo's
    payment form (the company's enabled providers) for it.
 3. ``/pay/<token>/transaction/<ids>`` (JSON, called by the payment form): checks the
-   selection again under a row lock, refuses an amount that differs from the one computed,
-   and creates the transaction with ``invoice_ids``; Odoo's post-processing does the rest.
+   selection again and claims its invoices (``credit.payment.link.claim``: two tabs cannot
+   both pay them), refuses an amount that differs from the one computed and a provider or a
+   payment method that the form did not offer for it, and creates the transaction with
+   ``invoice_ids``, never saving the card and landing back on the page; Odoo's
+   post-processing does the rest.
 
 A token that matches no active link gets the same plain page with HTTP 404, and an address
-that tried too many bad tokens gets HTTP 429 (``credit.payment.link.attempt``). Nothing is
-read as superuser before the token's signature is verified.
+that tried too many bad tokens gets HTTP 429 (``credit.payment.link.attempt``; a bad token
+counts on every route, the JSON one included). Nothing is read as superuser before the
+token's signature is verified. Every parameter is parsed: malformed ids, amounts or payment
+values get HTTP 400 with the page (a JSON error on the JSON route), never a server error.
 
 Same time for bad and valid tokens: a bad token costs the same verification and lookup as a
 good one (``credit.payment.link._get_by_token``), but the page of a valid link reads and shows
@@ -21,20 +26,19 @@ The 429 page is not delayed: a refused address only waits for its window to pass
 """
 
 import collections
+import re
 import statistics
 import threading
 import time
-
-import psycopg2
 
 from odoo import _
 from odoo import http
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.payment import utils as payment_utils
+from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import SQL
 from odoo.tools import format_date
 
 # Seconds taken to answer the last valid openings of the page in this process (the time
@@ -42,6 +46,44 @@ from odoo.tools import format_date
 _OPENING_TIMES = collections.deque(maxlen=64)
 _OPENING_TIMES_LOCK = threading.Lock()
 MAX_REFUSAL_WAIT = 1.0
+# A record id as a visitor may send it: ASCII digits, within PostgreSQL's integer.
+ID_PATTERN = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1
+# No amount to pay reaches this (Odoo rounds amounts through integers).
+MAX_AMOUNT = 1e15
+
+
+def _parse_id(value):
+    """``value`` (a JSON value or a text) as a record id, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
+        number = int(value)
+        return number if 0 < number <= MAX_ID else None
+    return None
+
+
+def _parse_json_id(value):
+    """``value`` (a JSON value) as a record id, or None: a number, not a text nor a list."""
+    return _parse_id(value) if isinstance(value, int) else None
+
+
+def _parse_ids(values):
+    """``values`` (texts) as a sorted list of distinct record ids, or None if one is not."""
+    ids = [_parse_id(value) for value in values]
+    if None in ids:
+        return None
+    return sorted(set(ids))
+
+
+def _parse_amount(value):
+    """``value`` (a JSON number) as an amount, or None (not a number, or beyond any)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    # NaN and infinities fail the comparison too.
+    return float(value) if -MAX_AMOUNT < value < MAX_AMOUNT else None
 
 
 class PaymentLinkController(PaymentPortal):
@@ -113,22 +155,39 @@ class PaymentLinkController(PaymentPortal):
             time.sleep(wait)
         return response
 
-    @staticmethod
-    def _payment_link_parse_ids(raw):
-        try:
-            return sorted({int(part) for part in (raw or "").split("-") if part})
-        except ValueError:
-            return []
-
     def _payment_link_selection(self, link, move_ids):
         """The payable invoices of ``link`` among ``move_ids`` and their amount, or raise."""
+        if not move_ids:
+            raise ValidationError(_("Select the invoices to pay."))
         payable = link._payable_moves()
         selected = payable.filtered(lambda m: m.id in move_ids)
-        if not selected or len(selected) != len(set(move_ids)):
+        if len(selected) != len(set(move_ids)):
             raise ValidationError(
                 _("Some of the selected invoices are paid or being paid already: reload the page.")
             )
         return selected, link.currency_id.round(sum(selected.mapped("amount_residual")))
+
+    def _payment_link_offer(self, link, amount):
+        """The providers and payment methods that the payment form offers for ``amount`` on
+        ``link`` (the company's, enabled or in test mode, published for a visitor, compatible
+        with the customer and the currency): the checkout shows them, the transaction route
+        accepts only them."""
+        partner = link.partner_id
+        currency_id = link.currency_id.id
+        # sudo: the link's token was verified; providers and methods are read for the form.
+        providers = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                link.company_id.id, partner.id, amount, currency_id=currency_id
+            )
+        )
+        methods = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(providers.ids, partner.id, currency_id=currency_id)
+        )
+        return providers, methods
 
     def _payment_link_page_values(self, token, facts, selected_ids=()):
         """The values of the page's templates: ``facts`` (``_page_facts()`` of the link of
@@ -193,7 +252,11 @@ class PaymentLinkController(PaymentPortal):
             return self._payment_link_refuse_in_time(refusal, started)
         facts = link._page_facts()
         self._payment_link_update_env(facts)
-        move_ids = [int(v) for v in request.httprequest.form.getlist("move_ids") if v.isdigit()]
+        move_ids = _parse_ids(request.httprequest.form.getlist("move_ids"))
+        if move_ids is None:
+            values = self._payment_link_page_values(token, facts)
+            values["error"] = _("The selection is not valid: select the invoices to pay again.")
+            return request.render("payment_link.payment_link_page", values, status=400)
         try:
             selected, amount = self._payment_link_selection(link, move_ids)
         except ValidationError as error:
@@ -202,20 +265,7 @@ class PaymentLinkController(PaymentPortal):
             return request.render("payment_link.payment_link_page", values)
         values = self._payment_link_page_values(token, facts, selected.ids)
         partner = link.partner_id
-        providers = (
-            request.env["payment.provider"]
-            .sudo()
-            ._get_compatible_providers(
-                link.company_id.id, partner.id, amount, currency_id=link.currency_id.id
-            )
-        )
-        methods = (
-            request.env["payment.method"]
-            .sudo()
-            ._get_compatible_payment_methods(
-                providers.ids, partner.id, currency_id=link.currency_id.id
-            )
-        )
+        providers, methods = self._payment_link_offer(link, amount)
         selection = "-".join(str(move_id) for move_id in selected.ids)
         values.update(
             {
@@ -238,61 +288,91 @@ class PaymentLinkController(PaymentPortal):
         return request.render("payment_link.payment_link_checkout", values)
 
     @http.route("/pay/<string:token>/transaction/<string:selection>", type="json", auth="public")
-    def payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
+    def payment_link_transaction(self, token, selection, **kwargs):
+        try:
+            return self._payment_link_transaction(token, selection, **kwargs)
+        except Exception as error:
+            # Odoo's JSON-RPC errors carry the server's traceback: the visitor gets the
+            # message alone (the traceback stays in the server's log; a concurrency error
+            # is still retried by Odoo first).
+            error.error_response = self._payment_link_json_error(error)
+            raise
+
+    def _payment_link_json_error(self, error):
+        """The JSON-RPC error of a refused transaction, without the server's traceback."""
+        if isinstance(error, UserError) and error.args:
+            name, message = f"odoo.exceptions.{type(error).__name__}", error.args[0]
+        else:
+            name = "odoo.exceptions.UserError"
+            message = _("The payment could not be started: reload the page and try again.")
+        return request.dispatcher._response(
+            error={
+                "code": 200,
+                "message": "Odoo Server Error",
+                "data": {
+                    "name": name,
+                    "message": message,
+                    "arguments": [message],
+                    "context": {},
+                    "debug": "",
+                },
+            }
+        )
+
+    def _payment_link_transaction(self, token, selection, amount=None, access_token=None, **kwargs):
         link, refusal = self._payment_link_check(token)
         if refusal:
             raise ValidationError(_("This payment link is no longer valid."))
-        move_ids = self._payment_link_parse_ids(selection)
+        self._validate_transaction_kwargs(kwargs)
+        move_ids = _parse_ids(selection.split("-"))
         if not move_ids:
             raise ValidationError(_("Select the invoices to pay."))
-        # Two tabs paying the same invoices: the second waits for no one and is refused.
-        try:
-            request.env.cr.execute(
-                SQL(
-                    "SELECT id FROM account_move WHERE id = ANY(%s) FOR UPDATE NOWAIT",
-                    move_ids,
-                )
-            )
-        except psycopg2.errors.LockNotAvailable:
-            raise ValidationError(
-                _("A payment of these invoices is in progress: wait a moment and reload.")
-            ) from None
-        link.move_ids.invalidate_recordset()
+        amount = _parse_amount(amount)
+        # A link pays with a payment method of the company's providers, never with a saved
+        # card of the customer (the visitor is anonymous) nor as a validation.
+        provider_id = _parse_json_id(kwargs.get("provider_id"))
+        payment_method_id = _parse_json_id(kwargs.get("payment_method_id"))
+        flow = kwargs.get("flow")
+        if (
+            flow not in ("redirect", "direct")
+            or kwargs.get("is_validation") not in (None, False)
+            or not provider_id
+            or not payment_method_id
+        ):
+            raise ValidationError(_("This payment method cannot be used here."))
         selected, expected = self._payment_link_selection(link, move_ids)
+        # Two tabs paying the same invoices: the second is refused (see the claims' model).
+        request.env["credit.payment.link.claim"].sudo()._claim(selected)
         currency = link.currency_id
-        try:
-            amount = float(amount)
-        except (TypeError, ValueError):
-            amount = None
         if amount is None or currency.compare_amounts(amount, expected) != 0:
             raise ValidationError(
                 _("The amount to pay has changed: reload the page and pay again.")
             )
-        if not payment_utils.check_access_token(
+        if not isinstance(access_token, str) or not payment_utils.check_access_token(
             access_token, link.partner_id.id, amount, currency.id
         ):
             raise ValidationError(_("The access token is invalid."))
-        self._validate_transaction_kwargs(kwargs)
-        # A link pays with a payment method of the company's providers, never with a saved
-        # card of the customer (the visitor is anonymous) nor as a validation.
-        provider = request.env["payment.provider"].sudo().browse(kwargs.get("provider_id"))
-        if (
-            kwargs.get("flow") not in ("redirect", "direct")
-            or kwargs.get("is_validation")
-            or not provider.exists()
-            or provider.company_id != link.company_id
-            or provider.state == "disabled"
-        ):
+        providers, methods = self._payment_link_offer(link, expected)
+        provider = providers.filtered(lambda p: p.id == provider_id)
+        method = methods.filtered(lambda m: m.id == payment_method_id)
+        if not provider or not method or provider not in method.provider_ids:
             raise ValidationError(_("This payment method cannot be used here."))
         tx = self._create_transaction(
+            provider_id=provider.id,
+            payment_method_id=method.id,
+            token_id=None,
             amount=expected,
             currency_id=currency.id,
             partner_id=link.partner_id.id,
+            flow=flow,
+            tokenization_requested=False,
+            landing_route=f"/pay/{token}",
             reference_prefix=link.name,
             custom_create_values={
                 "invoice_ids": [Command.set(selected.ids)],
                 "payment_link_id": link.id,
+                # Never a card saved on the customer, whatever the provider would require.
+                "tokenize": False,
             },
-            **kwargs,
         )
         return tx._get_processing_values()

@@ -3,6 +3,7 @@ from . import credit_dunning
 from . import credit_kpi_snapshot
 from . import credit_payment_link
 from . import credit_payment_link_attempt
+from . import credit_payment_link_claim
 from . import payment_transaction
 from . import res_company
 from . import res_config_settings

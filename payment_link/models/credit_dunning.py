@@ -28,7 +28,10 @@ class CreditDunning(models.Model):
         compute="_compute_payment_link_id",
         search="_search_payment_link_id",
     )
-    payment_link_url = fields.Char(related="payment_link_id.url", string="Payment Link URL")
+    # The link's URL is its bearer token: only for those who may read the links (collectors,
+    # credit managers, billing users), empty for the others who read reminders (sales users),
+    # in the screens as in the previews of the reminder's email, SMS and letter.
+    payment_link_url = fields.Char(string="Payment Link URL", compute="_compute_payment_link_url")
     payment_link_state = fields.Selection(
         related="payment_link_id.state", string="Payment Link Status"
     )
@@ -64,6 +67,13 @@ class CreditDunning(models.Model):
             reminder.payment_link_id = (
                 links.filtered(lambda link: link.state in ("active", "paid"))[:1] or links[:1]
             )
+
+    @api.depends("payment_link_id")
+    @api.depends_context("uid")
+    def _compute_payment_link_url(self):
+        allowed = self.env.su or self.env["credit.payment.link"].has_access("read")
+        for reminder in self:
+            reminder.payment_link_url = allowed and reminder.payment_link_id.sudo().url
 
     def _search_payment_link_id(self, operator, value):
         return [("payment_link_ids", operator, value)]

@@ -13,6 +13,15 @@ How a link works:
   selection and creates the transaction with ``invoice_ids`` (``controllers/main.py``); Odoo's
   post-processing posts and reconciles the payment, then ``payment.transaction._post_process``
   marks the link paid and queues the receipt.
+
+Rights: a link is what its token gives to whoever holds it, so its content is the model's own.
+Its invoices are posted customer invoices of its customer (or, for a reminder's link, the
+invoices of that reminder, which its addressee pays), in its company and currency
+(``_check_moves``). Links are created by ``_create_for_moves`` only (and by the reminders, as
+superuser); their content, expiry, state and figures are written by the model's own methods
+(``write`` refuses them to anyone but the superuser): a link is revoked by ``action_revoke``,
+expired by the scheduled action, paid by the payments, and never revived nor changed (a new
+link for other invoices).
 """
 
 import base64
@@ -23,7 +32,11 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management.models.credit_field_rights import METHOD
+from odoo.addons.credit_management.models.credit_field_rights import check_field_rights
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools import consteq
 from odoo.tools import float_is_zero
@@ -40,6 +53,26 @@ SIGNATURE_BYTES = 16
 TOKEN_SCOPE = "payment_link.credit_payment_link"
 # Payment states of an invoice that nothing remains to pay on.
 PAID_STATES = ("paid", "in_payment", "reversed")
+# Written by the model's own methods only (as superuser): the link's content and token (its
+# id and expiry), its workflow and its figures.
+METHOD_FIELDS = (
+    "name",
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "move_ids",
+    "amount",
+    "date_expiry",
+    "state",
+    "open_count",
+    "date_first_opened",
+    "date_last_opened",
+    "transaction_ids",
+    "amount_collected",
+    "paid_move_count",
+    "date_paid",
+    "dunning_id",
+)
 
 
 def _expiry_timestamp(date_expiry):
@@ -165,11 +198,50 @@ class CreditPaymentLink(models.Model):
             link.paid_move_count = len(done.invoice_ids & link.move_ids)
 
     # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains("move_ids", "partner_id", "currency_id", "dunning_id")
+    def _check_moves(self):
+        """A link pays posted customer invoices of its customer in its currency; a reminder's
+        link, the invoices of its reminder (its addressee pays for its group's members)."""
+        for link in self:
+            reminder = link.dunning_id
+            reminded = (
+                reminder.line_ids.move_id
+                if reminder.commercial_partner_id == link.partner_id
+                else self.env["account.move"]
+            )
+            for move in link.move_ids:
+                if (
+                    move.move_type != "out_invoice"
+                    or move.state != "posted"
+                    or move.currency_id != link.currency_id
+                    or (move.commercial_partner_id != link.partner_id and move not in reminded)
+                ):
+                    raise ValidationError(
+                        _(
+                            "A payment link pays posted customer invoices of its customer, in "
+                            "its currency: %(invoice)s cannot be paid through a link of "
+                            "%(customer)s.",
+                            invoice=move.display_name,
+                            customer=link.partner_id.display_name,
+                        )
+                    )
+
+    # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    'Payment links are created from the invoices or the customer ("Send a '
+                    'payment link") and with the reminders, not directly.'
+                )
+            )
         links = super().create(vals_list)
         # Named from the id, in one statement for the whole batch: no sequence call nor
         # update per link (a reminder run creates a link for each reminder).
@@ -183,6 +255,10 @@ class CreditPaymentLink(models.Model):
         )
         links.invalidate_recordset(["name"])
         return links
+
+    def write(self, vals):
+        check_field_rights(self, vals, dict.fromkeys(METHOD_FIELDS, METHOD))
+        return super().write(vals)
 
     @api.depends("name", "partner_id", "amount")
     def _compute_display_name(self):
@@ -200,9 +276,18 @@ class CreditPaymentLink(models.Model):
         for a reminder (``dunning``), per currency in the name of its addressee, who may pay
         for others (a group's head office, a third-party payer).
 
+        The caller must be allowed to create links and to read ``moves``; the links are then
+        created as superuser (``create`` refuses anyone else: their content is the model's).
+
         :return: the links created (none for moves with nothing left to pay)
         """
-        return self.create(self._prepare_vals_for_moves(moves, dunning))
+        self.check_access("create")
+        moves.check_access("read")
+        if dunning:
+            dunning.check_access("read")
+        # sudo: the caller's rights were checked above; the values are the model's own.
+        links = self.sudo().create(self._prepare_vals_for_moves(moves, dunning))
+        return links.with_env(self.env)
 
     @api.model
     def _prepare_vals_for_moves(self, moves, dunning=None):
@@ -320,7 +405,11 @@ class CreditPaymentLink(models.Model):
         commercial partner, a member of the group on a head office's link). ``settled``:
         nothing remains to pay (paid, in payment, reversed, or no residual); ``open``:
         posted, not settled, and with no payment in progress (a pending or authorized
-        transaction, or a draft one just started)."""
+        transaction, or a draft one just started).
+
+        Only what a link may pay is read (``_check_moves``, checked again here): customer
+        invoices of the link's customer, or of its reminder for a reminder's link, in its
+        currency; any other move of the link is neither shown nor paid."""
         self.ensure_one()
         self.env["account.move"].flush_model(
             [
@@ -333,6 +422,7 @@ class CreditPaymentLink(models.Model):
             ]
         )
         self.env["payment.transaction"].flush_model(["state", "invoice_ids"])
+        self.env["credit.dunning.line"].flush_model(["dunning_id", "move_id"])
         recent = fields.Datetime.now() - datetime.timedelta(minutes=15)
         rows = self.env.execute_query_dict(
             SQL(
@@ -350,10 +440,23 @@ class CreditPaymentLink(models.Model):
                                    OR (tx.state = 'draft' AND tx.create_date >= %(recent)s))
                        ) AS in_progress
                   FROM credit_payment_link_account_move_rel link_move
+                  JOIN credit_payment_link link ON link.id = link_move.link_id
                   JOIN account_move move ON move.id = link_move.move_id
                   JOIN res_currency currency ON currency.id = move.currency_id
                   LEFT JOIN res_partner customer ON customer.id = move.commercial_partner_id
                  WHERE link_move.link_id = %(link)s
+                   AND move.move_type = 'out_invoice'
+                   AND move.currency_id = link.currency_id
+                   AND (move.commercial_partner_id = link.partner_id
+                        OR EXISTS(
+                            SELECT 1
+                              FROM credit_dunning_line reminded
+                              JOIN credit_dunning reminder ON reminder.id = reminded.dunning_id
+                              JOIN res_partner addressee ON addressee.id = reminder.partner_id
+                             WHERE reminded.dunning_id = link.dunning_id
+                               AND reminded.move_id = move.id
+                               AND addressee.commercial_partner_id = link.partner_id
+                        ))
                  ORDER BY date_due, move.id
                 """,
                 recent=recent,
@@ -376,14 +479,6 @@ class CreditPaymentLink(models.Model):
         if rows is None:
             rows = self._move_rows()
         return self.env["account.move"].browse([row["id"] for row in rows if row["open"]])
-
-    def _move_status(self, move):
-        """How the page shows an invoice: ``payable``, ``paid`` or ``in_progress``."""
-        if move.payment_state in PAID_STATES or move.currency_id.is_zero(move.amount_residual):
-            return "paid"
-        if move in self._payable_moves():
-            return "payable"
-        return "in_progress"
 
     def _register_opening(self):
         """Count an opening of the page (never touches the invoices).
@@ -412,9 +507,8 @@ class CreditPaymentLink(models.Model):
         "email", "phone"}, "currency", "currency_format": {"symbol", "position",
         "decimal_places", "rounding"}, "moves": [{"id", "name", "customer_name", "date_due",
         "amount_residual", "status"}], "several_customers"}``,
-        the invoices by due date (``_move_rows``). Their statuses are those of
-        ``_move_status``: ``paid``, ``payable`` (one of ``_payable_moves``), or
-        ``in_progress`` (a payment in progress, or not offered).
+        the invoices by due date (``_move_rows``), each ``paid``, ``payable`` (one of
+        ``_payable_moves``), or ``in_progress`` (a payment in progress, or not offered).
         """
         self.ensure_one()
         self.env.flush_all()
@@ -502,7 +596,8 @@ class CreditPaymentLink(models.Model):
         )
         if not paid:
             return paid
-        paid.write({"state": "paid", "date_paid": fields.Datetime.now()})
+        # sudo: the state is the model's own; the payments decide it.
+        paid.sudo().write({"state": "paid", "date_paid": fields.Datetime.now()})
         moves = paid.move_ids
         pending = (
             self.env["credit.dunning"]
@@ -536,9 +631,11 @@ class CreditPaymentLink(models.Model):
     # ------------------------------------------------------------
 
     def action_revoke(self):
+        self.check_access("write")
         if self.filtered(lambda link: link.state != "active"):
             raise UserError(_("Only an active link can be revoked."))
-        self.state = "revoked"
+        # sudo: the state is the model's own (see ``write``); the caller may change the links.
+        self.sudo().write({"state": "revoked"})
         return True
 
     def action_open_url(self):
@@ -553,6 +650,6 @@ class CreditPaymentLink(models.Model):
     def _cron_expire(self):
         """Active links past their date become ``expired``."""
         today = fields.Date.context_today(self)
-        links = self.search([("state", "=", "active"), ("date_expiry", "<", today)])
+        links = self.sudo().search([("state", "=", "active"), ("date_expiry", "<", today)])
         links.write({"state": "expired"})
-        return links
+        return links.with_env(self.env)

@@ -43,15 +43,26 @@ class CreditPaymentLinkAttempt(models.Model):
 
     @api.model
     def _log_bad_token(self, ip):
-        """Record a bad token of ``ip``. The request's commit does not wait for the disk: a
-        row lost in a crash only gives one more try."""
-        self.env.cr.execute("SET LOCAL synchronous_commit TO OFF")
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO credit_payment_link_attempt (ip, date) VALUES (%s, %s)",
-                ip,
-                fields.Datetime.now(),
-            )
+        """Record a bad token of ``ip``, wherever it was tried: in the request's transaction
+        and, should that transaction be rolled back (a refused call of the JSON route raises
+        its error), once more in a transaction of its own, so that the try still counts."""
+        date = fields.Datetime.now()
+        self._insert(self.env.cr, ip, date)
+        registry = self.env.registry
+
+        def log_again():
+            with registry.cursor() as cr:
+                self._insert(cr, ip, date)
+
+        self.env.cr.postrollback.add(log_again)
+
+    @api.model
+    def _insert(self, cr, ip, date):
+        """One row in ``cr``'s transaction, whose commit does not wait for the disk: a row
+        lost in a crash only gives one more try."""
+        cr.execute("SET LOCAL synchronous_commit TO OFF")
+        cr.execute(
+            SQL("INSERT INTO credit_payment_link_attempt (ip, date) VALUES (%s, %s)", ip, date)
         )
 
     @api.model

@@ -1,9 +1,16 @@
 """Transactions paid through a payment link: once Odoo's post-processing has posted and
 reconciled the payment, the link is checked (paid when all its invoices are) and the
-customer gets the receipt."""
+customer gets the receipt. Which link a transaction pays and whether its receipt went are
+set by the payment page and the post-processing only (billing users may write transactions:
+they cannot make one count for a link)."""
 
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management.models.credit_field_rights import METHOD
+from odoo.addons.credit_management.models.credit_field_rights import check_field_rights
+
+FIELD_RIGHTS = {"payment_link_id": METHOD, "payment_link_receipt_sent": METHOD}
 
 
 class PaymentTransaction(models.Model):
@@ -17,6 +24,16 @@ class PaymentTransaction(models.Model):
     )
     payment_link_receipt_sent = fields.Boolean(readonly=True, copy=False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_field_rights(self, vals, FIELD_RIGHTS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_field_rights(self, vals, FIELD_RIGHTS)
+        return super().write(vals)
+
     def _post_process(self):
         super()._post_process()
         done = self.filtered(
@@ -29,5 +46,6 @@ class PaymentTransaction(models.Model):
         links = done.payment_link_id
         links._check_paid()
         # Post-processing may run again (status page, cron): one receipt per payment.
-        done.payment_link_receipt_sent = True
+        # sudo: the flag is the post-processing's own.
+        done.sudo().payment_link_receipt_sent = True
         links._send_receipt(done)

@@ -38,7 +38,7 @@ class TestPaymentLinkPage(PaymentLinkCommon):
         token = self.link._token()
         forged = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
         expired = self.Link._create_for_moves(self._invoice(self.customer, 10.0, due_days=-5))
-        expired.date_expiry = fields.Date.today() - timedelta(days=1)
+        expired.sudo().date_expiry = fields.Date.today() - timedelta(days=1)
         revoked = self.Link._create_for_moves(self._invoice(self.customer, 20.0, due_days=-5))
         revoked_token = revoked._token()
         revoked.action_revoke()
