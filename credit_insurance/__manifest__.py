@@ -24,6 +24,7 @@
         "views/res_partner_suggested_limit_views.xml",
         "data/credit_insurance_alert_mail_template_data.xml",
         "views/credit_insurance_alert_views.xml",
+        "wizards/credit_insurance_claim_indemnity_views.xml",
         "views/credit_insurance_claim_views.xml",
         "data/credit_insurance_exchange_data.xml",
         "views/credit_insurance_exchange_views.xml",

@@ -17,6 +17,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .credit_insurance_cover import GRANTING_STATES
+from .workflow import check_workflow_write
+from .workflow import is_manager
 
 DECLARATION_STATES = [
     ("none", "Nothing to Declare"),
@@ -28,6 +30,16 @@ DECLARATION_STATES = [
 ]
 # States set by the declaration and the claim: no longer recomputed.
 DECLARED_STATES = ("declared", "claim", "indemnified", "closed")
+# Computed from the policy, or set by the declaration and the claim only (workflow.py).
+WORKFLOW_FIELDS = (
+    "insurance_policy_id",
+    "insurance_insured",
+    "insurance_insured_amount",
+    "insurance_declaration_deadline",
+    "insurance_declaration_state",
+    "insurance_declaration_date",
+    "insurance_declaration_ref",
+)
 
 
 def insured_amount(amount, limit, rate, credit_days, max_credit_days):
@@ -165,6 +177,24 @@ class AccountMove(models.Model):
             )
         )
         return res
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_manager(self.env):
+            # Computed on the new invoice, whatever its author sends.
+            vals_list = [
+                {key: value for key, value in vals.items() if key not in WORKFLOW_FIELDS}
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS

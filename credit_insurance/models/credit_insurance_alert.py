@@ -23,6 +23,10 @@ database rule, so that a re-run or two workers at once never raise an alert twic
 marked done by hand stays done while its cause lasts; when the cause comes back after it
 ended, a new alert is raised.
 
+An alert is written by the generator and its actions only (see workflow.py): its state moves
+with ``action_acknowledge``, ``action_done`` and ``action_reopen`` (credit managers), its
+cause and figures with the daily run.
+
 The daily digest mails each credit manager of a company the alerts raised since the last
 digest (``digest_sent``) and the count of open ones, in the manager's language.
 """
@@ -42,6 +46,9 @@ from odoo.tools import format_amount
 from odoo.tools import format_date
 
 from .credit_insurance_cover import GRANTING_STATES
+from .workflow import check_manager
+from .workflow import check_workflow_write
+from .workflow import workflow_create_vals
 
 _logger = logging.getLogger(__name__)
 
@@ -59,6 +66,27 @@ REDUCING_STATES = ("reduced", "refused", "cancelled")
 DECLARATION_WARNING_DAYS = 7
 EXPIRY_WARNING_DAYS = 30
 BATCH_SIZE = 500
+# Written by the generator and the alert's actions only (workflow.py).
+WORKFLOW_FIELDS = (
+    "alert_type",
+    "state",
+    "company_id",
+    "policy_id",
+    "partner_id",
+    "cover_id",
+    "decision_id",
+    "move_id",
+    "amount_exposure",
+    "amount_cover",
+    "date_due",
+    "date_idle",
+    "date",
+    "date_end",
+    "cause_key",
+    "digest_sent",
+)
+# A new alert, whoever creates it: open and not yet in a digest.
+NEW_ALERT = {"state": "new", "date_end": False, "digest_sent": False}
 # Alerts listed in a digest email; the others are counted, with a link to the list.
 DIGEST_LIMIT = 100
 ALERT_ACTION = "credit_insurance.credit_insurance_alert_action"
@@ -95,7 +123,12 @@ class CreditInsuranceAlert(models.Model):
         selection=ALERT_TYPES, string="Type", required=True, readonly=True, index=True
     )
     state = fields.Selection(
-        selection=ALERT_STATES, default="new", required=True, tracking=True, index=True
+        selection=ALERT_STATES,
+        default="new",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -241,18 +274,33 @@ class CreditInsuranceAlert(models.Model):
     # ------------------------------------------------------------
 
     def action_acknowledge(self):
-        self.filtered(lambda a: a.state == "new").write({"state": "acknowledged"})
+        check_manager(self)
+        self.filtered(lambda a: a.state == "new").sudo().write({"state": "acknowledged"})
         return True
 
     def action_done(self):
+        check_manager(self)
         alerts = self.filtered(lambda a: a.state != "done")
-        alerts.write({"state": "done"})
+        alerts.sudo().write({"state": "done"})
         alerts._close_activities()
         return True
 
     def action_reopen(self):
-        self.filtered(lambda a: a.state == "done" and not a.date_end).write({"state": "new"})
+        check_manager(self)
+        self.filtered(lambda a: a.state == "done" and not a.date_end).sudo().write({"state": "new"})
         return True
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(workflow_create_vals(self, vals_list, NEW_ALERT))
+
+    def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # CRON

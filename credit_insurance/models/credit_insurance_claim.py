@@ -9,6 +9,10 @@ XLSX and PDF, and the reminder letters sent), built by the same method.
 The invoices' declaration state follows the claim: ``claim`` once filed, ``indemnified`` once
 the indemnity is received, ``closed`` when the claim is closed; a refused claim gives them back
 their ``declared`` state.
+
+Its state, dates, pack and indemnity are set by its actions only (see workflow.py); the
+indemnity received is entered with ``action_indemnified``'s wizard. What is claimed (policy,
+customer, invoices, amount) is fixed once the claim is filed.
 """
 
 from odoo import _
@@ -17,6 +21,10 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+
+from .workflow import check_manager
+from .workflow import check_workflow_write
+from .workflow import workflow_create_vals
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -33,6 +41,19 @@ DECLARATION_BY_STATE = {
     "closed": "closed",
     "refused": "declared",
 }
+# Set by the claim's actions only, with their values on a new claim.
+WORKFLOW_FIELDS = {
+    "state": "draft",
+    "date_filed": False,
+    "date_indemnified": False,
+    "date_closed": False,
+    "amount_indemnified": 0.0,
+    "pack_attachment_id": False,
+}
+# Figures of the claim's invoices, computed.
+COMPUTED_FIELDS = ("amount_outstanding", "amount_expected")
+# What is claimed: fixed once the claim is filed.
+CLAIMED_FIELDS = ("policy_id", "partner_id", "company_id", "move_ids", "amount_claimed")
 
 
 def expected_indemnity(insured_amount, amount_total, amount_residual):
@@ -106,7 +127,9 @@ class CreditInsuranceClaim(models.Model):
         help="Coverage rate x the insured part still unpaid: each invoice's insured amount in "
         "the proportion of it still unpaid.",
     )
-    amount_indemnified = fields.Monetary(string="Indemnity Received", tracking=True, copy=False)
+    amount_indemnified = fields.Monetary(
+        string="Indemnity Received", readonly=True, tracking=True, copy=False
+    )
     insurer_reference = fields.Char(string="Insurer's Claim Reference", tracking=True, copy=False)
     date_filed = fields.Date(string="Filed On", readonly=True, copy=False)
     date_indemnified = fields.Date(string="Indemnified On", readonly=True, copy=False)
@@ -211,7 +234,7 @@ class CreditInsuranceClaim(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        claims = super().create(vals_list)
+        claims = super().create(workflow_create_vals(self, vals_list, WORKFLOW_FIELDS))
         for claim in claims:
             undeclared = claim.move_ids.filtered(
                 lambda m: m.insurance_declaration_state != "declared"
@@ -226,6 +249,20 @@ class CreditInsuranceClaim(models.Model):
                 )
         return claims
 
+    def write(self, vals):
+        check_workflow_write(self, vals, (*WORKFLOW_FIELDS, *COMPUTED_FIELDS))
+        if set(CLAIMED_FIELDS).intersection(vals):
+            filed = self.filtered(lambda claim: claim.state != "draft")
+            if filed:
+                raise UserError(
+                    _(
+                        "The claim %(claim)s is filed: what it claims (policy, customer, "
+                        "invoices, amount) stays as filed.",
+                        claim=filed[0].display_name,
+                    )
+                )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
         if any(claim.state != "draft" for claim in self):
@@ -237,45 +274,64 @@ class CreditInsuranceClaim(models.Model):
 
     def action_build_pack(self):
         """(Re)build the claim's pack and attach it."""
+        check_manager(self)
         for claim in self:
             claim._build_pack()
         return True
 
     def action_file(self):
         """The claim is sent to the insurer: its invoices are ``claim``."""
+        check_manager(self)
         for claim in self:
             claim._check_state(("draft",), _("file"))
             if not claim.move_ids:
                 raise UserError(_("Add the declared invoices to claim first."))
             if not claim.pack_attachment_id:
                 claim._build_pack()
-        self.write({"state": "filed", "date_filed": fields.Date.context_today(self)})
+        self.sudo().write({"state": "filed", "date_filed": fields.Date.context_today(self)})
         self._sync_declaration_state()
         return True
 
     def action_indemnified(self):
-        """The insurer paid: record the amount received first."""
-        for claim in self:
-            claim._check_state(("filed",), _("mark as indemnified"))
-            if claim.currency_id.compare_amounts(claim.amount_indemnified, 0.0) <= 0:
-                raise UserError(
-                    _("Enter the indemnity received from the insurer before marking it.")
-                )
-        self.write({"state": "indemnified", "date_indemnified": fields.Date.context_today(self)})
-        self._sync_declaration_state()
-        return True
+        """The insurer paid: the wizard that records the amount received."""
+        self.ensure_one()
+        check_manager(self)
+        self._check_state(("filed",), _("mark as indemnified"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Indemnity Received"),
+            "res_model": "credit.insurance.claim.indemnity",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_claim_id": self.id},
+        }
 
     def action_close(self):
+        check_manager(self)
         for claim in self:
             claim._check_state(("indemnified",), _("close"))
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self.sudo().write({"state": "closed", "date_closed": fields.Date.context_today(self)})
         self._sync_declaration_state()
         return True
 
     def action_refuse(self):
+        check_manager(self)
         for claim in self:
             claim._check_state(("draft", "filed"), _("refuse"))
-        self.write({"state": "refused", "date_closed": fields.Date.context_today(self)})
+        self.sudo().write({"state": "refused", "date_closed": fields.Date.context_today(self)})
+        self._sync_declaration_state()
+        return True
+
+    def _mark_indemnified(self, amount, date):
+        """The insurer paid ``amount`` on ``date`` (the indemnity wizard)."""
+        self.ensure_one()
+        check_manager(self)
+        self._check_state(("filed",), _("mark as indemnified"))
+        if self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(_("Enter the indemnity received from the insurer before marking it."))
+        self.sudo().write(
+            {"state": "indemnified", "amount_indemnified": amount, "date_indemnified": date}
+        )
         self._sync_declaration_state()
         return True
 
@@ -402,7 +458,7 @@ class CreditInsuranceClaim(models.Model):
             policy=self.policy_id.policy_number or self.policy_id.name,
         )
         self.pack_attachment_id.sudo().unlink()
-        self.pack_attachment_id = (
+        self.sudo().pack_attachment_id = (
             self.env["ir.attachment"]
             .sudo()
             .create(

@@ -18,6 +18,10 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import formatLang
 
+from .workflow import check_manager
+from .workflow import check_workflow_write
+from .workflow import workflow_create_vals
+
 COVER_STATES = [
     ("draft", "Draft"),
     ("requested", "Requested"),
@@ -30,6 +34,22 @@ COVER_STATES = [
 ]
 # Decisions under which the cover insures deliveries, up to the amount granted.
 GRANTING_STATES = ("granted", "partial", "reduced")
+# Set by the insurer's decisions, the cover's request and its connector only (workflow.py),
+# with their values on a new cover.
+WORKFLOW_FIELDS = {
+    "state": "draft",
+    "amount_granted": 0.0,
+    "date_start": False,
+    "date_end": False,
+    "date_next_decision": False,
+    "requested": False,
+    "request_pending": False,
+    "date_requested": False,
+    "insurer_job_ref": False,
+    "insurer_cover_ref": False,
+}
+# What a cover is about: fixed once the insurer decided on it.
+DECIDED_FIELDS = ("partner_id", "policy_id")
 
 
 class CreditInsuranceCover(models.Model):
@@ -140,11 +160,40 @@ class CreditInsuranceCover(models.Model):
             raise ValidationError(_("The amount requested cannot be negative."))
 
     # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(workflow_create_vals(self, vals_list, WORKFLOW_FIELDS))
+
+    def write(self, vals):
+        # The company is the policy's.
+        check_workflow_write(self, vals, (*WORKFLOW_FIELDS, "company_id"))
+        if set(DECIDED_FIELDS).intersection(vals):
+            decided = self.filtered("decision_ids")
+            changed = decided.filtered(
+                lambda cover: any(
+                    cover[name].id != vals[name] for name in DECIDED_FIELDS if name in vals
+                )
+            )
+            if changed:
+                raise UserError(
+                    _(
+                        "The insurer decided on the cover %(cover)s: its customer and policy "
+                        "stay. Request a new cover instead.",
+                        cover=changed[0].display_name,
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_request(self):
         """Send the request to the policy's provider."""
+        check_manager(self)
         for cover in self:
             if cover.policy_id.state != "active":
                 raise UserError(
@@ -157,7 +206,7 @@ class CreditInsuranceCover(models.Model):
                 # typing error is reported here, before anything is sent.
                 cover.partner_id._insurance_buyer_identifiers()
             # A decided cover keeps its decision in force until the insurer answers.
-            cover.write(
+            cover.sudo().write(
                 {
                     "requested": True,
                     "request_pending": True,

@@ -1,5 +1,10 @@
 """Every decision an insurer gave on a cover, kept as received.
 
+A decision is recorded by a connector or typed in by a credit manager (from the insurer's
+letter), then kept as it is: its cover, dates, state, amount and reference are never written
+again, by anyone (a new decision follows; a mistyped one is deleted and typed again). Its
+note and letter may be completed.
+
 A reduction or a cancellation moves the customer to the company's watch profile (unless its
 profile is pinned), so that its reminders follow that profile's scenario.
 """
@@ -8,8 +13,21 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+
+# What the insurer decided (and the cover's policy and company): written at creation only.
+DECIDED_FIELDS = (
+    "cover_id",
+    "policy_id",
+    "company_id",
+    "date",
+    "date_end",
+    "amount",
+    "state",
+    "reference",
+)
 
 DECISION_STATES = [
     ("granted", "Granted"),
@@ -75,7 +93,7 @@ class CreditInsuranceDecision(models.Model):
     def create(self, vals_list):
         decisions = super().create(vals_list)
         # The insurer has answered: a pending request is settled.
-        decisions.cover_id.filtered("request_pending").request_pending = False
+        decisions.cover_id.filtered("request_pending").sudo().request_pending = False
         states = decisions._state_labels()
         for decision in decisions:
             decision.cover_id.message_post(
@@ -90,6 +108,17 @@ class CreditInsuranceDecision(models.Model):
         decisions.filtered(lambda d: d.state in ("reduced", "cancelled"))._move_to_watch()
         self.env["credit.insurance.alert"]._raise_on_decisions(decisions)
         return decisions
+
+    def write(self, vals):
+        if set(DECIDED_FIELDS).intersection(vals):
+            raise UserError(
+                _(
+                    "The insurer's decision %(reference)s is kept as it was received: record a "
+                    "new decision instead (or delete a mistyped one and type it again).",
+                    reference=self[:1].reference,
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # HELPER METHODS

@@ -5,14 +5,23 @@ record: the operation, the method and URL, the HTTP status, the duration and the
 their secrets redacted. Entries are written through their own cursor by the connectors (see
 ``credit_insurance_policy_http.py``) so that the log of a failed operation survives the
 rollback of that operation. Nobody edits them; a daily cron drops those older than 90 days.
+
+A webhook notification is recorded once: a unique key on the policy and the notification's id
+(``credit_insurance_exchange_notification_uniq``) makes two copies received at the same
+instant meet in the database, where the second waits for the first and is then refused
+(``_webhook_receive``), instead of both reading, then inserting.
 """
 
 import re
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
+from odoo.tools import index_exists
 
 # Bodies are kept up to this many characters: enough to read a fault, not a whole portfolio.
 BODY_MAX_SIZE = 20000
@@ -89,10 +98,74 @@ class CreditInsuranceExchange(models.Model):
     )
     success = fields.Boolean(compute="_compute_success", store=True)
 
+    def init(self):
+        if index_exists(self.env.cr, "credit_insurance_exchange_notification_uniq"):
+            return
+        # Copies recorded before the key existed: the first of each is kept.
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM credit_insurance_exchange e
+                 USING credit_insurance_exchange k
+                 WHERE e.operation = 'webhook' AND k.operation = 'webhook'
+                   AND e.policy_id = k.policy_id AND e.notification_ref = k.notification_ref
+                   AND e.id > k.id
+                """
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX credit_insurance_exchange_notification_uniq "
+                "ON credit_insurance_exchange (policy_id, notification_ref) "
+                "WHERE operation = 'webhook'"
+            )
+        )
+
     @api.depends("error")
     def _compute_success(self):
         for exchange in self:
             exchange.success = not exchange.error
+
+    @api.model
+    def _webhook_receive(self, policy, reference, path, body):
+        """Record the notification ``reference`` of ``policy`` (its ``body`` as received),
+        unless it is recorded already.
+
+        The row is inserted at once in the current transaction: a copy received at the same
+        instant waits on the unique key until this transaction ends, then is refused (or
+        recorded, if this one was rolled back).
+
+        :return: the exchange recorded, or an empty recordset for a copy.
+        """
+        text = body.decode("utf-8", "replace").replace("\x00", "\ufffd")
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO credit_insurance_exchange (
+                            policy_id, company_id, operation, method, url, status_code,
+                            attempt, request_body, notification_ref, success,
+                            create_uid, create_date, write_uid, write_date)
+                        VALUES (%(policy)s, %(company)s, 'webhook', 'POST', %(url)s, 200,
+                                1, %(body)s, %(reference)s, TRUE,
+                                %(uid)s, now() at time zone 'UTC',
+                                %(uid)s, now() at time zone 'UTC')
+                        RETURNING id
+                        """,
+                        policy=policy.id,
+                        company=policy.company_id.id,
+                        url=path,
+                        body=redact(text, policy._insurer_secrets()),
+                        reference=reference,
+                        uid=self.env.uid,
+                    ),
+                    log_exceptions=False,
+                )
+                [exchange_id] = self.env.cr.fetchone()
+        except errors.UniqueViolation:
+            return self.browse()
+        return self.browse(exchange_id)
 
     @api.model
     def _cron_clean(self, days=RETENTION_DAYS):

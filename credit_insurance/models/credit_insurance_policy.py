@@ -16,6 +16,13 @@ from odoo import tools
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
+from .workflow import check_manager
+from .workflow import check_workflow_write
+from .workflow import workflow_create_vals
+
+# Set by the policy's actions and its connector only (see workflow.py).
+WORKFLOW_FIELDS = {"state": "draft", "sync_cursor": False}
+
 
 class CreditInsurancePolicy(models.Model):
     _name = "credit.insurance.policy"
@@ -88,6 +95,7 @@ class CreditInsurancePolicy(models.Model):
         selection=[("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
     )
     api_key = fields.Char(
@@ -149,12 +157,17 @@ class CreditInsurancePolicy(models.Model):
     # ------------------------------------------------------------
 
     def action_activate(self):
-        self.state = "active"
+        check_manager(self)
+        self.sudo().state = "active"
+        return True
 
     def action_close(self):
-        self.state = "closed"
+        check_manager(self)
+        self.sudo().state = "closed"
+        return True
 
     def action_fetch_decisions(self):
+        check_manager(self)
         decisions = self._insurer_fetch_decisions()
         return {
             "type": "ir.actions.client",
@@ -213,11 +226,16 @@ class CreditInsurancePolicy(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        policies = super().create(vals_list)
+        # Odoo checks the fields' groups on write only: the system-only ones (credentials,
+        # addresses) are refused at creation too.
+        for vals in vals_list:
+            self.check_field_access_rights("create", list(vals))
+        policies = super().create(workflow_create_vals(self, vals_list, WORKFLOW_FIELDS))
         self.env.registry.clear_cache()
         return policies
 
     def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
         result = super().write(vals)
         if {"company_id", "state", "date_start", "date_end"}.intersection(vals):
             self.env.registry.clear_cache()

@@ -14,6 +14,7 @@
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import _
 from odoo import fields
@@ -229,7 +230,7 @@ class CreditInsurancePolicy(models.Model):
         for cover in covers:
             __, job = self._allianz_request(
                 "GET",
-                f"/riskinfo/v3/jobs/{cover.insurer_job_ref}",
+                f"/riskinfo/v3/jobs/{quote(cover.insurer_job_ref, safe='')}",
                 operation="poll_job",
                 cover=cover,
             )
@@ -243,7 +244,7 @@ class CreditInsurancePolicy(models.Model):
                 "GET", job["resourceUrl"], operation="read_cover", cover=cover
             )
             decisions |= self._allianz_record_cover(data, cover)
-            cover.insurer_job_ref = False
+            cover.sudo().insurer_job_ref = False
         return decisions
 
     def _allianz_read_portfolio(self):
@@ -314,5 +315,5 @@ class CreditInsurancePolicy(models.Model):
                     "reference": f"{data['coverId']}/{limit.get('startDate')}/{code}",
                 }
             )
-        cover.insurer_cover_ref = str(data["coverId"])
+        cover.sudo().insurer_cover_ref = str(data["coverId"])
         return self._insurer_record_decisions(vals_list)

@@ -1,7 +1,10 @@
 """How a policy reaches its insurer's web services: address, credentials, token, cursor.
 
-The credentials, the token cache and the webhook secret are readable by system
-administrators only (``base.group_system``), never copied. The cursor of the last
+The credentials, the token cache, the webhook secret and the addresses the credentials are
+sent to (API base URL and path prefix, WSDL URL) are read and written by system
+administrators only (``base.group_system``), never copied: a credit manager can neither read
+a credential nor send one elsewhere. Addresses are http or https (a constraint, checked again
+before each call, see ``_insurer_url``). The cursor of the last
 synchronisation moves only once the decisions read since it are stored; the daily cron reads
 every active policy, one failing policy leaving the others untouched.
 
@@ -28,16 +31,21 @@ from odoo import fields
 from odoo import models
 from odoo import modules
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import config
 from odoo.tools import file_path
 
 from .account_move import DECLARED_STATES
+from .credit_insurance_policy_http import is_web_address
+from .workflow import check_manager
 
 _logger = logging.getLogger(__name__)
 
 # Providers that talk to a web service: the Connection section is shown for them only.
 CONNECTOR_CODES = ("allianz_trade", "coface", "soap")
 DEFAULT_WSDL = "credit_insurance/static/wsdl/insurer.wsdl"
+# The longest wait for one answer that a policy may set (seconds).
+MAX_TIMEOUT = 300.0
 # The keys of a candidate of a buyer search (see ``_insurer_search_buyer``).
 CANDIDATE_KEYS = (
     "buyer_ref",
@@ -56,11 +64,13 @@ class CreditInsurancePolicy(models.Model):
 
     api_base_url = fields.Char(
         string="API Base URL",
+        groups="base.group_system",
         help="Root of the insurer's service, e.g. https://api.allianz-trade.com (production) "
         "or its UAT host. For a SOAP insurer, overrides the address of the WSDL's service.",
     )
     api_path_prefix = fields.Char(
         string="API Path Prefix",
+        groups="base.group_system",
         help="Segment put between the base URL and every path (the UAT host's paths differ).",
     )
     api_timeout = fields.Float(
@@ -76,6 +86,7 @@ class CreditInsurancePolicy(models.Model):
     )
     soap_wsdl_url = fields.Char(
         string="WSDL URL",
+        groups="base.group_system",
         help="Where the insurer's WSDL is read; empty: the WSDL shipped with the addon.",
     )
     webhook_secret = fields.Char(
@@ -90,6 +101,7 @@ class CreditInsurancePolicy(models.Model):
     sync_cursor = fields.Datetime(
         string="Synchronised Until",
         copy=False,
+        readonly=True,
         help="Decisions given after this moment are read at the next synchronisation.",
     )
     last_error = fields.Text(compute="_compute_exchange_facts")
@@ -120,12 +132,43 @@ class CreditInsurancePolicy(models.Model):
             )
 
     # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains("api_base_url", "soap_wsdl_url")
+    def _check_addresses(self):
+        for policy in self.sudo():  # the addresses are system-only
+            for url in (policy.api_base_url, policy.soap_wsdl_url):
+                if url and not is_web_address(url):
+                    raise ValidationError(
+                        _(
+                            "The address %(url)s of the policy %(policy)s must be an http or "
+                            "https address.",
+                            url=url,
+                            policy=policy.name,
+                        )
+                    )
+
+    @api.constrains("api_timeout")
+    def _check_timeout(self):
+        for policy in self:
+            if not 0 < policy.api_timeout <= MAX_TIMEOUT:
+                raise ValidationError(
+                    _(
+                        "The timeout of the policy %(policy)s is between 0 and %(max)s seconds.",
+                        policy=policy.name,
+                        max=int(MAX_TIMEOUT),
+                    )
+                )
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_test_connection(self):
         """Authenticate against the insurer: a readable error, or a success notification."""
         self.ensure_one()
+        check_manager(self)
         self._insurer_test_connection()
         return {
             "type": "ir.actions.client",
@@ -179,8 +222,13 @@ class CreditInsurancePolicy(models.Model):
     # ------------------------------------------------------------
 
     def _soap_wsdl_location(self):
+        """The policy's WSDL URL (http or https), else the WSDL shipped with the addon."""
         self.ensure_one()
-        return self.soap_wsdl_url or file_path(DEFAULT_WSDL)
+        url = self.sudo().soap_wsdl_url  # the address is system-only
+        if not url:
+            return file_path(DEFAULT_WSDL)
+        self._insurer_check_address(url)
+        return url
 
     # ------------------------------------------------------------
     # CONNECTOR HELPERS (shared by the providers, each giving its own part)
@@ -198,7 +246,7 @@ class CreditInsurancePolicy(models.Model):
         self.ensure_one()
         started = fields.Datetime.now()
         decisions = read()
-        self.sync_cursor = started
+        self.sudo().sync_cursor = started  # the cursor moves by this method only
         return decisions
 
     def _insurer_since(self):
@@ -232,7 +280,7 @@ class CreditInsurancePolicy(models.Model):
             cover = covers.get(buyer_ref)
             if cover:
                 vals_list.append(dict(vals, cover_id=cover.id))
-                cover.insurer_job_ref = False
+                cover.sudo().insurer_job_ref = False
         return self._insurer_record_decisions(vals_list)
 
     def _insurer_record_decisions(self, vals_list):
@@ -280,7 +328,7 @@ class CreditInsurancePolicy(models.Model):
             cover.buyer_ref = self._insurer_first_buyer(cover)
         request_ref = send(cover)
         self._insurer_check(request_ref, "request_cover", cover=cover)
-        cover.insurer_job_ref = str(request_ref)
+        cover.sudo().insurer_job_ref = str(request_ref)
 
     def _insurer_first_buyer(self, cover):
         """The insurer's id of the cover's customer: the best candidate of a buyer search."""
@@ -414,7 +462,7 @@ class CreditInsurancePolicy(models.Model):
         ]
 
     def _insurer_mark_declared(self, moves, reference, date):
-        moves.write(
+        moves.sudo().write(
             {
                 "insurance_declaration_state": "declared",
                 "insurance_declaration_date": date,

@@ -16,6 +16,7 @@ provider's request method renews its token once and retries once.
 import json
 import logging
 import time
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +35,29 @@ MAX_TRIES = 3
 MAX_RETRY_WAIT = 30.0
 RETRY_BASE_DELAY = 0.5
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_address(url):
+    """Whether ``url`` is an http or https address with a host.
+
+    >>> is_web_address("https://api.insurer.example/v1"), is_web_address("file:///etc/passwd")
+    (True, False)
+    >>> is_web_address("gopher://127.0.0.1:6379/"), is_web_address("https:///path")
+    (False, False)
+    """
+    origin = url_origin(url or "")
+    return bool(origin and origin[0] in WEB_SCHEMES and origin[1])
+
+
+def url_origin(url):
+    """``(scheme, host, port)`` of ``url``, for comparing where two addresses lead; ``None``
+    when it cannot be read (an invalid port or IPv6 literal)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:
+        return None
 
 
 class InsurerError(UserError):
@@ -51,17 +75,46 @@ class CreditInsurancePolicy(models.Model):
     # ------------------------------------------------------------
 
     def _insurer_url(self, path):
-        """The full URL of ``path`` on this policy's service (absolute URLs kept as given)."""
+        """The full URL of ``path`` on this policy's service.
+
+        An absolute URL (an address the insurer's answer gave, such as a job's resource) is
+        kept only on the service's own scheme and host: the token goes with it.
+        """
         self.ensure_one()
-        if path.startswith(("http://", "https://")):
-            return path
-        base = (self.api_base_url or "").rstrip("/")
-        prefix = (self.api_path_prefix or "").strip("/")
+        base = (self.sudo().api_base_url or "").rstrip("/")  # the address is system-only
         if not base:
             raise UserError(
                 _("Enter the API base URL of the policy %(policy)s first.", policy=self.name)
             )
-        return "/".join(part for part in (base, prefix, path.lstrip("/")) if part)
+        self._insurer_check_address(base)
+        if path.startswith(("http://", "https://")):
+            url = path
+        else:
+            prefix = (self.sudo().api_path_prefix or "").strip("/")
+            url = "/".join(part for part in (base, prefix, path.lstrip("/")) if part)
+        if url_origin(url) != url_origin(base):
+            raise UserError(
+                _(
+                    "%(insurer)s gave the address %(url)s, which is not on the policy's "
+                    "service (%(base)s): it is not called.",
+                    insurer=self.insurer_id.name,
+                    url=url,
+                    base=base,
+                )
+            )
+        return url
+
+    def _insurer_check_address(self, url):
+        """Raise a readable error unless ``url`` is an http(s) address with a host."""
+        if not is_web_address(url):
+            raise UserError(
+                _(
+                    "The address %(url)s of the policy %(policy)s is not an http or https "
+                    "address: it is not called.",
+                    url=url,
+                    policy=self.name,
+                )
+            )
 
     def _insurer_http(
         self,

@@ -86,7 +86,7 @@ class CreditInsurancePolicy(models.Model):
                 "res_id": self.id,
             }
         )
-        moves.write(
+        moves.sudo().write(
             {"insurance_declaration_state": "declared", "insurance_declaration_date": today}
         )
         self.message_post(

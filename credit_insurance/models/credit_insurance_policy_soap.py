@@ -7,11 +7,13 @@ UsernameToken; the service address of the WSDL is replaced by the policy's API b
 ``_soap_request`` is the one place that calls the service: explicit timeouts
 (``zeep.Transport(timeout, operation_timeout)``), SOAP faults and transport errors turned into
 readable errors, every call logged with its envelopes (password redacted). Its transport
-(``InsurerTransport``) follows the REST connectors' retry policy: a 429 or a 5xx that is not a
+(``InsurerTransport``) reads WSDLs and schemas over http(s) or from the addon's own WSDL
+folder only, and follows the REST connectors' retry policy: a 429 or a 5xx that is not a
 SOAP Fault is tried again after ``Retry-After`` or a backoff, each try logged; a Fault is the
 insurer's answer and is not.
 """
 
+import os
 import time
 
 import requests
@@ -28,6 +30,10 @@ from zeep.wsse.username import UsernameToken
 from odoo import _
 from odoo import fields
 from odoo import models
+from odoo.tools import file_path
+
+from .credit_insurance_policy_connection import DEFAULT_WSDL
+from .credit_insurance_policy_http import is_web_address
 
 SOAP_BINDING = "{urn:credit-insurance:insurer:1}InsurerBinding"
 SOAP_DECISIONS = {
@@ -68,6 +74,15 @@ class InsurerTransport(Transport):
         super().__init__(**kwargs)
         self.policy = policy
         self.log = log
+
+    def load(self, url):
+        """The WSDL and its schemas: read over http(s), or from the addon's own WSDL folder;
+        never another file of the server, whatever a WSDL imports."""
+        if not is_web_address(url):
+            local = os.path.realpath(url.removeprefix("file://"))
+            if os.path.dirname(local) != os.path.dirname(file_path(DEFAULT_WSDL)):
+                self.policy._insurer_check_address(url)
+        return super().load(url)
 
     def post(self, address, message, headers):
         send = super().post
@@ -115,7 +130,7 @@ class CreditInsurancePolicy(models.Model):
             )
             service = (
                 client.create_service(SOAP_BINDING, self._insurer_url(""))
-                if self.api_base_url
+                if policy.api_base_url
                 else client.service
             )
             log["url"] = f"{service._binding_options.get('address')} {name}"

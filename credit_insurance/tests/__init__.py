@@ -3,6 +3,7 @@ from . import test_insurance_access
 from . import test_insurance_alert
 from . import test_insurance_buyer
 from . import test_insurance_claim
+from . import test_insurance_connection_rights
 from . import test_insurance_connector_allianz
 from . import test_insurance_connector_coface
 from . import test_insurance_connector_soap

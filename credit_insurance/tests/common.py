@@ -41,13 +41,14 @@ class InsuranceCommon(CreditCommon):
         )
 
     @classmethod
-    def _decide(cls, cover, state, amount, date="2026-01-10", reference=None):
+    def _decide(cls, cover, state, amount, date="2026-01-10", reference=None, date_end=False):
         return cls.env["credit.insurance.decision"].create(
             {
                 "cover_id": cover.id,
                 "state": state,
                 "amount": amount,
                 "date": date,
+                "date_end": date_end,
                 "reference": reference or f"DEC-{cover.id}-{len(cover.decision_ids) + 1}",
             }
         )

@@ -4,6 +4,7 @@ import zipfile
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tests import Form
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
@@ -67,10 +68,17 @@ class TestInsuranceClaim(InsuranceCommon):
         self.assertEqual(
             set((self.small | self.big).mapped("insurance_declaration_state")), {"claim"}
         )
+        # The indemnity received is entered in the action's wizard, nowhere else.
+        action = claim.action_indemnified()
+        Indemnity = self.env[action["res_model"]].with_user(self.manager)
         with self.assertRaises(UserError):
-            claim.action_indemnified()
-        claim.amount_indemnified = 4200.0
-        claim.action_indemnified()
+            Form(Indemnity.with_context(**action["context"])).save().action_confirm()
+        wizard = Form(Indemnity.with_context(**action["context"]))
+        wizard.amount = 4200.0
+        wizard.save().action_confirm()
+        self.assertEqual(
+            (claim.amount_indemnified, str(claim.date_indemnified)), (4200.0, "2026-06-15")
+        )
         self.assertEqual(claim.state, "indemnified")
         self.assertEqual(self.big.insurance_declaration_state, "indemnified")
         # A payment does not undo it.

@@ -48,8 +48,8 @@ class TestInsuranceExposure(InsuranceCommon):
 
     def test_expired_decision(self):
         cover = self._cover(self.customer)
-        decision = self._decide(cover, "granted", 5000.0)
-        decision.date_end = "2026-05-31"
+        # A decision is recorded as the insurer gave it: its end with it.
+        self._decide(cover, "granted", 5000.0, date_end="2026-05-31")
         self.assertEqual(self._status(self.customer)[:2], ("uncovered", 0.0))
 
     def test_two_currencies(self):

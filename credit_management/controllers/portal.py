@@ -1,4 +1,4 @@
-from datetime import timedelta
+import re
 
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
@@ -13,12 +13,59 @@ from odoo.http import request
 from odoo.tools import format_amount
 from odoo.tools import plaintext2html
 
+# A record id as a form sends it: ASCII digits, within PostgreSQL's integers.
+ID_RE = re.compile(r"[0-9]{1,9}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# An access token: printable ASCII (Odoo's are UUIDs), short.
+TOKEN_RE = re.compile(r"[!-~]{1,128}")
+MAX_ID = 2**31 - 1
+MESSAGE_SIZE = 5000
+# What the invoice page may say after an action (``credit_message`` / ``credit_error``).
+CREDIT_MESSAGES = ("dispute", "promise")
+CREDIT_ERRORS = ("date", "disputed", "promised", "reason", "closed")
+
+
+def parse_id(value):
+    """The record id a form field gives, or None."""
+    if isinstance(value, str) and ID_RE.fullmatch(value):
+        return int(value)
+    return None
+
+
+def parse_date(value):
+    """The date (YYYY-MM-DD) a form field gives, or None."""
+    if not (isinstance(value, str) and DATE_RE.fullmatch(value)):
+        return None
+    try:
+        return fields.Date.to_date(value)
+    except ValueError:
+        return None
+
+
+def parse_text(value, size=MESSAGE_SIZE):
+    """The text a form field gives, without NUL characters (PostgreSQL keeps none), trimmed
+    to ``size`` characters."""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\x00", "").strip()[:size]
+
 
 class CreditPortal(PortalAccount):
-    """The customer contests an invoice or promises its payment from the portal."""
+    """The customer contests an invoice or promises its payment from the portal.
+
+    Every parameter is parsed before use: an unknown invoice (or one the visitor may not
+    read) answers 404, a bad value the form again with its error; nothing is written.
+    """
 
     def _credit_invoice(self, invoice_id, access_token):
         """The invoice, sudo, once the portal user (or the token) may read it; else 404."""
+        if invoice_id > MAX_ID:
+            raise NotFound()
+        # A token that is no token opens nothing (and Odoo's comparison takes ASCII only).
+        if access_token is not None and not (
+            isinstance(access_token, str) and TOKEN_RE.fullmatch(access_token)
+        ):
+            access_token = None
         try:
             invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
         except (AccessError, MissingError) as error:
@@ -43,6 +90,7 @@ class CreditPortal(PortalAccount):
         invoice_sudo = invoice.sudo()
         company = invoice_sudo.company_id
         today = fields.Date.context_today(invoice_sudo)
+        message, error = kwargs.get("credit_message"), kwargs.get("credit_error")
         values.update(
             {
                 "credit_can_act": self._credit_open(invoice_sudo),
@@ -57,10 +105,10 @@ class CreditPortal(PortalAccount):
                 )[:1],
                 "credit_promise_min": fields.Date.to_string(today),
                 "credit_promise_max": fields.Date.to_string(
-                    today + timedelta(days=company.credit_promise_max_days)
+                    request.env["credit.payment.promise"]._promise_latest_date(company, today)
                 ),
-                "credit_message": kwargs.get("credit_message"),
-                "credit_error": kwargs.get("credit_error"),
+                "credit_message": message if message in CREDIT_MESSAGES else None,
+                "credit_error": error if error in CREDIT_ERRORS else None,
             }
         )
         return values
@@ -80,15 +128,9 @@ class CreditPortal(PortalAccount):
         if invoice_sudo.dispute_ids.filtered(lambda d: d.state in ("new", "in_progress")):
             return self._credit_redirect(invoice_sudo, access_token, credit_error="disputed")
         company = invoice_sudo.company_id
-        reason = (
-            request.env["credit.dispute.reason"]
-            .sudo()
-            .search(
-                [
-                    ("id", "=", int(reason_id) if str(reason_id or "").isdigit() else 0),
-                    ("company_id", "in", [False, company.id]),
-                ]
-            )
+        reason_id = parse_id(reason_id)
+        reason = reason_id and request.env["credit.dispute.reason"].sudo().search(
+            [("id", "=", reason_id), ("company_id", "in", [False, company.id])]
         )
         if not reason:
             return self._credit_redirect(invoice_sudo, access_token, credit_error="reason")
@@ -99,7 +141,7 @@ class CreditPortal(PortalAccount):
                 "partner_id": invoice_sudo.commercial_partner_id.id,
                 "move_ids": [fields.Command.set(invoice_sudo.ids)],
                 "reason_id": reason.id,
-                "description": plaintext2html((message or "").strip()[:5000]),
+                "description": plaintext2html(parse_text(message)),
                 "source": "portal",
             }
         )
@@ -127,31 +169,21 @@ class CreditPortal(PortalAccount):
             return self._credit_redirect(invoice_sudo, access_token, credit_error="promised")
         company = invoice_sudo.company_id
         today = fields.Date.context_today(invoice_sudo)
-        try:
-            date = fields.Date.to_date(date_promised)
-        except ValueError:
-            date = None
-        if (
-            not date
-            or date < today
-            or date > today + timedelta(days=company.credit_promise_max_days)
-        ):
+        date = parse_date(date_promised)
+        # The model's rule (``_check_dates``), said on the form rather than as an error.
+        Promise = request.env["credit.payment.promise"].sudo().with_company(company)
+        if not date or date < today or date > Promise._promise_latest_date(company, today):
             return self._credit_redirect(invoice_sudo, access_token, credit_error="date")
-        promise = (
-            request.env["credit.payment.promise"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "company_id": company.id,
-                    "partner_id": invoice_sudo.commercial_partner_id.id,
-                    "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                    "amount": invoice_sudo.amount_residual,
-                    "date_made": today,
-                    "date_promised": date,
-                    "source": "portal",
-                }
-            )
+        promise = Promise.create(
+            {
+                "company_id": company.id,
+                "partner_id": invoice_sudo.commercial_partner_id.id,
+                "move_ids": [fields.Command.set(invoice_sudo.ids)],
+                "amount": invoice_sudo.amount_residual,
+                "date_made": today,
+                "date_promised": date,
+                "source": "portal",
+            }
         )
         # The collector hears of it at once.
         if promise.user_id:

@@ -1,5 +1,6 @@
-# The mixin first: credit.dispute and credit.payment.promise inherit from it.
+# The mixins first: credit.dispute, credit.payment.promise and credit.dunning inherit them.
 from . import credit_invoices_mixin
+from . import credit_workflow_mixin
 
 # isort: split
 from . import account_move

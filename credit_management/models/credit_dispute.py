@@ -15,7 +15,12 @@ OPEN_STATES = ("new", "in_progress")
 class CreditDispute(models.Model):
     _name = "credit.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["credit.invoices.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "credit.invoices.mixin",
+        "credit.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_opened desc, id desc"
     _check_company_auto = True
 
@@ -166,9 +171,15 @@ class CreditDispute(models.Model):
                     )
                 )
             if dispute.move_ids.filtered(
-                lambda m: m.move_type not in ("out_invoice", "out_receipt")
+                lambda m: m.move_type not in ("out_invoice", "out_receipt") or m.state != "posted"
             ):
-                raise ValidationError(_("Only customer invoices can be disputed."))
+                raise ValidationError(_("Only posted customer invoices can be disputed."))
+
+    @api.constrains("date_opened")
+    def _check_date_opened(self):
+        for dispute in self:
+            if dispute.date_opened > fields.Date.context_today(dispute):
+                raise ValidationError(_("A dispute cannot be opened in the future."))
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -182,8 +193,10 @@ class CreditDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The reference comes from the sequence unless a credit manager brings one in.
+        may_name = self._workflow_may_set()
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if not may_name or vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "credit.dispute", sequence_date=vals.get("date_opened")
@@ -201,7 +214,7 @@ class CreditDispute(models.Model):
 
     def action_start(self):
         self._dispute_check_state(("new",), _("start"))
-        self.state = "in_progress"
+        self._workflow_write({"state": "in_progress"})
 
     def action_resolve(self):
         """Resolve with a credit note: Odoo's reversal wizard on the disputed invoices."""
@@ -241,7 +254,9 @@ class CreditDispute(models.Model):
 
     def action_cancel(self):
         self._dispute_check_state(OPEN_STATES, _("cancel"))
-        self.write({"state": "cancelled", "date_resolved": fields.Date.context_today(self)})
+        self._workflow_write(
+            {"state": "cancelled", "date_resolved": fields.Date.context_today(self)}
+        )
         self._dispute_close_activities()
         self._dispute_log_on_invoices(_("Dispute %(name)s cancelled: reminders resume."))
 
@@ -254,11 +269,63 @@ class CreditDispute(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # WORKFLOW FIELDS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {
+            "state",
+            "date_resolved",
+            "refund_move_id",
+            "rejection_reason",
+            "deadline_notified",
+        }
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(
+            super()._workflow_initial_values(),
+            state="new",
+            date_resolved=False,
+            refund_move_id=False,
+            rejection_reason=False,
+            deadline_notified=False,
+        )
+
+    @api.model
+    def _workflow_fixed_fields(self):
+        # The reference too: from the sequence at creation (``create``), unless a credit
+        # manager brings one in.
+        return super()._workflow_fixed_fields() | {
+            "name",
+            "partner_id",
+            "company_id",
+            "date_opened",
+            "source",
+            "dunning_id",
+        }
+
+    @api.model
+    def _workflow_closed_fields(self):
+        return super()._workflow_closed_fields() | {
+            "move_ids",
+            "amount",
+            "reason_id",
+            "user_id",
+            "date_deadline",
+        }
+
+    def _workflow_is_closed(self):
+        self.ensure_one()
+        return self.state not in OPEN_STATES
+
+    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
     def _dispute_check_state(self, states, verb):
-        self.check_access("write")
+        self._workflow_check()
         wrong = self.filtered(lambda d: d.state not in states)
         if wrong:
             raise UserError(
@@ -276,7 +343,7 @@ class CreditDispute(models.Model):
         """The credit notes of the reversal wizard resolve the dispute."""
         self.ensure_one()
         self._dispute_check_state(OPEN_STATES, _("resolve"))
-        self.write(
+        self._workflow_write(
             {
                 "state": "resolved",
                 "refund_move_id": refunds[:1].id,
@@ -291,7 +358,7 @@ class CreditDispute(models.Model):
         self._dispute_check_state(OPEN_STATES, _("reject"))
         if not (reason or "").strip():
             raise UserError(_("Say why the dispute is rejected: the customer will ask."))
-        self.write(
+        self._workflow_write(
             {
                 "state": "rejected",
                 "rejection_reason": reason,
@@ -340,7 +407,7 @@ class CreditDispute(models.Model):
         for company, disputes in late.grouped("company_id").items():
             # The activities in the language of the company's users.
             company._credit_in_users_lang(disputes)._dispute_notify_late()
-        late.deadline_notified = True
+        late._workflow_write({"deadline_notified": True})
 
     def _dispute_notify_late(self):
         """An activity for the credit manager (else the responsible) of each late dispute."""

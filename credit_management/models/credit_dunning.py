@@ -28,7 +28,7 @@ AMOUNT_FIELDS = ("invoice_count", "amount_total", "amount_overdue", "amount_cred
 class CreditDunning(models.Model):
     _name = "credit.dunning"
     _description = "Reminder"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -140,7 +140,6 @@ class CreditDunning(models.Model):
     )
 
     # ------------------------------------------------------------
-    # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
@@ -241,13 +240,13 @@ class CreditDunning(models.Model):
 
     def action_cancel(self):
         self._check_state(PENDING_STATES, _("cancelled"))
-        self.write({"state": "cancelled"})
+        self._workflow_write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_call"])
         return True
 
     def action_reset_to_validate(self):
         self._check_state(("cancelled",), _("reopened"))
-        self.write({"state": "to_validate", "error_message": False})
+        self._workflow_write({"state": "to_validate", "error_message": False})
         return True
 
     def _followup_context(self, source):
@@ -295,7 +294,7 @@ class CreditDunning(models.Model):
         return action
 
     def _check_state(self, states, verb):
-        self.check_access("write")
+        self._workflow_check()
         wrong = self.filtered(lambda reminder: reminder.state not in states)
         if wrong:
             state_names = dict(self._fields["state"]._description_selection(self.env))
@@ -309,6 +308,52 @@ class CreditDunning(models.Model):
             )
 
     # ------------------------------------------------------------
+    # WORKFLOW FIELDS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _workflow_protected_fields(self):
+        # What the run writes (addressee, level, lines and their totals) and what sending
+        # records; each channel's file adds its own fields.
+        return super()._workflow_protected_fields() | {
+            "name",
+            "partner_id",
+            "commercial_partner_id",
+            "company_id",
+            "currency_id",
+            "scenario_id",
+            "level_id",
+            "date",
+            "line_ids",
+            *AMOUNT_FIELDS,
+            "state",
+            "date_sent",
+            "error_message",
+            "is_manual",
+            "is_formal_notice",
+            "formal_notice_deadline",
+        }
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(
+            super()._workflow_initial_values(),
+            state="draft",
+            date_sent=False,
+            error_message=False,
+            is_manual=False,
+            is_formal_notice=False,
+            formal_notice_deadline=False,
+        )
+
+    @api.model
+    def _workflow_closed_fields(self):
+        return super()._workflow_closed_fields() | {"user_id"}
+
+    def _workflow_is_closed(self):
+        self.ensure_one()
+        return self.state in ("sent", "cancelled")
+
     # ------------------------------------------------------------
     # HELPER METHODS
     # ------------------------------------------------------------

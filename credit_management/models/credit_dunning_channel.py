@@ -60,30 +60,38 @@ class CreditDunning(models.Model):
         if not reminders:
             return
         codes = self._channel_codes()
-        # A channel that already worked is not run again.
+        # A channel that already worked is not run again. One write per set of values: the
+        # reminders of a level share theirs.
+        to_write = defaultdict(list)
         for reminder in reminders:
-            for code in codes:
-                if not reminder._channel_done(code):
-                    used = reminder.level_id[f"channel_{code}"]
-                    reminder[f"{code}_state"] = "pending" if used else "none"
-        reminders.error_message = False
-        for reminder in reminders.filtered(lambda r: r.level_id.is_formal_notice):
-            reminder.formal_notice_deadline = reminder._formal_notice_deadline()
+            vals = {
+                f"{code}_state": "pending" if reminder.level_id[f"channel_{code}"] else "none"
+                for code in codes
+                if not reminder._channel_done(code)
+            }
+            vals["error_message"] = False
+            if reminder.level_id.is_formal_notice:
+                vals["formal_notice_deadline"] = reminder._formal_notice_deadline()
+            to_write[tuple(sorted(vals.items()))].append(reminder.id)
+        for vals, ids in to_write.items():
+            reminders.browse(ids)._workflow_write(dict(vals))
         for code in codes:
             pending = reminders.filtered(lambda r, c=code: r[f"{c}_state"] == "pending")
             if pending:
                 getattr(pending, f"_send_{code}")()
         failed = reminders.filtered(lambda r: any(r[f"{c}_state"] == "error" for c in codes))
         done = reminders - failed
-        failed.state = "error"
-        done.write({"state": "sent", "date_sent": fields.Datetime.now()})
-        done.filtered(lambda r: r.level_id.is_formal_notice).is_formal_notice = True
+        failed._workflow_write({"state": "error"})
+        done._workflow_write({"state": "sent", "date_sent": fields.Datetime.now()})
+        done.filtered(lambda r: r.level_id.is_formal_notice)._workflow_write(
+            {"is_formal_notice": True}
+        )
         done.filtered(lambda r: r.level_id.is_litigation)._hand_off()
         done._log_on_customers()
 
     def _fail(self, channel, message):
         """The channel ``channel`` failed for these reminders, for the reason ``message``."""
-        self.write({f"{channel}_state": "error", "error_message": message})
+        self._workflow_write({f"{channel}_state": "error", "error_message": message})
 
     def _log_on_customers(self):
         """Trace of each sent reminder in its customer's chatter (a note, no email)."""

@@ -44,6 +44,14 @@ class CreditDunning(models.Model):
     def _get_channels(self):
         return dict(super()._get_channels(), email=(10, _("email")))
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"email_state", "mail_message_id"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(super()._workflow_initial_values(), email_state="none", mail_message_id=False)
+
     @api.depends("level_id", "line_ids", "partner_id")
     def _compute_preview(self):
         for reminder in self:
@@ -115,7 +123,7 @@ class CreditDunning(models.Model):
         _mails, messages = composer._action_send_mail()
         by_reminder = {message.res_id: message for message in messages}
         for reminder in self:
-            reminder.write(
+            reminder._workflow_write(
                 {"email_state": "queued", "mail_message_id": by_reminder.get(reminder.id)}
             )
             if reminder.user_id.partner_id:
@@ -124,10 +132,12 @@ class CreditDunning(models.Model):
     def _mail_result(self, success, reason=None):
         """Called when the mail queue sent (or failed to send) the email of these reminders."""
         if success:
-            self.filtered(lambda r: r.email_state == "queued").email_state = "sent"
+            self.filtered(lambda r: r.email_state == "queued")._workflow_write(
+                {"email_state": "sent"}
+            )
             return
         for reminder in self:
-            reminder.write(
+            reminder._workflow_write(
                 {
                     "email_state": "error",
                     "state": "error",

@@ -30,6 +30,14 @@ class CreditDunning(models.Model):
         "PDF) and every reminder letter sent.",
     )
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"handoff_attachment_id"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(super()._workflow_initial_values(), handoff_attachment_id=False)
+
     def _hand_off(self):
         """Hand-off to litigation: the invoices leave the scenario and the pack is attached."""
         for reminder in self:
@@ -125,7 +133,7 @@ class CreditDunning(models.Model):
                 }
             )
         )
-        self.handoff_attachment_id = attachment
+        self._workflow_write({"handoff_attachment_id": attachment.id})
         return attachment
 
     @api.model

@@ -67,10 +67,18 @@ class CreditDunning(models.Model):
             reminder.late_fee_total = interest + indemnity
             reminder.amount_due_with_fees = reminder.amount_due + interest + indemnity
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"late_fee_move_id"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(super()._workflow_initial_values(), late_fee_move_id=False)
+
     def action_create_late_fee_invoice(self):
         """Draft invoice of the late fees of each reminder: interest and indemnity per late
         invoice. Never posted here: the collector checks it and posts it himself."""
-        self.check_access("write")
+        self._workflow_check()
         self.env["account.move"].check_access("create")
         invoices = self.env["account.move"]
         for reminder in self:
@@ -95,7 +103,7 @@ class CreditDunning(models.Model):
                 .with_company(reminder.company_id)
                 .create(reminder._late_fee_invoice_vals())
             )
-            reminder.late_fee_move_id = invoice
+            reminder._workflow_write({"late_fee_move_id": invoice.id})
             reminder._message_log(
                 body=Markup("%s")
                 % _(

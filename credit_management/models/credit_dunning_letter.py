@@ -40,6 +40,16 @@ class CreditDunning(models.Model):
     def _get_channels(self):
         return dict(super()._get_channels(), letter=(30, _("letter")))
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"letter_state", "letter_attachment_id"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(
+            super()._workflow_initial_values(), letter_state="none", letter_attachment_id=False
+        )
+
     def _letter_pdf(self):
         """The letter of this reminder, as PDF bytes."""
         self.ensure_one()
@@ -64,7 +74,9 @@ class CreditDunning(models.Model):
                             "mimetype": "application/pdf",
                         }
                     )
-                    reminder.write({"letter_attachment_id": attachment.id, "letter_state": "done"})
+                    reminder._workflow_write(
+                        {"letter_attachment_id": attachment.id, "letter_state": "done"}
+                    )
             except Exception as error:  # any rendering failure is reported on the reminder
                 _logger.info("Dunning: letter of %s failed: %s", reminder.name, error)
                 reminder._fail(

@@ -32,6 +32,14 @@ class CreditDunning(models.Model):
     def _get_channels(self):
         return dict(super()._get_channels(), phone=(40, _("call")))
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"phone_state"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(super()._workflow_initial_values(), phone_state="none")
+
     def _send_phone(self):
         call_type = self.env.ref("mail.mail_activity_data_call")
         callers = {reminder: reminder._phone_user() for reminder in self}
@@ -64,7 +72,7 @@ class CreditDunning(models.Model):
                 for reminder in reminders
             ]
         )
-        reminders.phone_state = "done"
+        reminders._workflow_write({"phone_state": "done"})
 
     def _phone_user(self):
         """Who calls the customer: the reminder's collector, unless it is only the

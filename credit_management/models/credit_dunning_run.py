@@ -20,9 +20,14 @@ How a run works (``run_dunning``), for each company of the environment:
    committed when the run comes from the scheduled action. The database refuses a second
    live line for the same invoice and level, so a rerun after a crash or a second worker
    never reminds twice.
+
+A run acts for every customer of the company: ``run_dunning`` lets credit managers (the
+*Run the Reminders of the Day* menu) and the superuser (the scheduled action) run it, on a
+day that is neither to come nor more than five years ago.
 """
 
 import logging
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -30,14 +35,20 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import dunning
 from .credit_dunning import PENDING_STATES
+from .credit_workflow_mixin import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# How far back a run may be dated: five years, the limitation period of a debt between
+# traders (article L110-4 of the French Commercial Code). Only the superuser goes further.
+RUN_MAX_PAST_DAYS = 5 * 365
 # What the plan reads of the customers, the payers and the group heads it meets.
 PLAN_PARTNER_FIELDS = [
     "dunning_scenario_id",
@@ -63,9 +74,14 @@ class CreditDunning(models.Model):
     def run_dunning(self, date=None):
         """Create (and send, when no validation is needed) the reminders due on ``date``.
 
-        Runs for the companies of the environment and returns the reminders created.
+        Runs for the companies of the environment and returns the reminders created. Every
+        reminder of every customer of those companies, formal notices included: credit
+        managers only (the scheduled action runs it as the superuser), on a day between
+        today and ``RUN_MAX_PAST_DAYS`` ago (the superuser may replay any day).
         """
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(_("Only credit managers can run the reminders of the company."))
+        date = self._dunning_run_date(date)
         created = self.browse()
         for company in self.env.companies:
             # Notes and activities in the language of the company's users when no user runs
@@ -73,6 +89,40 @@ class CreditDunning(models.Model):
             run = company._credit_in_users_lang(self.with_company(company))
             created |= run._dunning_run_company(date)
         return created
+
+    @api.model
+    def _dunning_run_date(self, date):
+        """The day of a run: ``date`` (a date or an ISO string; today if empty), checked."""
+        today = fields.Date.context_today(self)
+        if not date:
+            return today
+        try:
+            day = fields.Date.to_date(date)
+        except (TypeError, ValueError):
+            day = None
+        if not day:
+            raise UserError(
+                _("%(date)s is not a date: give the run's day as YYYY-MM-DD.", date=date)
+            )
+        if self.env.su:
+            return day
+        if day > today:
+            raise UserError(
+                _(
+                    "The reminders cannot be run for %(date)s: that day is still to come.",
+                    date=day,
+                )
+            )
+        if day < today - timedelta(days=RUN_MAX_PAST_DAYS):
+            raise UserError(
+                _(
+                    "The reminders cannot be run for %(date)s: a run goes back %(days)s days "
+                    "at most.",
+                    date=day,
+                    days=RUN_MAX_PAST_DAYS,
+                )
+            )
+        return day
 
     @api.model
     def _cron_run_dunning(self):

@@ -55,6 +55,14 @@ class CreditDunning(models.Model):
     def _get_channels(self):
         return dict(super()._get_channels(), sms=(20, _("SMS")))
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"sms_state", "sms_message_id"}
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(super()._workflow_initial_values(), sms_state="none", sms_message_id=False)
+
     @api.depends("level_id", "line_ids", "partner_id")
     def _compute_sms_preview(self):
         for reminder in self:
@@ -213,17 +221,19 @@ class CreditDunning(models.Model):
             ]
         )
         for reminder in self:
-            reminder.write({"sms_state": "queued", "sms_message_id": by_reminder[reminder.id].id})
+            reminder._workflow_write(
+                {"sms_state": "queued", "sms_message_id": by_reminder[reminder.id].id}
+            )
 
     def _sms_result(self, success, reason=None):
         """Called when the SMS gateway accepted (or refused) the SMS of these reminders, or
         reported later that it never reached the customer."""
         if success:
-            self.filtered(lambda r: r.sms_state == "queued").sms_state = "sent"
+            self.filtered(lambda r: r.sms_state == "queued")._workflow_write({"sms_state": "sent"})
             return
-        self.sms_state = "error"
+        self._workflow_write({"sms_state": "error"})
         # A delivery report can come days later: a reminder cancelled meanwhile stays so.
-        self.filtered(lambda r: r.state != "cancelled").write(
+        self.filtered(lambda r: r.state != "cancelled")._workflow_write(
             {
                 "state": "error",
                 "error_message": _(

@@ -15,7 +15,12 @@ from odoo.tools import format_amount
 class CreditPaymentPromise(models.Model):
     _name = "credit.payment.promise"
     _description = "Payment Promise"
-    _inherit = ["credit.invoices.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "credit.invoices.mixin",
+        "credit.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["partner_id", "move_ids"]
@@ -159,6 +164,55 @@ class CreditPaymentPromise(models.Model):
                     _("The payment date of a promise cannot be before the day it was made.")
                 )
 
+    @api.constrains("date_promised", "date_made")
+    def _check_dates(self):
+        """A promise is made by today, for a payment within the company's longest delay: the
+        portal, the screens and the API meet the same rule."""
+        for promise in self:
+            if promise.date_made > fields.Date.context_today(promise):
+                raise ValidationError(_("A payment promise cannot be made in the future."))
+            latest = self._promise_latest_date(promise.company_id, promise.date_made)
+            if promise.date_promised > latest:
+                raise ValidationError(
+                    _(
+                        "A payment can be promised at most %(days)s days after the promise "
+                        "is made (%(date)s at the latest).",
+                        days=promise.company_id.credit_promise_max_days,
+                        date=latest,
+                    )
+                )
+
+    @api.constrains("move_ids")
+    def _check_invoices(self):
+        for promise in self:
+            wrong = promise.move_ids.filtered(
+                lambda move: (
+                    move.state != "posted" or move.move_type not in ("out_invoice", "out_receipt")
+                )
+            )
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "A payment promise is for posted customer invoices: not %(invoices)s.",
+                        invoices=", ".join(wrong.mapped("display_name")),
+                    )
+                )
+            paid = promise.move_ids.filtered(
+                lambda move: move.payment_state in ("paid", "in_payment", "reversed")
+            )
+            if paid and promise.state == "open":
+                raise ValidationError(
+                    _(
+                        "The invoices %(invoices)s are paid: there is nothing to promise.",
+                        invoices=", ".join(paid.mapped("name")),
+                    )
+                )
+
+    @api.model
+    def _promise_latest_date(self, company, date_made):
+        """The latest payment date of a promise of ``company`` made on ``date_made``."""
+        return date_made + timedelta(days=company.credit_promise_max_days)
+
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
@@ -186,14 +240,51 @@ class CreditPaymentPromise(models.Model):
     # ------------------------------------------------------------
 
     def action_cancel(self):
-        self.check_access("write")
+        self._workflow_check()
         if self.filtered(lambda p: p.state != "open"):
             raise UserError(_("Only open promises can be cancelled."))
-        self.write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})
+        self._workflow_write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})
 
     def action_evaluate(self):
-        self.check_access("write")
+        self._workflow_check()
         self._promise_evaluate()
+
+    # ------------------------------------------------------------
+    # WORKFLOW FIELDS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {
+            "state",
+            "amount_paid",
+            "date_closed",
+            "date_grace",
+        }
+
+    @api.model
+    def _workflow_initial_values(self):
+        return dict(
+            super()._workflow_initial_values(), state="open", amount_paid=0.0, date_closed=False
+        )
+
+    @api.model
+    def _workflow_fixed_fields(self):
+        return super()._workflow_fixed_fields() | {
+            "partner_id",
+            "company_id",
+            "date_made",
+            "source",
+            "dunning_id",
+        }
+
+    @api.model
+    def _workflow_closed_fields(self):
+        return super()._workflow_closed_fields() | {"move_ids", "amount", "date_promised"}
+
+    def _workflow_is_closed(self):
+        self.ensure_one()
+        return self.state != "open"
 
     # ------------------------------------------------------------
     # EVALUATION
@@ -235,13 +326,13 @@ class CreditPaymentPromise(models.Model):
         for promise in promises:
             amount_paid = paid.get(promise.id, 0.0)
             if promise.currency_id.compare_amounts(amount_paid, promise.amount_paid):
-                promise.amount_paid = amount_paid
+                promise._workflow_write({"amount_paid": amount_paid})
             if promise._promise_is_kept(amount_paid):
                 kept |= promise
             elif date > promise.date_grace:
                 broken |= promise
-        kept.write({"state": "kept", "date_closed": date})
-        broken.write({"state": "broken", "date_closed": date})
+        kept._workflow_write({"state": "kept", "date_closed": date})
+        broken._workflow_write({"state": "broken", "date_closed": date})
         broken._promise_notify_broken()
         return kept, broken
 

@@ -53,9 +53,10 @@ class ResCompany(models.Model):
         "stay suspended until then.",
     )
     credit_promise_max_days = fields.Integer(
-        string="Longest Portal Promise",
+        string="Longest Promise",
         default=30,
-        help="Customers can promise on the portal a payment at most this many days ahead.",
+        help="A payment can be promised at most this many days after the promise is made, on "
+        "the portal as in the back office.",
     )
     credit_promise_partial_rule = fields.Selection(
         selection=[

@@ -7,6 +7,7 @@ from odoo.tests import freeze_time
 from odoo.tests import tagged
 
 from .access_matrix import COLLECTORS
+from .access_matrix import FIXED
 from .access_matrix import FREE
 from .access_matrix import MANAGERS
 from .access_matrix import METHOD
@@ -50,6 +51,10 @@ def method(model, *fnames):
     return {(model, fname): METHOD for fname in fnames}
 
 
+def fixed(model, *fnames):
+    return {(model, fname): FIXED for fname in fnames}
+
+
 def only(roles, model, *fnames):
     return {(model, fname): roles for fname in fnames}
 
@@ -90,9 +95,14 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.dispute.reason": CONFIG,
         "credit.dispute.reject": COLLECTOR_WIZARD,
         "credit.dso.simulator": COLLECTOR_WIZARD,
-        "credit.dunning": WORKED,
+        # Created by the run (managers) and "send now" (under sudo, once the collector is
+        # checked): collectors work them, create none.
+        "credit.dunning": dict(WORKED, collector="rw"),
         "credit.dunning.level": CONFIG,
-        "credit.dunning.line": WORKED,
+        # Written with their reminder, never changed: the proof of what was sent.
+        "credit.dunning.line": dict(
+            NONE, sales="r", collector="r", manager="rc", account_admin="rc"
+        ),
         "credit.dunning.preview": MANAGER_WIZARD,
         "credit.dunning.preview.line": MANAGER_WIZARD,
         "credit.dunning.scenario": CONFIG,
@@ -106,6 +116,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.payer.profile": CONFIG,
         "credit.payment.promise": OPENED,
         "credit.statement.send": dict(NONE, collector="rwc", manager="rwc", account_admin="rwc"),
+        "credit.workflow.mixin": NONE,
         "report.credit_management.report_credit_aged_balance": NONE,
         "report.credit_management.report_credit_statement": NONE,
     }
@@ -357,22 +368,25 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "date_deadline",
             "description",
             "move_ids",
-            "partner_id",
             "reason_id",
             "user_id",
             *MAIL_FIELDS,
         ),
-        **method(
+        **fixed(
             "credit.dispute",
             "company_id",
             "date_opened",
-            "date_resolved",
-            "deadline_notified",
             "dunning_id",
             "name",
+            "partner_id",
+            "source",
+        ),
+        **method(
+            "credit.dispute",
+            "date_resolved",
+            "deadline_notified",
             "refund_move_id",
             "rejection_reason",
-            "source",
             "state",
         ),
         # Promises: made with their date and amount, kept or broken by the payments.
@@ -380,24 +394,21 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "credit.payment.promise",
             "amount",
             "currency_id",
-            "date_made",
             "date_promised",
             "move_ids",
             "note",
-            "partner_id",
             "user_id",
             *MAIL_FIELDS,
         ),
-        **method(
+        **fixed(
             "credit.payment.promise",
-            "amount_paid",
             "company_id",
-            "date_closed",
-            "date_grace",
+            "date_made",
             "dunning_id",
+            "partner_id",
             "source",
-            "state",
         ),
+        **method("credit.payment.promise", "amount_paid", "date_closed", "date_grace", "state"),
         # Reminders: made by the dunning run or the "send now" wizard, then sent, validated
         # or cancelled through their actions; a collector takes one over.
         **free("credit.dunning", "user_id", *MAIL_FIELDS),

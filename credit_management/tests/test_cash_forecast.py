@@ -53,7 +53,8 @@ class TestCashForecast(CreditCommon):
             }
         )
         cls.handed_off = cls._invoice(cls.customer, 70.0, due_days=-90)
-        cls.handed_off.dunning_handoff_date = day(-10)
+        # As the engine records a hand-off (the reminder of a litigation level).
+        cls.handed_off.sudo().dunning_handoff_date = day(-10)
         # Not cash to come: a paid invoice and a credit note.
         paid = cls._invoice(cls.customer, 999.0, due_days=-30)
         cls._pay(paid, 999.0)
@@ -91,7 +92,9 @@ class TestCashForecast(CreditCommon):
         self.assertEqual(rows[self.future].date_due, day(10))
 
     def test_follows_promises_and_payments(self):
-        self.promise.write({"state": "broken", "date_closed": day(-1)})
+        # Evaluated after its grace period (day 10), unpaid: broken.
+        self.promise._promise_evaluate(day(11))
+        self.assertEqual(self.promise.state, "broken")
         self._pay(self.late, 180.0)
         self.env.invalidate_all()
         rows = self._rows()

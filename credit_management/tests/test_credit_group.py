@@ -222,7 +222,9 @@ class TestCreditGroup(CreditCommon):
         return standard, standard.level_ids.sorted("sequence")
 
     def _run(self, offset=0):
-        return self.env["credit.dunning"].run_dunning(day(offset))
+        """The run of the day ``offset``, on that day (no run is dated in the future)."""
+        with freeze_time(day(offset)):
+            return self.env["credit.dunning"].run_dunning(day(offset))
 
     def _mails(self, reminders):
         return self.env["mail.mail"].search(

@@ -49,7 +49,9 @@ class TestDispute(CreditCommon):
         )
 
     def _reminded(self, offset=0):
-        reminders = self.Dunning.run_dunning(day(offset))
+        # The run of that day, on that day (no run is dated in the future).
+        with freeze_time(day(offset)):
+            reminders = self.Dunning.run_dunning(day(offset))
         return reminders.line_ids.filtered(lambda line: line.line_type == "invoice").move_id
 
     def test_dispute_stops_and_rejection_resumes_dunning(self):

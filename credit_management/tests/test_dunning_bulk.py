@@ -154,12 +154,16 @@ class TestDunningBulk(CreditCommon):
 
     def test_same_access_rights_as_create(self):
         vals_list = self._vals_list()
-        as_sales = self.Dunning.with_user(self.sales_user)
-        for create in (as_sales.create, as_sales._bulk_create):
-            with self.assertRaises(AccessError), self.env.cr.savepoint():
-                create(copy.deepcopy(vals_list))
-        # A collector may create them, either way.
-        as_collector = self.Dunning.with_user(self.collector)
-        for create in (as_collector.create, as_collector._bulk_create):
+        # Reminders come from the run (credit managers) and "Send a reminder now" (which
+        # creates them once it checked the collector): neither a sales user nor a collector
+        # creates them directly, either way.
+        for user in (self.sales_user, self.collector):
+            as_user = self.Dunning.with_user(user)
+            for create in (as_user.create, as_user._bulk_create):
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    create(copy.deepcopy(vals_list))
+        # A credit manager may create them, either way.
+        as_manager = self.Dunning.with_user(self.manager)
+        for create in (as_manager.create, as_manager._bulk_create):
             snapshot = self._create_and_read(create, vals_list)
             self.assertEqual(len(snapshot["reminders"]), 2)

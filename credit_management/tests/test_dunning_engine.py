@@ -36,7 +36,9 @@ class TestDunningEngine(CreditCommon):
         )
 
     def _run(self, offset=0, **context):
-        return self.Dunning.with_context(**context).run_dunning(day(offset))
+        """The run of the day ``offset``, on that day (no run is dated in the future)."""
+        with freeze_time(day(offset)):
+            return self.Dunning.with_context(**context).run_dunning(day(offset))
 
     def _mails(self, reminders):
         return self.env["mail.mail"].search(

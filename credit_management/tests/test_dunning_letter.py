@@ -171,7 +171,8 @@ class TestDunningLetter(CreditCommon):
         self.assertEqual(len(xlsx_rows), 3)
         self.assertEqual({row[0] for row in xlsx_rows[1:]}, {late.name, later.name})
         # Handed off: out of the scenario, on no later reminder.
-        later_run = self.Dunning.run_dunning(day(30))
+        with freeze_time(day(30)):
+            later_run = self.Dunning.run_dunning(day(30))
         self.assertFalse(later_run.line_ids.filtered(lambda line: line.move_id in late | later))
         # The pack is rebuilt on request, by collectors only.
         with self.assertRaises(AccessError):

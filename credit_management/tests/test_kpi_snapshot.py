@@ -33,27 +33,30 @@ class TestKpiSnapshot(CreditCommon):
         cls._invoice(cls.customer, 100.0, due_days=-10, move_type="out_refund")
 
     def _promise(self, state, closed):
-        promise = self.env["credit.payment.promise"].create(
+        # Closed in the past: brought in with its outcome, as a credit manager may.
+        self.env["credit.payment.promise"].create(
             {
                 "partner_id": self.customer.id,
                 "move_ids": [Command.set(self.old.ids)],
                 "date_made": day(-150),
                 "date_promised": day(-140),
+                "state": state,
+                "date_closed": closed,
             }
         )
-        promise.write({"state": state, "date_closed": closed})
 
     def _dispute(self, state, opened, closed=None):
-        dispute = self.env["credit.dispute"].create(
+        # Closed in the past: brought in with its outcome, as a credit manager may.
+        self.env["credit.dispute"].create(
             {
                 "partner_id": self.customer.id,
                 "move_ids": [Command.set(self.recent.ids)],
                 "reason_id": self.env.ref("credit_management.dispute_reason_price").id,
                 "date_opened": opened,
+                "state": state if closed else "new",
+                "date_resolved": closed or False,
             }
         )
-        if closed:
-            dispute.write({"state": state, "date_resolved": closed})
 
     def _take(self, company=None):
         """The company's KPIs of the day, as the scheduled action takes them."""

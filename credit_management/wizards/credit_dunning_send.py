@@ -2,7 +2,10 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+
+from ..models.credit_workflow_mixin import COLLECTOR_GROUP
 
 
 class CreditDunningSend(models.TransientModel):
@@ -55,8 +58,31 @@ class CreditDunningSend(models.TransientModel):
             partner = wizard.partner_id.with_company(wizard.company_id)
             wizard.level_id = partner.dunning_next_level_id or wizard.scenario_id.level_ids[:1]
 
+    def _check_sender(self):
+        """Collectors send a reminder by hand, at any level of the scenario (formal notices
+        included, as they validate those of the run), to a customer they read, for a company
+        of theirs."""
+        if not self.env.su:
+            user = self.env.user
+            if not user.has_group(COLLECTOR_GROUP):
+                raise AccessError(_("Only collectors and credit managers can send reminders."))
+            if self.company_id not in user.company_ids:
+                raise AccessError(
+                    _("You cannot send reminders for %(company)s.", company=self.company_id.name)
+                )
+            self.partner_id.check_access("read")
+        if self.level_id.company_id not in (self.company_id, self.company_id.browse()):
+            raise UserError(
+                _(
+                    "Level %(level)s is not a level of %(company)s.",
+                    level=self.level_id.name,
+                    company=self.company_id.name,
+                )
+            )
+
     def action_send(self):
         self.ensure_one()
+        self._check_sender()
         Dunning = self.env["credit.dunning"].with_company(self.company_id)
         date = fields.Date.context_today(self)
         plan = Dunning.sudo()._dunning_plan(
@@ -108,7 +134,9 @@ class CreditDunningSend(models.TransientModel):
                     level=self.level_id.name,
                 )
             )
-        reminders = Dunning.create(vals_list)
+        # sudo: reminders are the engine's records, created once the sender was checked; sent
+        # as the sender.
+        reminders = Dunning.sudo().create(vals_list).sudo(False)
         reminders._send()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_management.credit_dunning_action"

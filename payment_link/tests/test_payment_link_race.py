@@ -46,6 +46,8 @@ class _Request(SimpleNamespace):
             env=env,
             session={},
             httprequest=SimpleNamespace(remote_addr=ADDRESS, files={}),
+            # The JSON-RPC answer of a refusal (the route attaches it to the error).
+            dispatcher=SimpleNamespace(_response=lambda result=None, error=None: error),
         )
 
     def _get_session_and_dbname(self):
