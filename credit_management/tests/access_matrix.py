@@ -49,6 +49,8 @@ ROLES = {
     "portal": "base.group_portal",
     "public": None,
 }
+# A model no role reaches (the cells of MODEL_ACCESS start from it).
+NONE = dict.fromkeys(ROLES, "")
 MANAGERS = ("manager", "account_admin")
 COLLECTORS = ("collector", *MANAGERS)
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -63,6 +65,26 @@ MAGIC_FIELDS = {
     "write_date",
     "__last_update",
 }
+
+
+def free(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` follow the model's access rights."""
+    return dict.fromkeys(((model, fname) for fname in fnames), FREE)
+
+
+def method(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` are set by its own methods only."""
+    return dict.fromkeys(((model, fname) for fname in fnames), METHOD)
+
+
+def fixed(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` are set at creation only."""
+    return dict.fromkeys(((model, fname) for fname in fnames), FIXED)
+
+
+def only(roles, model, *fnames):
+    """FIELD_ACCESS entries: only ``roles`` write ``fnames`` of ``model``."""
+    return dict.fromkeys(((model, fname) for fname in fnames), roles)
 
 
 class AccessMatrixCase:
