@@ -38,6 +38,7 @@ from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise
 from . import credit_statement_report
+from . import ir_http
 from . import mail_mail
 from . import onboarding_onboarding_step
 from . import res_company
