@@ -1,19 +1,29 @@
 """End-to-end harness: a real Odoo server on 127.0.0.1 with our addons, driven over RPC.
 
-The session fixture installs the addons on a fresh database (no demo data: every test makes
-its own records), starts ``odoo`` as a separate process, waits for ``/web/health`` and hands
-the tests a small RPC client. The database is dropped afterwards (``CREDIT_KEEP_DB=1`` keeps
-it). ``scripts/test.sh`` passes the Odoo configuration and executable in ``CREDIT_ODOO_CONF``
-and ``CREDIT_ODOO_BIN``.
+The session fixture installs the addons (and ``NEIGHBOURS``) on a fresh database (no demo
+data: every test makes its own records), starts ``odoo`` as a separate process, waits for
+``/web/health`` and hands the tests a small RPC client. The database is dropped afterwards
+(``CREDIT_KEEP_DB=1`` keeps it; ``CREDIT_E2E_DB=<name>`` runs on that database, already
+installed, and keeps it: quick runs while writing a test). ``scripts/test.sh`` passes the
+Odoo configuration and executable in ``CREDIT_ODOO_CONF`` and ``CREDIT_ODOO_BIN``.
+
+Besides the RPC clients: ``roles``, one user per role of the rights model (the readmes'
+tables) with real groups; ``Browser``, what a browser or any HTTP client sends (cookies, forms,
+raw bodies, any header), every status returned rather than raised; ``server_log``, what the
+server logged during a test (its internal errors).
 """
 
 import configparser
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import xmlrpc.client
@@ -25,6 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 # A new database without demo data, as the series spells it (scripts/common.sh sets it).
 WITHOUT_DEMO = [os.environ.get("CREDIT_WITHOUT_DEMO") or "--without-demo=all"]
+# Installed with the addons: the payment page offers the providers of the company.
+NEIGHBOURS = ["payment_demo"]
 
 
 def odoo_conf():
@@ -102,9 +114,10 @@ def install_database(name, addons, log_path, extra_args=()):
 class OdooClient:
     """What an integrator has: a URL, a database, logins and passwords."""
 
-    def __init__(self, url, db):
+    def __init__(self, url, db, log_path=None):
         self.url = url
         self.db = db
+        self.log_path = log_path
         self.common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
         self.object = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
 
@@ -124,9 +137,15 @@ class User:
         self.password = password
 
     def call(self, model, method, *args, **kwargs):
-        return self.client.object.execute_kw(
-            self.client.db, self.uid, self.password, model, method, list(args), kwargs
-        )
+        try:
+            return self.client.object.execute_kw(
+                self.client.db, self.uid, self.password, model, method, list(args), kwargs
+            )
+        except xmlrpc.client.Fault as fault:
+            # Odoo's XML-RPC cannot send None back: the method ran, and returned nothing.
+            if "cannot marshal None" in fault.faultString:
+                return None
+            raise
 
     def groups_field(self):
         """The field of a user's groups, as the server spells it: ``groups_id`` on Odoo 18.0,
@@ -179,6 +198,114 @@ class JsonSession:
         )
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirection is an answer to look at, as any other status
+
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"<Reply {self.status} {self.text[:300]!r}>"
+
+
+class Browser:
+    """What a browser, or any HTTP client, sends: cookies, forms, raw bodies and any header
+    (bytes for the ones a browser would not send). Redirections are not followed; every
+    status is an answer (``Reply``), never an exception."""
+
+    CSRF = re.compile(r'csrf_token(?:: "|" value=")([^"]+)"')
+
+    def __init__(self, client):
+        self.client = client
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def request(self, method, path, body=None, headers=None):
+        request = urllib.request.Request(
+            self.client.url + path, data=body, headers=headers or {}, method=method
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Reply(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.headers, error.read())
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post_form(self, path, fields, headers=None):
+        """POST ``fields`` (a dict, or pairs for a repeated field) as an HTML form does."""
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return self.request("POST", path, body, headers)
+
+    def post_json(self, path, params=None, raw=None, headers=None):
+        """A JSON-RPC call of a ``type="json"`` route; ``raw``: the body as given, instead."""
+        body = raw
+        if body is None:
+            body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": 1})
+        if isinstance(body, str):
+            body = body.encode()
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        return self.request("POST", path, body, headers)
+
+    def login(self, login, password):
+        reply = self.post_json(
+            "/web/session/authenticate",
+            {"db": self.client.db, "login": login, "password": password},
+        )
+        assert reply.status == 200 and "error" not in reply.json(), f"cannot log in: {reply}"
+        return self
+
+    def csrf_token(self, path="/web/login"):
+        """The CSRF token of this session, as the forms of ``path`` carry it."""
+        reply = self.get(path)
+        found = self.CSRF.search(reply.text)
+        assert found, f"no CSRF token on {path}: {reply}"
+        return found.group(1)
+
+
+class ServerLog:
+    """The server's log from the moment this object is made: what a test made it report."""
+
+    # A record of the log starts with its date; Odoo logs an unexpected exception of any
+    # route (HTTP or JSON) with this message and its traceback before answering, werkzeug
+    # the status of each HTTP answer.
+    RECORD = re.compile(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ )")
+    INTERNAL_ERROR = re.compile(r'Exception during request handling|HTTP/1\.[01]" 5\d\d ')
+    # Not a failure: the XML-RPC answer of a method that returned None (its client API's
+    # own limit, the method ran).
+    XMLRPC_NONE = "cannot marshal None unless allow_none is enabled"
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = path.stat().st_size
+
+    def text(self):
+        with open(self.path, "rb") as log:
+            log.seek(self.offset)
+            return log.read().decode("utf-8", "replace")
+
+    def internal_errors(self):
+        """Each internal error logged: its first and its last line (the exception)."""
+        return [
+            f"{record.splitlines()[0]} ... {record.splitlines()[-1]}"
+            for record in self.RECORD.split(self.text())
+            if self.INTERNAL_ERROR.search(record) and self.XMLRPC_NONE not in record
+        ]
+
+
 class RpcError(Exception):
     def __init__(self, error):
         data = error.get("data") or {}
@@ -191,8 +318,9 @@ class RpcError(Exception):
 def odoo_server(tmp_path_factory):
     """A running Odoo with the project's addons on a fresh database."""
     workdir = tmp_path_factory.mktemp("odoo")
-    db = f"e2e_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    if install_database(db, ADDONS, workdir / "install.log"):
+    reused = os.environ.get("CREDIT_E2E_DB")
+    db = reused or f"e2e_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    if not reused and install_database(db, ADDONS + NEIGHBOURS, workdir / "install.log"):
         log = (workdir / "install.log").read_text(errors="replace")
         drop_database(db)
         pytest.fail(f"installing {ADDONS} failed:\n{log[-4000:]}")
@@ -230,7 +358,7 @@ def odoo_server(tmp_path_factory):
                 tail = log_path.read_text(errors="replace")[-4000:]
                 pytest.fail(f"Odoo did not start on {url}:\n{tail}")
             time.sleep(0.5)
-        yield OdooClient(url, db)
+        yield OdooClient(url, db, log_path)
     finally:
         server.terminate()
         try:
@@ -238,7 +366,7 @@ def odoo_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-        if not os.environ.get("CREDIT_KEEP_DB"):
+        if not (reused or os.environ.get("CREDIT_KEEP_DB")):
             drop_database(db)
 
 
@@ -251,3 +379,75 @@ def admin(odoo_server):
 def unique():
     """A short suffix that keeps the records of each test apart."""
     return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def server_log(odoo_server):
+    """What the server logs during the test."""
+    return ServerLog(odoo_server.log_path)
+
+
+# The roles of the rights model (each addon's readme), as real users: their groups as a
+# demo database or a customer gives them.
+ROLE_GROUPS = {
+    "sales": (
+        "base.group_user",
+        "base.group_partner_manager",
+        "sales_team.group_sale_salesman",
+    ),
+    "collector": ("base.group_user", "credit_management.group_credit_collector"),
+    "manager": (
+        "base.group_user",
+        "credit_management.group_credit_manager",
+        "sales_team.group_sale_salesman_all_leads",
+    ),
+    "billing": ("base.group_user", "base.group_partner_manager", "account.group_account_invoice"),
+    "portal": ("base.group_portal",),
+}
+
+
+class Role:
+    """A user of one role: its login, password, XML-RPC client (``rpc``) and its company
+    (``partner_id``: the commercial partner of its own partner)."""
+
+    def __init__(self, client, admin, name, login):
+        self.client = client
+        self.name = name
+        self.login = login
+        self.password = f"{login}-pwd-2026"
+        self.rpc = client.login(login, self.password)
+        [partner] = admin.call("res.users", "read", [self.rpc.uid], ["commercial_partner_id"])
+        self.partner_id = partner["commercial_partner_id"][0]
+
+    def json_session(self):
+        return self.client.json_session(self.login, self.password)
+
+    def browser(self):
+        return Browser(self.client).login(self.login, self.password)
+
+
+@pytest.fixture(scope="session")
+def roles(odoo_server, admin):
+    """``{role: Role}`` for each role of ``ROLE_GROUPS``; the portal user is the accountant
+    of a customer company of its own."""
+    for name, xmlids in ROLE_GROUPS.items():
+        login = f"role_{name}"
+        if admin.call("res.users", "search", [("login", "=", login)]):
+            continue  # a database kept from an earlier run (CREDIT_E2E_DB)
+        values = {
+            "name": f"Role {name}",
+            "login": login,
+            "password": f"{login}-pwd-2026",
+            "groups_id": [(6, 0, [admin.ref(xmlid) for xmlid in xmlids])],
+        }
+        if name == "portal":
+            customer = admin.call(
+                "res.partner", "create", {"name": "Portal Customer SARL", "is_company": True}
+            )
+            values["partner_id"] = admin.call(
+                "res.partner",
+                "create",
+                {"name": "Portal Accountant", "parent_id": customer, "email": "p@example.fr"},
+            )
+        admin.call("res.users", "create", values)
+    return {name: Role(odoo_server, admin, name, f"role_{name}") for name in ROLE_GROUPS}

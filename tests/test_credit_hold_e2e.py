@@ -132,11 +132,19 @@ def test_sales_rep_cannot_confirm_over_limit(admin, setup, unique):
 def test_sales_rep_cannot_raise_limit_or_lift_hold(admin, setup, unique):
     sales = setup["sales"]
     partner = make_customer(admin, unique)
-    for values in ({"credit_limit": 1000000.0}, {"credit_hold_manual": False}):
+    admin.call("res.partner", "write", [partner], {"credit_hold_manual": True})
+    for field, value, label in (
+        ("credit_limit", 1000000.0, "Credit Limit"),
+        ("credit_hold_manual", False, "Manual Credit Hold"),
+    ):
         with pytest.raises(xmlrpc.client.Fault) as fault:
-            sales.call("res.partner", "write", [partner], values)
-        assert "Only credit managers can change credit limits" in fault.value.faultString
-    assert read(admin, "res.partner", partner, ["credit_limit"])["credit_limit"] == 1000.0
+            sales.call("res.partner", "write", [partner], {field: value})
+        assert (
+            f"You are not allowed to change {label} on Contact: ask a credit manager."
+            in fault.value.faultString
+        )
+    values = read(admin, "res.partner", partner, ["credit_limit", "credit_hold_manual"])
+    assert values == {"id": partner, "credit_limit": 1000.0, "credit_hold_manual": True}
 
 
 def test_manager_overrides_with_reason(admin, setup, unique):

@@ -42,7 +42,7 @@ REFERENCE = re.compile(rf"[^\x00-\x1f\x7f]{{1,{MAX_REFERENCE_SIZE}}}")
 
 class CreditInsuranceWebhook(http.Controller):
     @http.route(
-        "/credit_insurance/webhook/<int:policy_id>",
+        "/credit_insurance/webhook/<credit_id:policy_id>",
         type="http",
         auth="public",
         methods=["POST"],

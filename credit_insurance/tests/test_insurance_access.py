@@ -1,9 +1,11 @@
 """Who may do what with credit insurance (readme/CONFIGURE.md, "Rights")."""
 
-from odoo.addons.credit_management.tests.access_matrix import FIXED
-from odoo.addons.credit_management.tests.access_matrix import FREE
-from odoo.addons.credit_management.tests.access_matrix import METHOD
+from odoo.addons.credit_management.tests.access_matrix import NONE
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
+from odoo.addons.credit_management.tests.access_matrix import fixed
+from odoo.addons.credit_management.tests.access_matrix import free
+from odoo.addons.credit_management.tests.access_matrix import method
+from odoo.addons.credit_management.tests.access_matrix import only
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import freeze_time
@@ -11,10 +13,6 @@ from odoo.tests import tagged
 
 from .common import InsuranceCommon
 
-NONE = dict.fromkeys(
-    ("sales", "collector", "manager", "billing", "account_admin", "system", "portal", "public"),
-    "",
-)
 # Read by collectors, kept by credit managers.
 MANAGED = dict(NONE, collector="r", manager="rwcu", account_admin="rwcu")
 MANAGER_WIZARD = dict(NONE, manager="rwcu", account_admin="rwcu")
@@ -26,22 +24,6 @@ THREAD_FIELDS = (
     "website_message_ids",
 )
 ACTIVITY_FIELDS = ("activity_ids", "activity_summary", "activity_type_id")
-
-
-def free(model, *fnames):
-    return {(model, fname): FREE for fname in fnames}
-
-
-def fixed(model, *fnames):
-    return {(model, fname): FIXED for fname in fnames}
-
-
-def method(model, *fnames):
-    return {(model, fname): METHOD for fname in fnames}
-
-
-def only(roles, model, *fnames):
-    return {(model, fname): roles for fname in fnames}
 
 
 @freeze_time("2026-06-15")

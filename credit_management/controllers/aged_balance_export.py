@@ -45,6 +45,8 @@ class AgedBalanceExport(http.Controller):
             UserError,
             ValueError,
             TypeError,
+            IndexError,
+            KeyError,
             psycopg2.DataError,
             psycopg2.ProgrammingError,
         ) as error:

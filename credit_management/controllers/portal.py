@@ -114,7 +114,7 @@ class CreditPortal(PortalAccount):
         return values
 
     @http.route(
-        "/my/invoices/<int:invoice_id>/credit/dispute",
+        "/my/invoices/<credit_id:invoice_id>/credit/dispute",
         type="http",
         auth="public",
         methods=["POST"],
@@ -156,7 +156,7 @@ class CreditPortal(PortalAccount):
         return self._credit_redirect(invoice_sudo, access_token, credit_message="dispute")
 
     @http.route(
-        "/my/invoices/<int:invoice_id>/credit/promise",
+        "/my/invoices/<credit_id:invoice_id>/credit/promise",
         type="http",
         auth="public",
         methods=["POST"],

@@ -39,6 +39,7 @@ from . import credit_payer_profile
 from . import credit_payment_promise
 from . import credit_statement_report
 from . import ir_actions_act_window
+from . import ir_http
 from . import mail_mail
 from . import onboarding_onboarding_step
 from . import res_company

@@ -96,9 +96,10 @@ class ResPartner(models.Model):
         }
 
     def _credit_check_field_rights(self, vals):
-        super()._credit_check_field_rights(vals)
+        res = super()._credit_check_field_rights(vals)
         if vals.get("dunning_block_until") and not self._credit_is_manager():
             self.env.company._credit_check_dunning_pause(vals["dunning_block_until"])
+        return res
 
     # ------------------------------------------------------------
     # CRUD METHODS

@@ -49,6 +49,8 @@ ROLES = {
     "portal": "base.group_portal",
     "public": None,
 }
+# A model no role reaches (the cells of MODEL_ACCESS start from it).
+NONE = dict.fromkeys(ROLES, "")
 MANAGERS = ("manager", "account_admin")
 COLLECTORS = ("collector", *MANAGERS)
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -63,6 +65,26 @@ MAGIC_FIELDS = {
     "write_date",
     "__last_update",
 }
+
+
+def free(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` follow the model's access rights."""
+    return dict.fromkeys(((model, fname) for fname in fnames), FREE)
+
+
+def method(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` are set by its own methods only."""
+    return dict.fromkeys(((model, fname) for fname in fnames), METHOD)
+
+
+def fixed(model, *fnames):
+    """FIELD_ACCESS entries: ``fnames`` of ``model`` are set at creation only."""
+    return dict.fromkeys(((model, fname) for fname in fnames), FIXED)
+
+
+def only(roles, model, *fnames):
+    """FIELD_ACCESS entries: only ``roles`` write ``fnames`` of ``model``."""
+    return dict.fromkeys(((model, fname) for fname in fnames), roles)
 
 
 class AccessMatrixCase:
@@ -98,16 +120,16 @@ class AccessMatrixCase:
     # ------------------------------------------------------------
 
     def _matrix_record(self, model):
-        """A record of ``model`` to try the writes and the record rules on (``None``: the
+        """A record of ``model`` to try the writes and the record rules on (none: the
         model's access rights only, and no write of its fields is tried)."""
-        return None
+        return self.env[model].browse()
 
     def _matrix_create_vals(self, model):
-        """Values that create a record of ``model`` (``None``: no create is tried). Each
+        """Values that create a record of ``model`` (none: no create is tried). Each
         ``METHOD`` field is then given at creation by every role that may create the model
         but manages nothing: the record is refused, or created with the field's own initial
         value."""
-        return None
+        return {}
 
     def _matrix_value(self, model, field, record):
         """A value of ``field`` different from the record's, for a write to try."""
@@ -212,7 +234,7 @@ class AccessMatrixCase:
                 user = self.matrix_users[role]
                 for letter, operation in OPERATIONS.items():
                     target = self.env[model].with_user(user)
-                    if record is not None and letter != "c":
+                    if record and letter != "c":
                         target = record.with_user(user)
                     has = target.has_access(operation)
                     cell = f"{role} {operation} {model}"
@@ -229,7 +251,7 @@ class AccessMatrixCase:
             if who == FREE:
                 continue
             record = self._matrix_record(model)
-            if record is None:
+            if not record:
                 continue
             value = self._matrix_value(model, field, record)
             for role, user in self.matrix_users.items():
@@ -246,8 +268,8 @@ class AccessMatrixCase:
         wrong = []
         for (model, field), who in sorted(self.FIELD_ACCESS.items()):
             vals = self._matrix_create_vals(model) if who == METHOD else None
-            record = self._matrix_record(model) if vals is not None else None
-            if record is None:
+            record = self._matrix_record(model) if vals else None
+            if not record:
                 continue
             value = self._matrix_value(model, field, record)
             default = self.env[model].default_get([field]).get(field)
@@ -267,7 +289,7 @@ class AccessMatrixCase:
                     if not undo.changed:
                         wrong.append(f"{cell}: kept, the initial value is not forced")
                 except AccessError:
-                    pass
+                    continue  # refused: as the matrix says
                 except Exception as error:
                     wrong.append(f"{cell}: {type(error).__name__}: {error}")
         self.assertEqual(wrong, [], "Creations that set a workflow field")

@@ -7,18 +7,15 @@ from odoo.tests import freeze_time
 from odoo.tests import tagged
 
 from .access_matrix import COLLECTORS
-from .access_matrix import FIXED
-from .access_matrix import FREE
 from .access_matrix import MANAGERS
-from .access_matrix import METHOD
+from .access_matrix import NONE
 from .access_matrix import AccessMatrixCase
+from .access_matrix import fixed
+from .access_matrix import free
+from .access_matrix import method
 from .common import TODAY
 from .common import CreditCommon
 
-NONE = dict.fromkeys(
-    ("sales", "collector", "manager", "billing", "account_admin", "system", "portal", "public"),
-    "",
-)
 # Configuration: everybody at work reads it, credit managers set it.
 CONFIG = dict(NONE, sales="r", collector="r", manager="rwcu", billing="r", account_admin="rwcu")
 CONFIG["system"] = "r"
@@ -41,22 +38,6 @@ MAIL_FIELDS = (
     "message_partner_ids",
     "website_message_ids",
 )
-
-
-def free(model, *fnames):
-    return {(model, fname): FREE for fname in fnames}
-
-
-def method(model, *fnames):
-    return {(model, fname): METHOD for fname in fnames}
-
-
-def fixed(model, *fnames):
-    return {(model, fname): FIXED for fname in fnames}
-
-
-def only(roles, model, *fnames):
-    return {(model, fname): roles for fname in fnames}
 
 
 # The customer's credit settings, on the partner and on its user (Odoo's res.users inherits

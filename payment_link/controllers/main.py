@@ -351,7 +351,10 @@ class PaymentLinkController(PaymentPortal):
             raise ValidationError(
                 _("The amount to pay has changed: reload the page and pay again.")
             )
-        if not isinstance(access_token, str) or not payment_utils.check_access_token(
+        # Odoo's comparison refuses non-ASCII text with a TypeError: such a token is no token.
+        if not isinstance(access_token, str) or not access_token.isascii():
+            raise ValidationError(_("The access token is invalid."))
+        if not payment_utils.check_access_token(
             access_token, link.partner_id.id, amount, currency.id
         ):
             raise ValidationError(_("The access token is invalid."))

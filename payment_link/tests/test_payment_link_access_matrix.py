@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from odoo.addons.credit_management.tests.access_matrix import FREE
-from odoo.addons.credit_management.tests.access_matrix import METHOD
+from odoo.addons.credit_management.tests.access_matrix import NONE
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
+from odoo.addons.credit_management.tests.access_matrix import free
+from odoo.addons.credit_management.tests.access_matrix import method
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
@@ -12,10 +13,6 @@ from odoo.tests import tagged
 from .common import TODAY
 from .common import PaymentLinkCommon
 
-NONE = dict.fromkeys(
-    ("sales", "collector", "manager", "billing", "account_admin", "system", "portal", "public"),
-    "",
-)
 # Links: sent (created from invoices or customers, through the model) and revoked by
 # collectors and billing users, deleted by credit managers; their content is the model's.
 LINKS = dict(NONE, collector="rwc", billing="rwc", manager="rwcu", account_admin="rwcu")
@@ -28,14 +25,6 @@ LINK_MAIL_FIELDS = (
     "message_partner_ids",
     "website_message_ids",
 )
-
-
-def free(model, *fnames):
-    return {(model, fname): FREE for fname in fnames}
-
-
-def method(model, *fnames):
-    return {(model, fname): METHOD for fname in fnames}
 
 
 @freeze_time(TODAY)
