@@ -65,13 +65,20 @@ Each difference, the series of each spelling, and what to use:
   ``http_requests_allowed()`` gives the headers to add.
 - A QR code image from ``ir.actions.report.barcode``: ``quiet=True`` removes its margin
   (the quiet zone a scanner needs) on 18.0 and keeps it on 19.0: ``qr_code()``.
+- The check of a payment transaction route's parameters,
+  ``PaymentPortal._validate_transaction_kwargs``: it refuses with a ``ValidationError`` on
+  18.0, a ``BadRequest`` on 19.0: ``validate_transaction_kwargs()`` refuses with a
+  ``ValidationError`` on both.
 - JSON-RPC routes: ``type="json"`` (18.0), ``type="jsonrpc"`` (19.0, where ``json`` is a
   deprecated alias): ``JSONRPC``.
 """
 
 from contextlib import contextmanager
 
+from werkzeug.exceptions import BadRequest
+
 from odoo import api
+from odoo.exceptions import ValidationError
 from odoo.release import version_info
 
 SERIES = version_info[:2]
@@ -217,3 +224,12 @@ def http_requests_allowed(case):
 
     with case.allow_requests():
         yield {"Cookie": f"{TEST_CURSOR_COOKIE_NAME}={case.http_request_key}"}
+
+
+def validate_transaction_kwargs(portal, kwargs):
+    """Odoo's check of the parameters of a payment transaction route (``portal``, a
+    ``PaymentPortal`` controller), refused with a ``ValidationError``."""
+    try:
+        return portal._validate_transaction_kwargs(kwargs)
+    except BadRequest as error:  # 19.0
+        raise ValidationError(error.description) from None

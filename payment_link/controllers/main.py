@@ -326,7 +326,7 @@ class PaymentLinkController(PaymentPortal):
         link, refusal = self._payment_link_check(token)
         if refusal:
             raise ValidationError(_("This payment link is no longer valid."))
-        self._validate_transaction_kwargs(kwargs)
+        compat.validate_transaction_kwargs(self, kwargs)
         move_ids = _parse_ids(selection.split("-"))
         if not move_ids:
             raise ValidationError(_("Select the invoices to pay."))

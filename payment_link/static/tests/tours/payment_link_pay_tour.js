@@ -17,6 +17,7 @@ registry.category("web_tour.tours").add("payment_link_pay_tour", {
             content: "Continue to the payment",
             trigger: "button.o_payment_link_continue",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "The amount is the older invoice's",
@@ -36,6 +37,7 @@ registry.category("web_tour.tours").add("payment_link_pay_tour", {
             content: "Pay",
             trigger: "button[name='o_payment_submit_button']:enabled",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Back on the link's page: the paid invoice is shown as paid",
