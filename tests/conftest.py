@@ -438,7 +438,7 @@ def roles(odoo_server, admin):
             "name": f"Role {name}",
             "login": login,
             "password": f"{login}-pwd-2026",
-            "groups_id": [(6, 0, [admin.ref(xmlid) for xmlid in xmlids])],
+            admin.groups_field(): [(6, 0, [admin.ref(xmlid) for xmlid in xmlids])],
         }
         if name == "portal":
             customer = admin.call(
