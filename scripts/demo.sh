@@ -74,8 +74,13 @@ print_pdfs() {
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$" --http-port="$HTTP_PORT" \
         --max-cron-threads=0 --log-level=warn >"$server_log" 2>&1 &
     pid=$!
-    for _ in $(seq 120); do
-        curl -fsS -o /dev/null "$url/web/health" 2>/dev/null && break
+    # Ready once the database is loaded and one static file served: Odoo reads every
+    # manifest on the first static request, and wkhtmltopdf's parallel first requests doing
+    # it at once get a 500 (Python 3.11 compiles them unsafely across threads).
+    for _ in $(seq 240); do
+        curl -fsS -o /dev/null "$url/web/health" 2>/dev/null &&
+            curl -fsS -o /dev/null "$url/web/login" 2>/dev/null &&
+            curl -fsS -o /dev/null "$url/web/static/img/favicon.ico" 2>/dev/null && break
         kill -0 "$pid" 2>/dev/null || die "Odoo did not start (log: $server_log)"
         sleep 0.5
     done
