@@ -1,0 +1,100 @@
+"""Customer invoices assigned to a factor: their contract, batch and factoring state.
+
+``factoring_state`` follows the invoice from its assignment to the cash: ``assigned`` once its
+batch is sent to the factor, ``funded`` once the factor paid the advance, ``collected`` when the
+factor's statement reports the customer's payment, ``returned`` when the factor hands it back
+(recourse: the company collects it again, its dunning resumes from its level). The batch, its
+statement and the dunning set them; nobody writes them directly.
+"""
+
+from odoo import api
+from odoo import fields
+from odoo import models
+
+from odoo.addons.credit_management.models.credit_field_rights import METHOD
+from odoo.addons.credit_management.models.credit_field_rights import check_field_rights
+
+FACTORING_STATES = [
+    ("none", "Not Factored"),
+    ("assigned", "Assigned"),
+    ("funded", "Funded"),
+    ("collected", "Collected by the Factor"),
+    ("returned", "Returned"),
+]
+FIELD_RIGHTS = dict.fromkeys(
+    (
+        "factoring_contract_id",
+        "factoring_batch_id",
+        "factoring_state",
+        "factoring_approved",
+        "factoring_amount",
+    ),
+    METHOD,
+)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    factoring_contract_id = fields.Many2one(
+        comodel_name="credit.factoring.contract",
+        string="Factoring Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    factoring_batch_id = fields.Many2one(
+        comodel_name="credit.factoring.batch",
+        string="Factoring Batch",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    factoring_state = fields.Selection(
+        selection=FACTORING_STATES,
+        string="Factoring",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    factoring_approved = fields.Boolean(
+        string="Approved by the Factor",
+        readonly=True,
+        copy=False,
+        help="Within the factor's approval of the customer when assigned: financed. An "
+        "unapproved invoice is assigned without the factor's guarantee.",
+    )
+    factoring_amount = fields.Monetary(
+        string="Amount Assigned", readonly=True, copy=False, currency_field="currency_id"
+    )
+    factoring_collected_by_factor = fields.Boolean(
+        string="Collected by the Factor",
+        compute="_compute_factoring_collected_by_factor",
+        help="The factor collects this invoice: the company sends it no reminder.",
+    )
+
+    @api.depends("factoring_state", "factoring_contract_id.collected_by")
+    def _compute_factoring_collected_by_factor(self):
+        for move in self:
+            move.factoring_collected_by_factor = (
+                move.factoring_state in ("assigned", "funded")
+                and move.factoring_contract_id.collected_by == "factor"
+            )
+
+    def _credit_check_field_rights(self, vals):
+        super()._credit_check_field_rights(vals)
+        check_field_rights(self, vals, FIELD_RIGHTS)
+
+    def _factoring_notified_contract(self):
+        """The notified contract this invoice is to be paid under (the factor's bank account
+        and the subrogation mention), or an empty recordset."""
+        self.ensure_one()
+        contract = self.factoring_contract_id
+        if self.factoring_state in ("assigned", "funded") and contract.kind == "notified":
+            return contract
+        return self.env["credit.factoring.contract"]
+
+    def _factoring_set_state(self, state):
+        """The factoring state of these invoices, set by their batch and statements."""
+        self.sudo().write({"factoring_state": state})
