@@ -1,1 +1,3 @@
 from . import test_factoring_batch
+from . import test_factoring_dunning
+from . import test_factoring_statement

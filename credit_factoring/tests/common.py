@@ -24,7 +24,7 @@ class FactoringCommon(CreditCommon):
             {
                 "acc_number": "FR76 3000 4000 0312 3456 7890 143",
                 "partner_id": cls.factor.id,
-                "bank_bic": "BNPAFRPP",
+                "bank_id": cls.env["res.bank"].create({"name": "BNP Paribas", "bic": "BNPAFRPP"}).id,
                 "allow_out_payment": True,
             }
         )
