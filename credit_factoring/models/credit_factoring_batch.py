@@ -182,6 +182,7 @@ class CreditFactoringBatch(models.Model):
     def action_select_invoices(self):
         """Assign the invoices the batch's rules choose."""
         self.ensure_one()
+        self._workflow_check()
         self._check_draft()
         moves = self.env["account.move"].search(self._eligible_domain(with_rules=True))
         if not moves:
