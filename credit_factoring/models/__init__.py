@@ -7,3 +7,4 @@ from . import credit_factoring_statement
 from . import credit_factoring_statement_line
 from . import account_move
 from . import credit_dunning
+from . import credit_open_item

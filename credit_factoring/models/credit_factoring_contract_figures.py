@@ -8,7 +8,12 @@
   factor's statements charged this month.
 - **Available financing**: what a new batch would bring now: for each approved customer, its
   open invoices not yet assigned, within what its approval leaves, at the advance rate.
+- **DSO with and without factored invoices**: the company's receivable (its open items, in
+  its currency) over its credit sales of the last 90 days, times 90, with the invoices the
+  factors hold and without them (``credit.open.item`` with ``credit_without_factored``).
 """
+
+from datetime import timedelta
 
 from collections import defaultdict
 
@@ -16,6 +21,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+
+from odoo.addons.credit_management.models.credit_aged_balance import DSO_DAYS
 
 
 class CreditFactoringContract(models.Model):
@@ -32,6 +39,51 @@ class CreditFactoringContract(models.Model):
     amount_available = fields.Monetary(
         string="Available Financing", compute="_compute_figures"
     )
+
+    dso_with_factored = fields.Float(
+        string="DSO with Factored Invoices",
+        digits=(16, 1),
+        compute="_compute_dso",
+        help="The company's days sales outstanding, counting the invoices the factors hold.",
+    )
+    dso_without_factored = fields.Float(
+        string="DSO without Factored Invoices",
+        digits=(16, 1),
+        compute="_compute_dso",
+        help="The company's days sales outstanding on what it still finances itself.",
+    )
+
+    def _compute_dso(self):
+        for company, contracts in self.grouped("company_id").items():
+            contracts.dso_with_factored = self._company_dso(company, False)
+            contracts.dso_without_factored = self._company_dso(company, True)
+
+    @api.model
+    def _company_dso(self, company, without_factored):
+        """The DSO of ``company`` today (see the module), with or without factored invoices."""
+        if not company:
+            return 0.0
+        today = fields.Date.context_today(self)
+        OpenItem = self.env["credit.open.item"].with_context(
+            credit_without_factored=without_factored
+        )
+        [(receivable, sales)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT (SELECT COALESCE(SUM(i.residual), 0) FROM (%(open_items)s) i),
+                       (SELECT COALESCE(SUM(m.amount_total_signed), 0)
+                          FROM account_move m
+                         WHERE m.company_id = ANY(%(companies)s) AND m.state = 'posted'
+                           AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                           AND m.date > %(since)s AND m.date <= %(today)s)
+                """,
+                open_items=OpenItem._query(company),
+                companies=OpenItem._company_ids(company),
+                since=today - timedelta(days=DSO_DAYS),
+                today=today,
+            )
+        )
+        return round(receivable / sales * DSO_DAYS, 1) if sales > 0 else 0.0
 
     @api.depends_context("company")
     def _compute_figures(self):

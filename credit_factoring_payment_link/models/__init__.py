@@ -1,0 +1,2 @@
+from . import credit_dunning
+from . import credit_payment_link

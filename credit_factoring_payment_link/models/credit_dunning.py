@@ -1,0 +1,13 @@
+"""A reminder paid to a factor shows no EPC QR code of the company's account: credit_factoring's
+letter shows the factor's."""
+
+from odoo import models
+
+
+class CreditDunning(models.Model):
+    _inherit = "credit.dunning"
+
+    def _epc_bank_account(self):
+        if self._factoring_contracts():
+            return self.env["res.partner.bank"]
+        return super()._epc_bank_account()
