@@ -217,6 +217,27 @@ class CreditFactoringContract(models.Model):
         return {**super()._workflow_initial_values(), "state": "draft"}
 
     # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contracts = super().create(vals_list)
+        # The default mention in every language of the database, not only the creator's.
+        defaults = [c for c, vals in zip(contracts, vals_list, strict=True)
+                    if "subrogation_mention" not in vals]
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for contract in defaults:
+            contract.update_field_translations(
+                "subrogation_mention",
+                {
+                    lang: contract.with_context(lang=lang)._default_subrogation_mention()
+                    for lang in langs
+                },
+            )
+        return contracts
+
+    # ------------------------------------------------------------
     # CONSTRAINT METHODS
     # ------------------------------------------------------------
 
