@@ -27,7 +27,7 @@ rounds amounts.
 
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date  # noqa: F401 (doctests)
+from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 

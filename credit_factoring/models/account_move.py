@@ -10,7 +10,6 @@ statement and the dunning set them; nobody writes them directly.
 from odoo import api
 from odoo import fields
 from odoo import models
-
 from odoo.addons.credit_management.models.credit_field_rights import METHOD
 from odoo.addons.credit_management.models.credit_field_rights import check_field_rights
 
@@ -38,14 +37,12 @@ class AccountMove(models.Model):
 
     factoring_contract_id = fields.Many2one(
         comodel_name="credit.factoring.contract",
-        string="Factoring Contract",
         readonly=True,
         copy=False,
         index="btree_not_null",
     )
     factoring_batch_id = fields.Many2one(
         comodel_name="credit.factoring.batch",
-        string="Factoring Batch",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -83,8 +80,9 @@ class AccountMove(models.Model):
             )
 
     def _credit_check_field_rights(self, vals):
-        super()._credit_check_field_rights(vals)
+        result = super()._credit_check_field_rights(vals)
         check_field_rights(self, vals, FIELD_RIGHTS)
+        return result
 
     def _factoring_notified_contract(self):
         """The notified contract this invoice is to be paid under (the factor's bank account

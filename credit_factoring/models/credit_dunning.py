@@ -91,8 +91,10 @@ class CreditDunning(models.Model):
         self.ensure_one()
         moves = self.line_ids.filtered(lambda line: line.line_type == "invoice").move_id
         contracts = self._factoring_contracts()
-        return bool(moves) and len(contracts) == 1 and all(
-            move._factoring_notified_contract() for move in moves
+        return (
+            bool(moves)
+            and len(contracts) == 1
+            and all(move._factoring_notified_contract() for move in moves)
         )
 
     def _factoring_epc_qr_values(self):

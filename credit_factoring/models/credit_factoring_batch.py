@@ -196,9 +196,7 @@ class CreditFactoringBatch(models.Model):
             batch._check_draft()
             contract = batch.contract_id
             if contract.state != "active":
-                raise UserError(
-                    _("%(contract)s is not active.", contract=contract.display_name)
-                )
+                raise UserError(_("%(contract)s is not active.", contract=contract.display_name))
             if not batch.move_ids:
                 raise UserError(_("Add invoices to %(batch)s first.", batch=batch.name))
             contract._check_accounting()
@@ -510,7 +508,5 @@ class CreditFactoringBatch(models.Model):
             )
         )
         self.env["account.move"].invalidate_model(["factoring_state"])
-        self._workflow_write(
-            {"state": "funded", "funding_move_id": entry.id, "date_funded": date}
-        )
+        self._workflow_write({"state": "funded", "funding_move_id": entry.id, "date_funded": date})
         return entry

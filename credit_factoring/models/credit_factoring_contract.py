@@ -13,12 +13,11 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
-
-from odoo.addons.credit_management import compat
 
 CONTRACT_KINDS = [
     ("notified", "Notified"),
@@ -48,7 +47,6 @@ class CreditFactoringContract(models.Model):
     reference = fields.Char(string="Contract Number", tracking=True)
     factor_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Factor",
         required=True,
         tracking=True,
         domain="[('is_company', '=', True)]",
@@ -118,7 +116,6 @@ class CreditFactoringContract(models.Model):
     )
     bank_journal_id = fields.Many2one(
         comodel_name="account.journal",
-        string="Bank Journal",
         check_company=True,
         domain="[('type', '=', 'bank')]",
         help="Receives the advances and the retention the factor pays.",
@@ -145,13 +142,11 @@ class CreditFactoringContract(models.Model):
     )
     fee_account_id = fields.Many2one(
         comodel_name="account.account",
-        string="Fee Account",
         check_company=True,
         help="Factoring fees (622).",
     )
     interest_account_id = fields.Many2one(
         comodel_name="account.account",
-        string="Interest Account",
         check_company=True,
         help="Financing interest (661).",
     )
@@ -224,8 +219,11 @@ class CreditFactoringContract(models.Model):
     def create(self, vals_list):
         contracts = super().create(vals_list)
         # The default mention in every language of the database, not only the creator's.
-        defaults = [c for c, vals in zip(contracts, vals_list, strict=True)
-                    if "subrogation_mention" not in vals]
+        defaults = [
+            c
+            for c, vals in zip(contracts, vals_list, strict=True)
+            if "subrogation_mention" not in vals
+        ]
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
         for contract in defaults:
             contract.update_field_translations(
@@ -355,9 +353,7 @@ class CreditFactoringContract(models.Model):
                         "name": label,
                         "currency_id": currency.id,
                         "amount_currency": amount,
-                        "balance": currency._convert(
-                            amount, company.currency_id, company, date
-                        ),
+                        "balance": currency._convert(amount, company.currency_id, company, date),
                     }
                 )
             )

@@ -13,32 +13,24 @@
   factors hold and without them (``credit.open.item`` with ``credit_without_factored``).
 """
 
-from datetime import timedelta
-
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.tools import SQL
-
 from odoo.addons.credit_management.models.credit_aged_balance import DSO_DAYS
+from odoo.tools import SQL
 
 
 class CreditFactoringContract(models.Model):
     _inherit = "credit.factoring.contract"
 
-    amount_outstanding = fields.Monetary(
-        string="Outstanding Assigned", compute="_compute_figures"
-    )
+    amount_outstanding = fields.Monetary(string="Outstanding Assigned", compute="_compute_figures")
     amount_financed_open = fields.Monetary(string="Financed", compute="_compute_figures")
     amount_retention_held = fields.Monetary(string="Retention Held", compute="_compute_figures")
-    amount_fees_period = fields.Monetary(
-        string="Fees of the Month", compute="_compute_figures"
-    )
-    amount_available = fields.Monetary(
-        string="Available Financing", compute="_compute_figures"
-    )
+    amount_fees_period = fields.Monetary(string="Fees of the Month", compute="_compute_figures")
+    amount_available = fields.Monetary(string="Available Financing", compute="_compute_figures")
 
     dso_with_factored = fields.Float(
         string="DSO with Factored Invoices",

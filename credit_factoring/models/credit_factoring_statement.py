@@ -209,9 +209,7 @@ class CreditFactoringStatement(models.Model):
         }
         columns = {key: (col or "").strip().lower() for key, col in columns.items()}
         header = set(rows[0]) if rows else set()
-        missing = [
-            col for key, col in columns.items() if key != "reference" and col not in header
-        ]
+        missing = [col for key, col in columns.items() if key != "reference" and col not in header]
         if rows and missing:
             raise UserError(
                 _(
@@ -231,9 +229,10 @@ class CreditFactoringStatement(models.Model):
             line_date = self._parse_date(row.get(columns["date"]), number)
             amount = self._parse_amount(row.get(columns["amount"]), number)
             reference = str(row.get(columns["reference"]) or "").strip()
-            key = reference or hashlib.sha1(
-                f"{line_date}|{code}|{invoice}|{amount:.2f}".encode()
-            ).hexdigest()
+            key = (
+                reference
+                or hashlib.sha1(f"{line_date}|{code}|{invoice}|{amount:.2f}".encode()).hexdigest()
+            )
             vals_list.append(
                 {
                     "date": line_date,

@@ -7,9 +7,8 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.tools import SQL
-
 from odoo.addons.credit_management import compat
+from odoo.tools import SQL
 
 from .credit_factoring_batch import OPEN_STATES
 
@@ -58,7 +57,6 @@ class CreditFactoringStatementLine(models.Model):
     )
     batch_id = fields.Many2one(
         comodel_name="credit.factoring.batch",
-        string="Batch",
         check_company=True,
         domain="[('contract_id', '=', contract_id)]",
     )
@@ -120,8 +118,10 @@ class CreditFactoringStatementLine(models.Model):
                     )
                 )
                 moves_by_name[contract.id] = dict(rows)
-            batches = self.env["credit.factoring.batch"].sudo().search(
-                [("contract_id", "=", contract.id)]
+            batches = (
+                self.env["credit.factoring.batch"]
+                .sudo()
+                .search([("contract_id", "=", contract.id)])
             )
             batches_by_name[contract.id] = {batch.name: batch for batch in batches}
         Move = self.env["account.move"]
@@ -159,12 +159,11 @@ class CreditFactoringStatementLine(models.Model):
             return _("Invoice %(ref)s is not assigned under the contract.", ref=move.name)
         if move.factoring_state not in OPEN_STATES:
             return _("Invoice %(ref)s is no longer with the factor.", ref=move.name)
-        if self.kind == "collection" and move.currency_id.compare_amounts(
-            self.amount, move.amount_residual
-        ) > 0:
-            return _(
-                "The collection is more than the balance of invoice %(ref)s.", ref=move.name
-            )
+        if (
+            self.kind == "collection"
+            and move.currency_id.compare_amounts(self.amount, move.amount_residual) > 0
+        ):
+            return _("The collection is more than the balance of invoice %(ref)s.", ref=move.name)
         return False
 
     # ------------------------------------------------------------
@@ -173,18 +172,18 @@ class CreditFactoringStatementLine(models.Model):
 
     def _process(self):
         """Post the matched lines, statement by statement, each line once."""
-        for statement, lines in self.filtered(lambda l: l.state == "matched").grouped(
-            "statement_id"
-        ).items():
+        for statement, lines in (
+            self.filtered(lambda line: line.state == "matched").grouped("statement_id").items()
+        ):
             contract = statement.contract_id
             contract._check_accounting()
             lines._process_advances()
             journal_lines = lines.filtered(
-                lambda l: l.kind in ("collection", "return", "fee", "interest")
+                lambda line: line.kind in ("collection", "return", "fee", "interest")
             )
             if journal_lines:
                 journal_lines._process_journal(statement, contract)
-            releases = lines.filtered(lambda l: l.kind == "release")
+            releases = lines.filtered(lambda line: line.kind == "release")
             if releases:
                 bank_account = contract.bank_journal_id.default_account_id
                 amount = sum(releases.mapped("amount"))
@@ -201,7 +200,7 @@ class CreditFactoringStatementLine(models.Model):
                 releases._workflow_write({"state": "done", "entry_move_id": entry.id})
 
     def _process_advances(self):
-        for line in self.filtered(lambda l: l.kind == "advance"):
+        for line in self.filtered(lambda line: line.kind == "advance"):
             entry = line.batch_id._fund(line.amount, line.date)
             line._workflow_write({"state": "done", "entry_move_id": entry.id})
 
@@ -210,10 +209,10 @@ class CreditFactoringStatementLine(models.Model):
         contract's journal; the collections reconciled with their invoices."""
         factor = contract.factor_id.id
         ref = _("Factor statement %(statement)s", statement=statement.name)
-        collections = self.filtered(lambda l: l.kind == "collection")
-        returns = self.filtered(lambda l: l.kind == "return")
-        fees = self.filtered(lambda l: l.kind == "fee")
-        interest = self.filtered(lambda l: l.kind == "interest")
+        collections = self.filtered(lambda line: line.kind == "collection")
+        returns = self.filtered(lambda line: line.kind == "return")
+        fees = self.filtered(lambda line: line.kind == "fee")
+        interest = self.filtered(lambda line: line.kind == "interest")
         entry_lines = []
         receivables = {}
         if collections:
@@ -228,8 +227,9 @@ class CreditFactoringStatementLine(models.Model):
             collections.move_id.fetch(["line_ids", "commercial_partner_id"])
             for line in collections:
                 receivable = line.move_id.line_ids.filtered(
-                    lambda aml: aml.account_id.account_type == "asset_receivable"
-                    and not aml.reconciled
+                    lambda aml: (
+                        aml.account_id.account_type == "asset_receivable" and not aml.reconciled
+                    )
                 )[:1]
                 receivables[line.id] = receivable
                 entry_lines.append(

@@ -1,6 +1,5 @@
-from odoo.fields import Command
-
 from odoo.addons.credit_management.tests.common import CreditCommon
+from odoo.fields import Command
 
 FACTOR_IBAN = "FR7630004000031234567890143"
 
@@ -24,7 +23,9 @@ class FactoringCommon(CreditCommon):
             {
                 "acc_number": "FR76 3000 4000 0312 3456 7890 143",
                 "partner_id": cls.factor.id,
-                "bank_id": cls.env["res.bank"].create({"name": "BNP Paribas", "bic": "BNPAFRPP"}).id,
+                "bank_id": cls.env["res.bank"]
+                .create({"name": "BNP Paribas", "bic": "BNPAFRPP"})
+                .id,
                 "allow_out_payment": True,
             }
         )
@@ -42,9 +43,7 @@ class FactoringCommon(CreditCommon):
 
         cls.accounts = {
             "factor_account_id": account("467100", "Factor", "asset_current", True),
-            "assignment_account_id": account(
-                "467200", "Receivables assigned", "liability_current"
-            ),
+            "assignment_account_id": account("467200", "Receivables assigned", "liability_current"),
             "retention_account_id": account("275100", "Guarantee fund", "asset_non_current"),
             "fee_account_id": account("622500", "Factoring fees", "expense"),
             "interest_account_id": account("661600", "Factoring interest", "expense"),

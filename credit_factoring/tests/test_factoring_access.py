@@ -1,16 +1,15 @@
 """Who may do what with factoring (readme/CONFIGURE.md, "Rights")."""
 
-from odoo.exceptions import AccessError
-from odoo.fields import Command
-from odoo.tests import freeze_time
-from odoo.tests import tagged
-
 from odoo.addons.credit_management.tests.access_matrix import NONE
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import fixed
 from odoo.addons.credit_management.tests.access_matrix import free
 from odoo.addons.credit_management.tests.access_matrix import method
 from odoo.addons.credit_management.tests.common import TODAY
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import freeze_time
+from odoo.tests import tagged
 
 from .common import FactoringCommon
 
@@ -69,9 +68,9 @@ class TestFactoringAccess(FactoringCommon):
         manager = self.env["credit.factoring.contract"].with_user(self.manager)
         self.assertEqual(manager.search([]), contract)
         self.assertFalse(
-            self.env["credit.factoring.approval"].with_user(self.manager).search(
-                [("contract_id", "=", contract_2.id)]
-            )
+            self.env["credit.factoring.approval"]
+            .with_user(self.manager)
+            .search([("contract_id", "=", contract_2.id)])
         )
         with self.assertRaises(AccessError):
             contract_2.with_user(self.manager).read(["name"])
@@ -155,8 +154,16 @@ class TestFactoringAccessMatrix(AccessMatrixCase, FactoringCommon):
         ),
         # Batches: the rules are the credit manager's; the invoices, amounts, entries and
         # state are set by the batch's actions; the contract is fixed at creation.
-        **free(BATCH, *THREAD_FIELDS, "name", "company_id", "date", "partner_ids", "date_from",
-               "date_to"),
+        **free(
+            BATCH,
+            *THREAD_FIELDS,
+            "name",
+            "company_id",
+            "date",
+            "partner_ids",
+            "date_from",
+            "date_to",
+        ),
         **method(
             BATCH,
             "state",
@@ -181,8 +188,7 @@ class TestFactoringAccessMatrix(AccessMatrixCase, FactoringCommon):
         # Statement lines: what the file said is fixed; the invoice or batch of a line to
         # resolve is given by hand; the rest is the matching's and the processing's.
         **free(LINE, "contract_id", "company_id", "move_id", "batch_id"),
-        **fixed(LINE, "statement_id", "date", "kind", "code", "invoice_ref", "amount",
-                "reference"),
+        **fixed(LINE, "statement_id", "date", "kind", "code", "invoice_ref", "amount", "reference"),
         **method(LINE, "state", "note", "entry_move_id", "line_key"),
         **free("credit.factoring.batch.add", "batch_id", "move_ids"),
         # Invoices: their factoring facts are set by batches and statements only.
@@ -207,10 +213,7 @@ class TestFactoringAccessMatrix(AccessMatrixCase, FactoringCommon):
         batch = cls._batch(contract, invoice, validate=False)
         cls.env["credit.factoring.batch"].create({"contract_id": other_contract.id})
         statements = cls.env["credit.factoring.statement"].create(
-            [
-                {"name": name, "contract_id": contract.id}
-                for name in ("Relevé 1", "Relevé 2")
-            ]
+            [{"name": name, "contract_id": contract.id} for name in ("Relevé 1", "Relevé 2")]
         )
         line = cls.env["credit.factoring.statement.line"].create(
             {

@@ -4,12 +4,11 @@ import io
 
 import openpyxl
 
+from odoo.addons.credit_management.tests.common import TODAY
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
-
-from odoo.addons.credit_management.tests.common import TODAY
 
 from .common import FactoringCommon
 
@@ -168,7 +167,9 @@ class TestFactoringBatch(FactoringCommon):
         action = batch.action_export_csv()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3][:-14]))
         rows = list(
-            csv.reader(io.StringIO(base64.b64decode(attachment.datas).decode("utf-8-sig")), delimiter=";")
+            csv.reader(
+                io.StringIO(base64.b64decode(attachment.datas).decode("utf-8-sig")), delimiter=";"
+            )
         )
         self.assertEqual(rows[0][0], "Factor's Buyer Id")
         self.assertEqual(
@@ -196,8 +197,12 @@ class TestFactoringBatch(FactoringCommon):
         self.assertEqual(row[6].date().isoformat(), "2026-07-15")
         self.assertEqual(row[8], 1234.5)
         # The printed batch.
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "credit_factoring.action_report_credit_factoring_batch", batch.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_factoring.action_report_credit_factoring_batch", batch.ids)[
+                0
+            ]
+            .decode()
+        )
         self.assertIn(inv.name, html)
         self.assertIn("73282932000074", html)

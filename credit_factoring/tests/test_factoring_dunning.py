@@ -1,12 +1,11 @@
 import base64
 from datetime import timedelta
 
+from odoo.addons.credit_management.tests.common import TODAY
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
-
-from odoo.addons.credit_management.tests.common import TODAY
 
 from .common import FACTOR_IBAN
 from .common import FactoringCommon
@@ -55,9 +54,7 @@ class TestFactoringDunning(FactoringCommon):
             self._batch(contract, factored)
         self.assertTrue(factored.factoring_collected_by_factor)
         # Due the next level, but the factor collects it: never on a reminder of ours.
-        plan = {
-            row["move_id"]: row for row in self.Dunning._dunning_plan(self.company, day(10))
-        }
+        plan = {row["move_id"]: row for row in self.Dunning._dunning_plan(self.company, day(10))}
         self.assertTrue(plan[factored.id]["factored"])
         self.assertFalse(plan[factored.id]["listed"])
         self.assertFalse(plan[factored.id]["next_level"])

@@ -3,11 +3,10 @@ import io
 
 import xlsxwriter
 
+from odoo.addons.credit_management.tests.common import TODAY
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
-
-from odoo.addons.credit_management.tests.common import TODAY
 
 from .common import FactoringCommon
 
@@ -93,7 +92,8 @@ class TestFactoringStatement(FactoringCommon):
             self._balances(journal_entry, self.accounts["factor_account_id"])[0], -1000.0 - 12.5
         )
         self.assertEqual(
-            self._balances(journal_entry, self.accounts["assignment_account_id"])[0], 2500.0 + 1000.0
+            self._balances(journal_entry, self.accounts["assignment_account_id"])[0],
+            2500.0 + 1000.0,
         )
         self.assertEqual(self._balances(journal_entry, self.accounts["fee_account_id"])[0], 12.5)
         # Processed again: nothing doubled.

@@ -1,10 +1,9 @@
+from odoo.addons.credit_management.tests.common import TODAY
+from odoo.addons.credit_management.tests.common import untranslated_terms
 from odoo.tests import TransactionCase
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
-
-from odoo.addons.credit_management.tests.common import TODAY
-from odoo.addons.credit_management.tests.common import untranslated_terms
 
 from .common import FactoringCommon
 
@@ -29,7 +28,9 @@ class TestSubrogationMentionInFrench(FactoringCommon):
             ["credit_factoring"], ["fr_FR"], overwrite=True
         )
         contract = self._contract(kind="notified", collected_by="company")
-        self.assertIn("Pour être libératoire", contract.with_context(lang="fr_FR").subrogation_mention)
+        self.assertIn(
+            "Pour être libératoire", contract.with_context(lang="fr_FR").subrogation_mention
+        )
         self.assertIn("To discharge your debt", contract.subrogation_mention)
         text = contract._subrogation_text("fr_FR")
         self.assertIn("à l'ordre de Factor Finance SA", text)

@@ -1,9 +1,8 @@
+from odoo.addons.credit_factoring.tests.common import FactoringCommon
+from odoo.addons.credit_management.tests.common import TODAY
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
-
-from odoo.addons.credit_factoring.tests.common import FactoringCommon
-from odoo.addons.credit_management.tests.common import TODAY
 
 
 @freeze_time(TODAY)
