@@ -8,7 +8,9 @@
 #     127.0.0.1:$CREDIT_BENCH_PORT (default 18067), valid and bad tokens.
 #   - reporting: the aged balance (today and a past date) beside OCA's account_financial_report,
 #     the 12-month KPI backfill, customer statements beside OCA's partner_statement.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting] [options of that
+#   - factoring: a batch of 20,000 invoices assigned and posted, a factor statement of 20,000
+#     lines imported and matched.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring] [options of that
 # benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
@@ -17,7 +19,7 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
-case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -92,4 +94,10 @@ if [ "$WHICH" = all ] || [ "$WHICH" = reporting ]; then
     create_db "reporting_bench_$$" account_financial_report,partner_statement
     log "benchmark: receivables reporting"
     "$PY" "$REPO/bench/bench_reporting.py" -c "$ODOO_CONF" -d "reporting_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = factoring ]; then
+    # No peer: OCA has no factoring addon merged.
+    create_db "factoring_bench_$$"
+    log "benchmark: factoring batch and statement"
+    "$PY" "$REPO/bench/bench_factoring.py" -c "$ODOO_CONF" -d "factoring_bench_$$" "$@"
 fi

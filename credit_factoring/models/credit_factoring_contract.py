@@ -357,12 +357,16 @@ class CreditFactoringContract(models.Model):
                     }
                 )
             )
+        if not line_vals:
+            return self.env["account.move"]
         # sudo: credit managers post the factoring entries without being accountants; the
         # action that calls this checked them.
+        # A plain entry: no invoice lines to synchronise (as Odoo reverses its entries).
         entry = (
             self.env["account.move"]
             .sudo()
             .with_company(company)
+            .with_context(skip_invoice_sync=True)
             .create(
                 {
                     "move_type": "entry",

@@ -1,8 +1,6 @@
 """A line of a factor's statement: matched to an invoice, a batch or the contract, then
 processed once (see ``credit_factoring_statement`` for how a statement works)."""
 
-from collections import defaultdict
-
 from odoo import _
 from odoo import api
 from odoo import fields
@@ -124,17 +122,27 @@ class CreditFactoringStatementLine(models.Model):
                 .search([("contract_id", "=", contract.id)])
             )
             batches_by_name[contract.id] = {batch.name: batch for batch in batches}
+        # The invoices of every line in one recordset: their facts read together.
+        moves = self.env["account.move"].browse(
+            {
+                *todo.move_id.ids,
+                *(move_id for names in moves_by_name.values() for move_id in names.values()),
+            }
+        )
+        moves.fetch(["name", "factoring_contract_id", "factoring_state", "amount_residual"])
+        moves = {move.id: move for move in moves}
         Move = self.env["account.move"]
-        updates = defaultdict(list)  # (state, note, move id, batch id): lines
+        values = []  # (line id, state, note, move id, batch id)
         for line in todo:
             move = line.move_id
             batch = line.batch_id
             note = False
             if line.kind in ("collection", "return"):
                 if not move and line.invoice_ref:
-                    move = Move.browse(
-                        moves_by_name.get(line.contract_id.id, {}).get(line.invoice_ref)
-                    )
+                    move_id = moves_by_name.get(line.contract_id.id, {}).get(line.invoice_ref)
+                    move = moves.get(move_id, Move)
+                else:
+                    move = moves.get(move.id, Move)
                 note = line._match_invoice_note(move)
             elif line.kind == "advance":
                 batch = batch or batches_by_name[line.contract_id.id].get(line.invoice_ref)
@@ -145,11 +153,30 @@ class CreditFactoringStatementLine(models.Model):
             elif line.kind == "unknown":
                 note = _("Unknown operation code %(code)s.", code=line.code or "")
             state = "to_resolve" if note else "matched"
-            updates[(state, note or False, move.id or False, batch.id or False)].append(line.id)
-        for (state, note, move_id, batch_id), ids in updates.items():
-            self.browse(ids)._workflow_write(
-                {"state": state, "note": note, "move_id": move_id, "batch_id": batch_id}
+            values.append((line.id, state, note or None, move.id or None, batch.id or None))
+        if values:
+            # One UPDATE for every line (the matching's own fields, set by this method).
+            self.flush_model()
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE credit_factoring_statement_line l
+                       SET state = v.state, note = v.note, move_id = v.move_id,
+                           batch_id = v.batch_id
+                      FROM (SELECT * FROM unnest(%(ids)s::int[], %(states)s::varchar[],
+                                                 %(notes)s::varchar[], %(moves)s::int[],
+                                                 %(batches)s::int[]))
+                           AS v(id, state, note, move_id, batch_id)
+                     WHERE l.id = v.id
+                    """,
+                    ids=[v[0] for v in values],
+                    states=[v[1] for v in values],
+                    notes=[v[2] for v in values],
+                    moves=[v[3] for v in values],
+                    batches=[v[4] for v in values],
+                )
             )
+            self.invalidate_model(["state", "note", "move_id", "batch_id"])
 
     def _match_invoice_note(self, move):
         """Why this collection or return cannot settle ``move`` (False when it can)."""
