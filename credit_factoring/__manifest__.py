@@ -21,6 +21,9 @@
         "report/credit_factoring_batch_report.xml",
         "report/credit_dunning_letter.xml",
     ],
+    "demo": [
+        "demo/credit_factoring_demo.xml",
+    ],
     "external_dependencies": {"python": ["openpyxl", "xlsxwriter"]},
     "installable": True,
 }
