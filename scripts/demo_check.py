@@ -21,7 +21,9 @@ Checks, each printed, and exits 1 if one fails:
 - the demo's letters, their copies on the emails and the PDFs in its hand-off and claim
   packs were printed with the reports' stylesheets (scripts/demo_pdfs.py): none is set in
   the browser's default serif font, the mark of a PDF printed with no server to give
-  wkhtmltopdf the stylesheets.
+  wkhtmltopdf the stylesheets;
+- factoring: a notified and a confidential contract with a funded batch each, and one
+  invoice returned by the factor's imported statement.
 """
 
 import argparse
@@ -172,6 +174,18 @@ def main():
             f"{len(pdfs) - len(unstyled)} of the {len(pdfs)} PDFs of the letters and packs "
             "printed with their stylesheets"
             + (f"; without: {', '.join(unstyled[:5])}" if unstyled else ""),
+        )
+        # Factoring: a notified and a confidential contract, each with a funded batch; a
+        # statement imported with one returned invoice.
+        contracts = env["credit.factoring.contract"].search([("company_id", "=", company.id)])
+        funded = contracts.batch_ids.filtered(lambda batch: batch.state == "funded")
+        returned = funded.move_ids.filtered(lambda move: move.factoring_state == "returned")
+        check(
+            set(contracts.mapped("kind")) >= {"notified", "confidential"}
+            and set(funded.contract_id.mapped("kind")) >= {"notified", "confidential"}
+            and len(returned) == 1,
+            f"{len(contracts)} factoring contracts, {len(funded)} funded batches, "
+            f"{len(returned)} invoice returned by the factor",
         )
         # The demo is where people try the product on their own data: PostgreSQL's
         # durability, not the test databases' speed settings.
