@@ -17,6 +17,8 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
+# The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
+export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
 case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
