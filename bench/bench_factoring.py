@@ -31,14 +31,15 @@ import argparse
 import base64
 import sys
 
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 from bench_dunning import Generator
 from bench_dunning import measure
 from bench_dunning import vacuum
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo.release
 from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 from odoo.tools import config
