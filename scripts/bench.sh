@@ -102,5 +102,9 @@ if [ "$WHICH" = all ] || [ "$WHICH" = factoring ]; then
     # No peer: OCA has no factoring addon merged.
     create_db "factoring_bench_$$"
     log "benchmark: factoring batch and statement"
-    "$PY" "$REPO/bench/bench_factoring.py" -c "$ODOO_CONF" -d "factoring_bench_$$" "$@"
+    "$PY" "$REPO/bench/bench_factoring.py" -c "$ODOO_CONF" -d "factoring_bench_$$" \
+        --skip-process "$@"
+    # The whole chain, the statement posted and reconciled, on a tenth (new customers).
+    "$PY" "$REPO/bench/bench_factoring.py" -c "$ODOO_CONF" -d "factoring_bench_$$" \
+        --customers 200 --invoices 2000
 fi
