@@ -162,13 +162,11 @@ class CreditFactoringStatement(models.Model):
 
     def action_view_to_resolve(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Lines to Resolve"),
-            "res_model": "credit.factoring.statement.line",
-            "view_mode": "list,form",
-            "domain": [("statement_id", "=", self.id), ("state", "=", "to_resolve")],
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_factoring.credit_factoring_statement_line_action"
+        )
+        action["domain"] = [("statement_id", "in", self.ids), ("state", "=", "to_resolve")]
+        return action
 
     # ------------------------------------------------------------
     # HELPER METHODS
