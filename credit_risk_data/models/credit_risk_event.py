@@ -150,6 +150,7 @@ class CreditRiskEvent(models.Model):
         for event in self.filtered("holding"):
             partner = event.partner_id.with_company(event.company_id).sudo()
             partner.credit_risk_hold_event_id = False
+            event.invalidate_recordset(["holding"])
             event.message_post(body=_("Insolvency hold lifted by %s.", self.env.user.name))
         return True
 
