@@ -14,10 +14,9 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management import compat
 from odoo.exceptions import AccessError
 from odoo.tools import format_date
-
-from odoo.addons.credit_management import compat
 
 from .credit_risk_event_action import EVENT_TYPES
 
@@ -87,7 +86,7 @@ class CreditRiskEvent(models.Model):
     claim_ids = fields.One2many(
         comodel_name="credit.risk.claim", inverse_name="event_id", string="Claims"
     )
-    rating_id = fields.Many2one(comodel_name="credit.risk.rating", string="Rating")
+    rating_id = fields.Many2one(comodel_name="credit.risk.rating")
     holding = fields.Boolean(
         string="Holds the Customer",
         compute="_compute_holding",
@@ -216,9 +215,7 @@ class CreditRiskEvent(models.Model):
                         "reference": notice.reference,
                         "court": notice.court,
                         "text": notice.text,
-                        "notice_ids": [
-                            fields.Command.create(self._notice_vals(provider, notice))
-                        ],
+                        "notice_ids": [fields.Command.create(self._notice_vals(provider, notice))],
                     }
                 )
             )
@@ -240,11 +237,7 @@ class CreditRiskEvent(models.Model):
     def _apply_correction(self, notice):
         """A corrective notice changes this event; a cancellation cancels it."""
         self.ensure_one()
-        vals = {
-            "notice_ids": [
-                fields.Command.create(self._notice_vals(self.provider_id, notice))
-            ]
-        }
+        vals = {"notice_ids": [fields.Command.create(self._notice_vals(self.provider_id, notice))]}
         if notice.correction == "cancellation":
             vals["state"] = "cancelled"
             message = _(

@@ -8,7 +8,6 @@ activity for the credit manager (a plan or a closure lifts nothing by itself).
 from odoo import api
 from odoo import fields
 from odoo import models
-
 from odoo.addons.credit_management import compat
 
 EVENT_TYPES = [

@@ -12,9 +12,8 @@ manager only.
 
 from odoo import _
 from odoo import models
-from odoo.tools import format_date
-
 from odoo.addons.credit_management import compat
+from odoo.tools import format_date
 
 from ..engine.bodacc import OPENING_KINDS
 

@@ -2,7 +2,6 @@
 
 from odoo import fields
 from odoo import models
-
 from odoo.addons.credit_management import compat
 
 NOTICE_KINDS = [

@@ -13,9 +13,8 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
-
 from odoo.addons.credit_management import compat
+from odoo.exceptions import AccessError
 
 PROVIDER_CODES = [
     ("bodacc", "BODACC (insolvency proceedings)"),

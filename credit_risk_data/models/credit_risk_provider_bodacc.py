@@ -17,7 +17,6 @@ from datetime import timedelta
 from odoo import fields
 from odoo import models
 from odoo import modules
-
 from odoo.addons.credit_management import compat
 
 from ..engine import bodacc
@@ -48,7 +47,8 @@ class CreditRiskProvider(models.Model):
                 self.sudo().write({"last_error": str(error), "last_run": fields.Datetime.now()})
                 _logger.warning("BODACC: %s not read: %s", day, error)
                 if commit:
-                    self.env.cr.commit()  # the error and the exchange log are kept
+                    # A scheduled run: the error and the exchange log are kept.
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 return events
             events |= self.env["credit.risk.event"]._record_notices(self, records)
             vals = {"last_run": fields.Datetime.now(), "last_error": False}

@@ -80,7 +80,10 @@ class CreditRiskProvider(models.Model):
         key = self.sudo().api_key  # the key is system-only; sent, never shown
         if not key:
             raise UserError(
-                _("Enter the API Sirene key of the provider %(provider)s first.", provider=self.name)
+                _(
+                    "Enter the API Sirene key of the provider %(provider)s first.",
+                    provider=self.name,
+                )
             )
         return {"X-INSEE-Api-Key-Integration": key}
 

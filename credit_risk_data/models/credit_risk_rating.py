@@ -29,7 +29,7 @@ class CreditRiskRating(models.Model):
         ondelete="cascade",
     )
     provider_id = fields.Many2one(
-        comodel_name="credit.risk.provider", string="Provider", index=True, check_company=True
+        comodel_name="credit.risk.provider", index=True, check_company=True
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -41,23 +41,17 @@ class CreditRiskRating(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     score = fields.Float(digits=(16, 2))
     grade = fields.Char()
-    default_probability = fields.Float(
-        string="Probability of Default (%)", digits=(16, 4)
-    )
-    recommended_limit = fields.Monetary(string="Recommended Limit")
+    default_probability = fields.Float(string="Probability of Default (%)", digits=(16, 4))
+    recommended_limit = fields.Monetary()
     identifier = fields.Char(help="The SIREN, SIRET or VAT number as the file gave it.")
 
     @api.constrains("score", "default_probability", "recommended_limit")
     def _check_figures(self):
         for rating in self:
             if rating.default_probability < 0 or rating.default_probability > 100:
-                raise ValidationError(
-                    _("A probability of default is between 0 and 100 %.")
-                )
+                raise ValidationError(_("A probability of default is between 0 and 100 %."))
             if rating.recommended_limit < 0 or rating.score < 0:
-                raise ValidationError(
-                    _("A score and a recommended limit cannot be negative.")
-                )
+                raise ValidationError(_("A score and a recommended limit cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

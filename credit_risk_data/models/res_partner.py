@@ -4,10 +4,9 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management.models.credit_field_rights import METHOD
 from odoo.exceptions import UserError
 from odoo.tools import format_date
-
-from odoo.addons.credit_management.models.credit_field_rights import METHOD
 
 from ..engine.bodacc import siren_from_identifier
 

@@ -1,8 +1,7 @@
 from urllib.parse import urlsplit
 
-from odoo.tests import common as test_common
-
 from odoo.addons.credit_management.tests.common import CreditCommon
+from odoo.tests import common as test_common
 
 from .fake_registers import FakeRegisters
 

@@ -1,7 +1,6 @@
+from odoo.addons.credit_management.tests.common import untranslated_terms
 from odoo.tests import TransactionCase
 from odoo.tests import tagged
-
-from odoo.addons.credit_management.tests.common import untranslated_terms
 
 
 @tagged("post_install", "-at_install")

@@ -1,16 +1,15 @@
 """Who may do what with risk data (readme/CONFIGURE.md, "Rights")."""
 
-from odoo.exceptions import AccessError
-from odoo.fields import Command
-from odoo.tests import freeze_time
-from odoo.tests import tagged
-
 from odoo.addons.credit_management.tests.access_matrix import NONE
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import fixed
 from odoo.addons.credit_management.tests.access_matrix import free
 from odoo.addons.credit_management.tests.access_matrix import method
 from odoo.addons.credit_management.tests.access_matrix import only
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import freeze_time
+from odoo.tests import tagged
 
 from .common import RiskCommon
 

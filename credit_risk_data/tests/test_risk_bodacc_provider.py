@@ -74,9 +74,7 @@ class TestBodaccProvider(RiskCommon):
     def test_5xx_every_try(self):
         for _try in range(3):
             self.registers.fail(RECORDS_PATH, status=500)
-        with patch.object(credit_risk_provider_http, "wait"), self.assertRaises(
-            UserError
-        ) as error:
+        with patch.object(credit_risk_provider_http, "wait"), self.assertRaises(UserError) as error:
             self.bodacc._bodacc_day(self._date("2026-12-04"))
         self.assertIn("HTTP 500", str(error.exception))
         self.assertEqual(len(self.registers.calls(RECORDS_PATH)), 3)

@@ -5,10 +5,10 @@ import json
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.credit_management.tests.common import TODAY
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
-
-from odoo.addons.credit_management.tests.common import TODAY
 
 from ..models import credit_risk_provider_http
 from .common import SIREN_DURAND
@@ -104,14 +104,14 @@ class TestRiskDailyJob(RiskCommon):
         self.assertEqual(claim.state, "to_declare")
 
         # Activities for the collector and the credit manager.
-        self.assertEqual(
-            set(event.activity_ids.mapped("user_id")), {self.collector, self.manager}
-        )
+        self.assertEqual(set(event.activity_ids.mapped("user_id")), {self.collector, self.manager})
 
         # The letter to the representative, in French, lists the claim.
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "credit_risk_data.credit_risk_claim_letter_report", claim.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_risk_data.credit_risk_claim_letter_report", claim.ids)[0]
+            .decode()
+        )
         for text in (
             "déclaration de créance",
             "R. 622-24",
@@ -125,7 +125,7 @@ class TestRiskDailyJob(RiskCommon):
         self.assertNotIn(self.after.name, html)
 
         # Declared by the credit manager; a collector cannot.
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             claim.with_user(self.collector).action_declare()
         claim.with_user(self.manager).action_declare()
         self.assertEqual((claim.state, claim.date_declared), ("declared", TODAY))
@@ -137,7 +137,10 @@ class TestRiskDailyJob(RiskCommon):
         self.assertEqual(self._run(), event)
         self.assertEqual(len(event.notice_ids), 1)
         self.assertEqual(len(event.claim_ids), 1)
-        self.assertEqual(len(self.before.message_ids.filtered(lambda m: "No more reminders" in (m.body or ""))), 1)
+        self.assertEqual(
+            len(self.before.message_ids.filtered(lambda m: "No more reminders" in (m.body or ""))),
+            1,
+        )
 
     def test_corrective_notice_updates_the_event(self):
         self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
@@ -165,7 +168,7 @@ class TestRiskDailyJob(RiskCommon):
             events = self._run()
         self.assertEqual(events, event, "the corrective notice makes no event of its own")
         self.assertEqual(event.event_type, "liquidation")
-        self.assertEqual(event.notice_ids.mapped("kind"), ["correction", "initial"])
+        self.assertEqual(sorted(event.notice_ids.mapped("kind")), ["correction", "initial"])
         self.assertIn("Corrected by the notice A202606161020", event.message_ids[0].body)
 
         # A cancellation cancels it; nothing is lifted by itself.
@@ -178,8 +181,11 @@ class TestRiskDailyJob(RiskCommon):
             number=1030,
             typeavis="annulation",
             parutionavisprecedent=json.dumps(
-                {"nomPublication": "BODACC A", "numeroParution": published.split("-")[1],
-                 "numeroAnnonce": 1450}
+                {
+                    "nomPublication": "BODACC A",
+                    "numeroParution": published.split("-")[1],
+                    "numeroAnnonce": 1450,
+                }
             ),
         )
         with freeze_time("2026-06-19"):
@@ -253,9 +259,7 @@ class TestRiskDailyJob(RiskCommon):
         self.assertEqual(mine.partner_id, self.customer | own)
         self.assertEqual(theirs.partner_id, self.customer, "a company's own customer stays its")
         self.assertFalse(theirs.claim_ids, "no invoice of the customer in the other company")
-        self.assertEqual(
-            self.env["credit.risk.event"].with_user(self.manager).search([]), mine
-        )
+        self.assertEqual(self.env["credit.risk.event"].with_user(self.manager).search([]), mine)
         self.assertEqual(
             self.customer.with_company(company_2).sudo().credit_risk_hold_event_id, theirs
         )

@@ -52,8 +52,9 @@ class TestRiskRatings(RiskCommon):
         self._import(CSV.encode())
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.append(["siren", "date", "score", "grade", "probability_of_default",
-                      "recommended_limit"])
+        sheet.append(
+            ["siren", "date", "score", "grade", "probability_of_default", "recommended_limit"]
+        )
         sheet.append([SIREN_MARTIN, "2026-06-14", 48, "C", 2.5, 8000])
         buffer = io.BytesIO()
         book.save(buffer)

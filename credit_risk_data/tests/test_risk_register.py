@@ -93,7 +93,9 @@ class TestRiskRegister(RiskCommon):
             self.registers.requests[0][2]["X-INSEE-Api-Key-Integration"], "insee-key-123"
         )
         exchanges = self._exchanges(self.sirene)
-        self.assertTrue(all("insee-key-123" not in (e.url + (e.response_body or "")) for e in exchanges))
+        self.assertTrue(
+            all("insee-key-123" not in (e.url + (e.response_body or "")) for e in exchanges)
+        )
 
     def test_sirene_unknown_and_wrong_key(self):
         self.recherche.action_disable()

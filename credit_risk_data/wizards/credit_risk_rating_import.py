@@ -119,11 +119,19 @@ class CreditRiskRatingImport(models.TransientModel):
         for line, (row, siren) in enumerate(zip(rows, sirens, strict=True), start=2):
             identifier = row.get(columns["identifier"])
             if not siren:
-                problems.append(_("line %(line)s: %(id)s is not a valid SIREN, SIRET or VAT number", line=line, id=identifier))
+                problems.append(
+                    _(
+                        "line %(line)s: %(id)s is not a valid SIREN, SIRET or VAT number",
+                        line=line,
+                        id=identifier,
+                    )
+                )
                 continue
             partner = partners.get(siren)
             if not partner:
-                problems.append(_("line %(line)s: no customer with the SIREN %(siren)s", line=line, siren=siren))
+                problems.append(
+                    _("line %(line)s: no customer with the SIREN %(siren)s", line=line, siren=siren)
+                )
                 continue
             try:
                 vals_list.append(
@@ -140,7 +148,9 @@ class CreditRiskRatingImport(models.TransientModel):
                     }
                 )
             except ValueError as error:
-                problems.append(_("line %(line)s: not a date or a figure: %(value)s", line=line, value=error))
+                problems.append(
+                    _("line %(line)s: not a date or a figure: %(value)s", line=line, value=error)
+                )
         Rating = self.env["credit.risk.rating"]
         for start in range(0, len(vals_list), BATCH):
             Rating.create(vals_list[start : start + BATCH])
