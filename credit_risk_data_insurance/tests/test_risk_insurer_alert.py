@@ -2,9 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from odoo import fields
 from odoo.addons.credit_insurance.tests.common import InsuranceCommon
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import free
+from odoo.addons.credit_management.tests.access_matrix import method
 from odoo.addons.credit_risk_data.tests.common import SIREN_MARTIN
 from odoo.addons.credit_risk_data.tests.fake_registers import FakeRegisters
 from odoo.addons.credit_risk_data.tests.fake_registers import bodacc_record
@@ -39,8 +41,9 @@ class TestRiskInsurerAlert(InsuranceCommon):
 
     def test_receivership_alerts_the_insurer(self):
         self._decide(self._cover(self.customer, 5000.0), "granted", 5000.0)
-        insured = self._invoice(self.customer, 800.0, due_days=5)  # dated 2026-06-15
-        insured.invoice_date = "2026-06-01"
+        insured = self._invoice(
+            self.customer, 800.0, due_days=5, invoice_date=fields.Date.to_date("2026-06-01")
+        )
         self.assertTrue(insured.insurance_insured)
         self.bodacc.sudo().cursor_date = "2026-06-11"
         self.registers.notices.append(
@@ -80,4 +83,8 @@ class TestRiskInsuranceAccessMatrix(AccessMatrixCase, InsuranceCommon):
     MODULE = "credit_risk_data_insurance"
     MODEL_ACCESS = {}
     # The event an alert is about: a link the alert's own access rights govern.
-    FIELD_ACCESS = free("credit.insurance.alert", "risk_event_id")
+    FIELD_ACCESS = {
+        **free("credit.insurance.alert", "risk_event_id"),
+        # The alert's type: credit_insurance's workflow field, set by the alert's raisers.
+        **method("credit.insurance.alert", "alert_type"),
+    }
