@@ -18,7 +18,10 @@ import sys
 import time
 from datetime import timedelta
 
-import odoo
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
+
+import odoo.release
+import odoo.sql_db
 from odoo import api
 from odoo import fields
 from odoo.fields import Command

@@ -32,10 +32,13 @@ import time
 import traceback
 from datetime import timedelta
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
+
+import odoo.release
+import odoo.sql_db
 from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import SQL

@@ -39,15 +39,16 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 from bench_dunning import Generator
 from bench_dunning import insert_select
 from bench_dunning import measure
 from bench_dunning import vacuum
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo.release
 from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 from odoo.tools import config

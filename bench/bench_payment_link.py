@@ -55,14 +55,15 @@ from collections import Counter
 from collections import defaultdict
 from pathlib import Path
 
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 import requests
 from bench_dunning import Generator
 from bench_dunning import vacuum
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo.release
 from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import config
 

@@ -22,15 +22,17 @@ import sys
 import time
 from datetime import timedelta
 
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 from bench_dunning import insert_select
 from bench_dunning import measure
 from bench_dunning import table_columns
 from bench_dunning import vacuum
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo.release
+import odoo.sql_db
 from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import SQL

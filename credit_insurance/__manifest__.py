@@ -2,7 +2,7 @@
     "name": "Credit Insurance",
     "summary": "Credit insurance policies, buyer covers and decisions, exposure against cover, "
     "overdue declarations",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-management/credit-management",
     "author": "Credit Management contributors",

@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Credit limits, credit holds and a dunning engine for overdue invoices",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-management/credit-management",
     "author": "Credit Management contributors",

@@ -2,7 +2,7 @@
     "name": "Payment Links in Reminders",
     "summary": "A secure, expiring link to pay several invoices online, in every reminder "
     "(email, SMS, letter QR codes), with receipts",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-management/credit-management",
     "author": "Credit Management contributors",

@@ -18,14 +18,17 @@ load_db_env
 write_odoo_conf
 ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)
 WHICH=all
+# The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
+export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
 case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | risk_data) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
-# peer_installed ADDON: install the PyPI wheel of OCA's ADDON (listed in bench/requirements.txt).
+# peer_installed ADDON: install the PyPI wheel of OCA's ADDON (listed in bench/requirements.txt)
+# of the series the benchmark runs on.
 peer_installed() {
     local requirement
-    requirement=$(grep -E "^odoo-addon-$1==" "$REPO/bench/requirements.txt")
+    requirement=$(grep -E "^odoo-addon-$1\$" "$REPO/bench/requirements.txt")==$ODOO_SERIES.*
     if "$PY" -m pip install -q "$requirement" >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
         return 0
     fi
@@ -48,7 +51,7 @@ create_db() {
         return 0
     fi
     [ "$modules" = "$ADDONS" ] && { cat "$RUN_DIR/bench-install.log"; exit 1; }
-    echo "OCA $peer did not install on Odoo 18 (log: $RUN_DIR/bench-install.log);"
+    echo "OCA $peer did not install on Odoo $ODOO_SERIES (log: $RUN_DIR/bench-install.log);"
     echo "the benchmark runs without it."
     dropdb --if-exists "$db"
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" -i "$ADDONS" "$WITHOUT_DEMO" --stop-after-init \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The product (make demo): a French demo database with our addons and realistic data, served
-# by Odoo 18 on http://127.0.0.1:8069, and a mailbox that catches everything the demo sends
+# by Odoo (ODOO_SERIES: 18.0 by default, or 19.0) on http://127.0.0.1:8069, and a mailbox that catches everything the demo sends
 # (maildump: SMTP on 127.0.0.1:1025, its web page on http://127.0.0.1:1080). Idempotent: an
 # existing demo database is reused (CREDIT_DEMO_RESET=1 builds it anew).
 # Its SMS go to a gateway on 127.0.0.1:1081 that plays Odoo's SMS service and puts each SMS
@@ -97,7 +97,7 @@ if ! psql -Atqc "select 1 from pg_database where datname='$DB'" postgres | grep 
     # of accounts and language, demo data loaded.
     "$PY" - "$ODOO_CONF" "$DB" <<'PYEOF'
 import sys
-import odoo
+import odoo.service.db
 from odoo.tools import config
 config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
 odoo.service.db.exp_create_database(sys.argv[2], True, "fr_FR", "admin", "admin", "FR", "")
@@ -122,7 +122,7 @@ fi
 "$PY" "$REPO/scripts/demo_mailbox.py" -c "$ODOO_CONF" -d "$DB" flush
 cat <<MSG
 
-  Odoo 18 with credit management: http://127.0.0.1:$HTTP_PORT/odoo?db=$DB
+  Odoo $ODOO_SERIES with credit management: http://127.0.0.1:$HTTP_PORT/odoo?db=$DB
   Credit manager: login admin / password admin
   Sales rep:      login sales / password sales
   Collector:      login collector / password collector

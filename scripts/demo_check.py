@@ -32,8 +32,10 @@ import sys
 import urllib.request
 import zipfile
 
-from odoo import SUPERUSER_ID
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
+
 from odoo import api
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import config
 

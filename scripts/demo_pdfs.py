@@ -24,8 +24,10 @@ import argparse
 import sys
 import urllib.request
 
-from odoo import SUPERUSER_ID
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
+
 from odoo import api
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
