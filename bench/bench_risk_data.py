@@ -25,15 +25,15 @@ Figures are printed, never asserted. No peer: nothing in Odoo or OCA reads the B
 """
 
 import argparse
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
+import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 from bench_dunning import measure
 
-import odoo
+from odoo import api
 from odoo import fields
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 from odoo.tools import config
@@ -161,16 +161,14 @@ def ratings_csv(sirens, count):
 
 def main():
     args = parse_args()
-    config.parse_config(["-c", args.config, "-d", args.database])
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    odoo.tools.config["log_level"] = "warn"
+    config.parse_config(["-c", args.config, "--log-level=warn"])
     # The fake BODACC of the tests, in this process: the forked children reach it.
     from odoo.addons.credit_risk_data.tests.fake_registers import FakeRegisters  # noqa: PLC0415
 
     server = FakeRegisters()
     registry = Registry(args.database)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         started = time.perf_counter()
         data = setup(env, args, server)
         print(
