@@ -27,9 +27,7 @@ class CreditInsuranceAlert(models.Model):
         selection_add=[("insolvency", "Customer Insolvency")],
         ondelete={"insolvency": "cascade"},
     )
-    risk_event_id = fields.Many2one(
-        comodel_name="credit.risk.event", string="Risk Event", readonly=True, index=True
-    )
+    risk_event_id = fields.Many2one(comodel_name="credit.risk.event", readonly=True, index=True)
 
     def _gather_causes(self, company, today):
         causes = super()._gather_causes(company, today)
