@@ -1,3 +1,3 @@
+from . import demo
 from . import models
 from . import wizards
-from . import demo

@@ -4,6 +4,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.credit_management.models.credit_field_rights import COLLECTOR
 from odoo.addons.credit_management.models.credit_field_rights import METHOD
 from odoo.exceptions import UserError
 from odoo.tools import format_date
@@ -27,23 +28,32 @@ class ResPartner(models.Model):
         string="Insolvency Event",
         company_dependent=True,
         help="The event that keeps this customer on credit hold (insolvency).",
+        groups=COLLECTOR,
     )
     credit_hold_reason = fields.Selection(selection_add=[("insolvency", "Insolvency proceedings")])
     credit_risk_event_ids = fields.One2many(
-        comodel_name="credit.risk.event", inverse_name="partner_id", string="Risk Events"
+        comodel_name="credit.risk.event",
+        inverse_name="partner_id",
+        string="Risk Events",
+        groups=COLLECTOR,
     )
     credit_risk_rating_ids = fields.One2many(
-        comodel_name="credit.risk.rating", inverse_name="partner_id", string="Ratings"
+        comodel_name="credit.risk.rating",
+        inverse_name="partner_id",
+        string="Ratings",
+        groups=COLLECTOR,
     )
     credit_risk_rating_id = fields.Many2one(
         comodel_name="credit.risk.rating",
         string="Latest Rating",
         compute="_compute_credit_risk_rating",
+        groups=COLLECTOR,
     )
     credit_risk_trend = fields.Selection(
         selection=[("up", "Improving"), ("down", "Worsening"), ("stable", "Stable")],
         string="Rating Trend",
         compute="_compute_credit_risk_rating",
+        groups=COLLECTOR,
     )
     credit_naf_code = fields.Char(string="NAF Code", help="Main activity (APE/NAF code).")
     credit_legal_form = fields.Char(string="Legal Form", help="Legal category code (INSEE).")
