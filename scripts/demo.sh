@@ -107,6 +107,28 @@ PYEOF
     # Accounting first: it brings the French chart of accounts (l10n_fr), which the demo
     # invoices of our addons need.
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i account --stop-after-init --log-level=warn
+    # The company's chart is the French one, in euros. 18.0's accounting demo gives the
+    # generic chart only to American companies or companies of no country; 19.0's gives it to
+    # the main company whatever its country (in dollars): loaded again with the French chart
+    # and its demo (Odoo empties the company's accounting first), as a French user would.
+    PYTHONPATH="$REPO/scripts" "$PY" - "$ODOO_CONF" "$DB" <<'PYEOF'
+import sys
+
+import odoo_boot  # noqa: F401
+
+from odoo import api
+from odoo.api import SUPERUSER_ID
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
+with Registry(sys.argv[2]).cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    company = env.ref("base.main_company")
+    if company.chart_template != "fr":
+        env["account.chart.template"].try_loading("fr", company, install_demo=True)
+    print(f"  chart of accounts of {company.name}: {company.chart_template}, {company.currency_id.name}")
+PYEOF
     "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
     # Its letters and packs printed again, Odoo serving their stylesheets this time, before
     # the emails that carry them leave.

@@ -115,6 +115,12 @@ def main():
     sms_in_mailbox = [m for m in messages if m["subject"].startswith("SMS to ")]
     with Registry(args.database).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        check(
+            (company.chart_template, company.currency_id.name) == ("fr", "EUR"),
+            f"the company keeps French accounts ({company.chart_template}) in"
+            f" {company.currency_id.name}",
+        )
         reminders = env["credit.dunning"].search([])
         sent = reminders.filtered(lambda r: r.state == "sent")
         errors = reminders.filtered(lambda r: r.state == "error")

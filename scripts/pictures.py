@@ -8,7 +8,8 @@ The records shown are found in the demo over XML-RPC (as the credit manager, ``a
 quotation held by the credit check with its reasons, the collector's desk, a reminder and its
 letter (the PDF Odoo prints, turned into an image by ``pdftoppm``), the aged balance, the KPI
 trend, a customer's payment page, the credit insurance alerts, the Credit Management
-dashboard, the "Aged Balance as of…" wizard, and a customer statement in French and one in
+dashboard, the "Aged Balance as of…" wizard, an invoice on the customer portal (as the
+portal user ``client``), and a customer statement in French and one in
 English (PDFs, as the letter). Each picture is written to
 ``<out>/<name>.png``; the list of what was taken is printed.
 """
@@ -130,6 +131,24 @@ def pdf_picture(args, sid, report, record_id, out, name):
     return target + ".png"
 
 
+def portal_invoice(call):
+    """An open invoice of the portal user ``client``'s company, the page its accountant opens
+    on the portal (*My Account > Invoices*) to contest it or promise a payment."""
+    user = first(call, "res.users", [("login", "=", "client")])
+    partner = call("res.users", "read", [user], ["partner_id"])[0]["partner_id"][0]
+    return first(
+        call,
+        "account.move",
+        [
+            ("partner_id", "child_of", partner),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ],
+        order="invoice_date_due",
+    )
+
+
 def statement_customers(call):
     """``{lang: customer id}``: a customer with open items in French and one in English, whose
     statements are printed in their language."""
@@ -165,6 +184,13 @@ def main():
             )
             target = os.path.join(args.out, f"{name}.png")
             print(screenshots.shoot(browser, args.url + path, selectors, target, args.wait, ready))
+        # The portal, as the customer's accountant sees it (logged in as the portal user).
+        client = screenshots.session_id(args.url, args.db, "client", "client")
+        browser.call("Network.setCookie", name="session_id", value=client, url=args.url, path="/")
+        target = os.path.join(args.out, "portal_invoice.png")
+        ready = "!!document.querySelector('#credit_portal_actions')"
+        path = f"/my/invoices/{portal_invoice(call)}"
+        print(screenshots.shoot(browser, args.url + path, [], target, args.wait, ready))
     finally:
         browser.close()
     letter = "credit_management.report_credit_dunning_letter"

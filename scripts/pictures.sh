@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's pictures (make pictures): the demo database built or updated (scripts/demo.sh,
 # not served), served by Odoo on 127.0.0.1:$CREDIT_PICTURES_PORT (default 18090) while
-# scripts/pictures.py takes the main screens with headless Chromium into docs/.
+# scripts/pictures.py takes the main screens with headless Chromium into docs/ (Odoo 18.0)
+# or docs/19.0/ (ODOO_SERIES=19.0).
 . "$(dirname "$0")/common.sh"
 DB=${CREDIT_DEMO_DB:-credit_demo}
 PORT=${CREDIT_PICTURES_PORT:-18090}
@@ -18,4 +19,4 @@ for _ in $(seq 120); do
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/health" 2>/dev/null && break
     sleep 0.5
 done
-"$PY" "$REPO/scripts/pictures.py" --url "http://127.0.0.1:$PORT" --db "$DB" --out "$REPO/docs"
+"$PY" "$REPO/scripts/pictures.py" --url "http://127.0.0.1:$PORT" --db "$DB" --out "$REPO/docs${SERIES_SUFFIX:+/$ODOO_SERIES}"

@@ -163,8 +163,9 @@ def shoot(browser, url, selectors, target, wait, ready=RENDERED):
     click ``selectors`` in turn and save the window as the PNG ``target``; return it."""
     name = os.path.basename(target)
     browser.call("Page.navigate", url=url)
-    if not browser.wait_for(ready):
-        print(f"{name}: not rendered within 30 s, taken as it is", file=sys.stderr)
+    # Up to 2 minutes: the first page of a new database builds the web client's assets.
+    if not browser.wait_for(ready, timeout=120.0):
+        print(f"{name}: not rendered within 120 s, taken as it is", file=sys.stderr)
     time.sleep(wait)
     for selector in selectors:
         clicked = browser.evaluate(

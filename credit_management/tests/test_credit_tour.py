@@ -46,6 +46,16 @@ class TestCreditTour(CreditCommon, HttpCase):
         )
         self.assertEqual(len(desk), 1, "the menu created the collector's desk, once")
 
+    def test_manager_opens_the_aged_balance(self):
+        """The aged balance's list with its export buttons (its own button template, which
+        calls Odoo's list buttons: they differ between 18.0 and 19.0)."""
+        self._invoice(self.customer, 400.0, due_days=-20)
+        self.start_tour(
+            "/odoo/action-credit_management.credit_aged_balance_action",
+            "credit_management_aged_balance_tour",
+            login=self.manager.login,
+        )
+
     def test_manager_does_the_test_run_from_the_checklist(self):
         self._invoice(self.customer, 400.0, due_days=-20)
         self.customer.email = "compta@boulangeries-martin.fr"
