@@ -8,7 +8,8 @@
 #     127.0.0.1:$CREDIT_BENCH_PORT (default 18067), valid and bad tokens.
 #   - reporting: the aged balance (today and a past date) beside OCA's account_financial_report,
 #     the 12-month KPI backfill, customer statements beside OCA's partner_statement.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting] [options of that
+#   - risk_data: a day of BODACC notices against 50,000 customers, 50,000 ratings imported.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|risk_data] [options of that
 # benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
@@ -19,7 +20,7 @@ ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, 
 WHICH=all
 # The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
 export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
-case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | risk_data) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -95,4 +96,10 @@ if [ "$WHICH" = all ] || [ "$WHICH" = reporting ]; then
     create_db "reporting_bench_$$" account_financial_report,partner_statement
     log "benchmark: receivables reporting"
     "$PY" "$REPO/bench/bench_reporting.py" -c "$ODOO_CONF" -d "reporting_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = risk_data ]; then
+    # No peer: nothing in Odoo or OCA reads the BODACC.
+    create_db "risk_data_bench_$$"
+    log "benchmark: BODACC notices and ratings import"
+    "$PY" "$REPO/bench/bench_risk_data.py" -c "$ODOO_CONF" -d "risk_data_bench_$$" "$@"
 fi
