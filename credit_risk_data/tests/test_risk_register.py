@@ -1,6 +1,8 @@
 """The company register from the customer form: the State's company search and INSEE's
 API Sirene, against fake services on 127.0.0.1."""
 
+from datetime import date
+
 from odoo.exceptions import UserError
 from odoo.tests import Form
 from odoo.tests import freeze_time
@@ -50,7 +52,9 @@ class TestRiskRegister(RiskCommon):
         )
         self.customer.with_user(self.manager).action_credit_register_check()
         self.assertTrue(self.customer.credit_register_ceased)
-        self.assertEqual(self.customer.credit_register_date, self.customer.credit_register_date)
+        self.assertEqual(
+            self.customer.credit_register_date, date(2026, 6, 15), "the day it was checked"
+        )
         self.assertEqual(self.customer.name, "Boulangeries Martin SAS", "a filled name is kept")
         event = self.customer.credit_risk_event_ids
         self.assertEqual(event.event_type, "ceased")
@@ -118,5 +122,13 @@ class TestRiskRegister(RiskCommon):
         self.assertIn("No company register is enabled", str(error.exception))
 
     def test_register_button_on_the_form(self):
+        """The customer form offers the register's check and search, and shows the SIREN."""
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.manager)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="action_credit_register_check"', arch)
+        self.assertIn('name="action_credit_register_search"', arch)
         form = Form(self.customer.with_user(self.manager))
         self.assertEqual(form.credit_siren, SIREN_MARTIN)
