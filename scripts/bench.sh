@@ -29,7 +29,12 @@ trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 |
 peer_installed() {
     local requirement
     requirement=$(grep -E "^odoo-addon-$1\$" "$REPO/bench/requirements.txt")==$ODOO_SERIES.*
-    if "$PY" -m pip install -q "$requirement" >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
+    # Odoo's own packages stay as its set-up pinned them (a peer's dependency upgrading lxml
+    # would change Odoo's HTML cleaning, and its tests, in this virtualenv).
+    "$PY" -m pip freeze --exclude-editable | grep -E '^[A-Za-z0-9_.-]+==' | grep -v '^odoo-addon-' \
+        >"$RUN_DIR/bench-constraints.txt"
+    if "$PY" -m pip install -q -c "$RUN_DIR/bench-constraints.txt" "$requirement" \
+        >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
         return 0
     fi
     echo "OCA $1 could not be installed from PyPI (log: $RUN_DIR/bench-pip-$1.log);"
