@@ -113,10 +113,9 @@ class Bench:
         order = env["sale.order"].create(
             {
                 "partner_id": partner.id,
+                # No tax: the product has none (the line takes the product's on both series).
                 "order_line": [
-                    Command.create(
-                        {"product_id": self.product.id, "price_unit": 500.0, "tax_id": []}
-                    )
+                    Command.create({"product_id": self.product.id, "price_unit": 500.0})
                 ],
             }
         )

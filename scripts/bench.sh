@@ -10,7 +10,8 @@
 #     the 12-month KPI backfill, customer statements beside OCA's partner_statement.
 #   - factoring: a batch of 20,000 invoices assigned and posted, a factor statement of 20,000
 #     lines imported and matched.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring] [options of that
+#   - risk_data: a day of BODACC notices against 50,000 customers, 50,000 ratings imported.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring|risk_data] [options of that
 # benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
@@ -21,7 +22,7 @@ ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, 
 WHICH=all
 # The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
 export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
-case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring | risk_data) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -30,7 +31,12 @@ trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 |
 peer_installed() {
     local requirement
     requirement=$(grep -E "^odoo-addon-$1\$" "$REPO/bench/requirements.txt")==$ODOO_SERIES.*
-    if "$PY" -m pip install -q "$requirement" >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
+    # Odoo's own packages stay as its set-up pinned them (a peer's dependency upgrading lxml
+    # would change Odoo's HTML cleaning, and its tests, in this virtualenv).
+    "$PY" -m pip freeze --exclude-editable | grep -E '^[A-Za-z0-9_.-]+==' | grep -v '^odoo-addon-' \
+        >"$RUN_DIR/bench-constraints.txt"
+    if "$PY" -m pip install -q -c "$RUN_DIR/bench-constraints.txt" "$requirement" \
+        >"$RUN_DIR/bench-pip-$1.log" 2>&1; then
         return 0
     fi
     echo "OCA $1 could not be installed from PyPI (log: $RUN_DIR/bench-pip-$1.log);"
@@ -107,4 +113,10 @@ if [ "$WHICH" = all ] || [ "$WHICH" = factoring ]; then
     # The whole chain, the statement posted and reconciled, on a tenth (new customers).
     "$PY" "$REPO/bench/bench_factoring.py" -c "$ODOO_CONF" -d "factoring_bench_$$" \
         --customers 200 --invoices 2000
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = risk_data ]; then
+    # No peer: nothing in Odoo or OCA reads the BODACC.
+    create_db "risk_data_bench_$$"
+    log "benchmark: BODACC notices and ratings import"
+    "$PY" "$REPO/bench/bench_risk_data.py" -c "$ODOO_CONF" -d "risk_data_bench_$$" "$@"
 fi

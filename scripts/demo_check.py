@@ -205,6 +205,19 @@ def main():
             fsync == "on" and synchronous == "on",
             f"the demo database is durable (fsync {fsync}, synchronous_commit {synchronous})",
         )
+        if "credit.risk.claim" in env:
+            # credit_risk_data: a customer in receivership, held, with its claim and letter.
+            claims = env["credit.risk.claim"].search([("event_id.event_type", "=", "receivership")])
+            check(
+                len(claims) == 1 and claims.move_ids and claims.partner_id.credit_hold,
+                f"{len(claims)} customer in receivership, held, with its claim of "
+                f"{len(claims.move_ids)} invoices",
+            )
+            if claims:
+                letter = env["ir.actions.report"]._render_qweb_html(
+                    "credit_risk_data.credit_risk_claim_letter_report", claims[:1].ids
+                )[0]
+                check(b"R. 622-24" in letter, "its claim declaration letter renders, in French")
     if FAILURES:
         print(f"demo check: {len(FAILURES)} failed")
         return 1

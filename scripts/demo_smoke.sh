@@ -6,7 +6,7 @@
 # leading to where the demo is served, the PDFs printed with their stylesheets. Everything
 # it started is stopped and its database dropped at the end.
 . "$(dirname "$0")/common.sh"
-export CREDIT_DEMO_DB=${CREDIT_SMOKE_DB:-credit_demo_smoke}
+export CREDIT_DEMO_DB=${CREDIT_SMOKE_DB:-credit_demo_smoke${SERIES_SUFFIX:+_${ODOO_SERIES%%.*}}}
 export CREDIT_DEMO_NO_SERVE=1 CREDIT_DEMO_RESET=1
 export CREDIT_MAIL_SMTP_PORT=${CREDIT_SMOKE_SMTP_PORT:-18025}
 export CREDIT_MAIL_HTTP_PORT=${CREDIT_SMOKE_MAIL_PORT:-18080}

@@ -135,12 +135,13 @@ def portal_invoice(call):
     """An open invoice of the portal user ``client``'s company, the page its accountant opens
     on the portal (*My Account > Invoices*) to contest it or promise a payment."""
     user = first(call, "res.users", [("login", "=", "client")])
-    partner = call("res.users", "read", [user], ["partner_id"])[0]["partner_id"][0]
+    [partner] = call("res.partner", "search", [("user_ids", "in", [user])])
+    company = call("res.partner", "read", [partner], ["commercial_partner_id"])[0]
     return first(
         call,
         "account.move",
         [
-            ("partner_id", "child_of", partner),
+            ("partner_id", "child_of", company["commercial_partner_id"][0]),
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),

@@ -372,7 +372,14 @@ def odoo_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def admin(odoo_server):
-    return odoo_server.login("admin", "admin")
+    user = odoo_server.login("admin", "admin")
+    # The company's address, that its emails leave from, as a company sending reminders has
+    # one (Odoo 18.0's administrator has an address of his own, 19.0's none).
+    [company] = user.call("res.users", "read", [user.uid], ["company_id"])
+    user.call(
+        "res.company", "write", [company["company_id"][0]], {"email": "compta@dumont.example"}
+    )
+    return user
 
 
 @pytest.fixture

@@ -400,6 +400,14 @@ ATTACKS = [
         promises(("state", "!=", "open")),
         kind="create",
     ),
+    # Only invoices the caller reads (another salesperson's here), as 19.0's ORM requires.
+    Attack(
+        "promise_on_an_invoice_not_readable",
+        ("sales",),
+        overdue,
+        create_promise(),
+        promises(),
+    ),
     Attack(
         "create_dispute_already_rejected",
         NON_MANAGERS,
@@ -631,6 +639,8 @@ def test_manager_resolves_a_dispute_with_a_credit_note(records, callers, transpo
 def test_sales_user_records_a_promise_and_a_dispute(records, callers, transport):
     sales = callers["sales", transport]
     made = overdue(records, sales)
+    # His customer's invoice: a salesperson sees his own (another's is refused below).
+    records.call("account.move", "write", [made["invoice"]], {"invoice_user_id": sales.uid})
     create_promise()(sales, made)
     sales.call(
         "credit.dispute",

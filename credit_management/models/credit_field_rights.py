@@ -7,6 +7,7 @@ their ``write`` and ``create`` with ``{field: group}``, where the group is ``MAN
 key never passes the check: only ``env.su`` or the user's groups do.
 """
 
+from odoo import models
 from odoo.exceptions import AccessError
 
 MANAGER = "credit_management.group_credit_manager"
@@ -21,13 +22,27 @@ def check_field_rights(records, vals, rights):
     only values that are set count."""
     if records.env.su:
         return
+    if not records:
+        # On creation, the context's defaults (``default_<field>``) are values too: Odoo
+        # adds them to ``vals`` after this check.
+        context = records.env.context
+        vals = {
+            **{
+                fname: context[f"default_{fname}"]
+                for fname in rights
+                if f"default_{fname}" in context
+            },
+            **vals,
+        }
     for fname in rights.keys() & vals.keys():
         group = rights[fname]
         if group is not METHOD and records.env.user.has_group(group):
             continue
         if records and not _changes(records, fname, vals[fname]):
             continue
-        if not records and not vals[fname]:
+        if not records and (not vals[fname] or vals[fname] == _default(records, fname)):
+            # Not set, or the field's own default (a record created through another model,
+            # as a bank statement line creates its entry, brings every default).
             continue
         raise AccessError(
             records.env._(
@@ -36,6 +51,14 @@ def check_field_rights(records, vals, rights):
                 model=records.env["ir.model"]._get(records._name).name,
             )
         )
+
+
+def _default(records, fname):
+    """The default of the field ``fname`` itself (never the context's), as ``vals`` spell
+    it: an id for a many2one."""
+    field = records._fields[fname]
+    value = field.default(records) if field.default else None
+    return value.id if isinstance(value, models.BaseModel) else value
 
 
 def _changes(records, fname, value):

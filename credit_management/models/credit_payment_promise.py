@@ -279,6 +279,10 @@ class CreditPaymentPromise(models.Model):
         }
 
     @api.model
+    def _workflow_linked_fields(self):
+        return super()._workflow_linked_fields() | {"move_ids"}
+
+    @api.model
     def _workflow_closed_fields(self):
         return super()._workflow_closed_fields() | {"move_ids", "amount", "date_promised"}
 

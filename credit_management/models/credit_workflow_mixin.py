@@ -15,6 +15,9 @@ state, outcomes, trail, figures, the content its engine writes) in
   and fields a closed record keeps (``_workflow_closed_fields()``, closed per
   ``_workflow_is_closed()``) are business rules, as the forms show them: their writes are
   refused with a ``UserError`` for everyone.
+- Records linked through ``_workflow_linked_fields()`` (the invoices of a promise or a
+  dispute…) must be readable by the user who links them, as Odoo 19.0's ORM requires of
+  every many2many: the same rule on 18.0, checked by the model.
 
 Writing a record's own value changes nothing and passes each check.
 """
@@ -63,6 +66,12 @@ class CreditWorkflowMixin(models.AbstractModel):
         self.ensure_one()
         return False
 
+    @api.model
+    def _workflow_linked_fields(self):
+        """Names of the relational fields whose records the user must be able to read to
+        link them."""
+        return set()
+
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
@@ -70,7 +79,9 @@ class CreditWorkflowMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if self._workflow_may_set():
-            return super().create(vals_list)
+            records = super().create(vals_list)
+            records._workflow_check_links(set().union(*vals_list))
+            return records
         protected = self._workflow_protected_fields()
         initial = self._workflow_initial_values()
         vals_list = [
@@ -85,7 +96,9 @@ class CreditWorkflowMixin(models.AbstractModel):
             if not (key.startswith("default_") and key[8:] in protected)
         }
         records = self.with_context(context)  # pylint: disable=context-overridden
-        return super(CreditWorkflowMixin, records).create(vals_list)
+        records = super(CreditWorkflowMixin, records).create(vals_list)
+        records._workflow_check_links(set().union(*vals_list))
+        return records
 
     def write(self, vals):
         if not self.env.su:
@@ -100,7 +113,9 @@ class CreditWorkflowMixin(models.AbstractModel):
                     )
                 )
         self._workflow_check_rules(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        self._workflow_check_links(vals)
+        return result
 
     def _workflow_check_rules(self, vals):
         fixed = self._workflow_changed(self._workflow_fixed_fields(), vals)
@@ -141,6 +156,14 @@ class CreditWorkflowMixin(models.AbstractModel):
                     changed.add(fname)
                     break
         return changed
+
+    def _workflow_check_links(self, fnames):
+        """The user may read the records these records now link through the linked fields
+        of ``fnames`` (record rules included): an ``AccessError`` otherwise."""
+        if self.env.su:
+            return
+        for fname in self._workflow_linked_fields().intersection(fnames):
+            self[fname].check_access("read")
 
     def _workflow_may_set(self):
         """Whether the user may give workflow values at creation: a credit manager (who

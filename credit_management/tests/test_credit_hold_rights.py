@@ -145,11 +145,19 @@ class TestCustomerCreditSettingsRights(CreditCommon):
         self.assertFalse(self.customer.payer_profile_id)
         self.assertFalse(self.customer.payer_profile_pinned)
         self.assertEqual(self.customer.credit_group_id, self.customer)
-        # Not on a new customer either.
+        # Not on a new customer either, nor through the context's defaults.
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.sales_user).create(
                 {"name": "Nouveau client", "payer_profile_id": self.profile.id}
             )
+        Partner = self.env["res.partner"].with_user(self.sales_user)
+        with self.assertRaises(AccessError, msg="a context key never grants a right"):
+            Partner.with_context(default_dunning_scenario_id=self.scenario.id).create(
+                {"name": "Client par défaut"}
+            )
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Client par défaut")]))
+        # A field's own default is no change: a customer created plainly passes.
+        self.assertTrue(Partner.create({"name": "Client ordinaire", "is_company": True}))
 
     def test_sales_user_cannot_pause_reminders(self):
         with self.assertRaises(AccessError):

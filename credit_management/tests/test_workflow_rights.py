@@ -264,6 +264,27 @@ class TestWorkflowRights(CreditCommon):
         with self.assertRaises(ValidationError, msg="no promise on a paid invoice"):
             self._promise(move_ids=[Command.set(paid.ids)])
 
+    def test_only_invoices_the_user_reads(self):
+        """A promise or a dispute links only invoices its author may read (record rules
+        included): a salesperson who sees his own invoices cannot link a colleague's, as
+        Odoo 19.0's ORM requires of every many2many, on both series."""
+        colleagues = self._invoice(self.customer, 300.0, due_days=-10)
+        colleagues.invoice_user_id = self.manager
+        Move = self.env["account.move"].with_user(self.sales_user)
+        self.assertFalse(Move.search([("id", "=", colleagues.id)]), "he does not see it")
+        promises = self.env["credit.payment.promise"].search_count([])
+        disputes = self.env["credit.dispute"].search_count([])
+        with self.assertRaises(AccessError, msg="no promise on an invoice he cannot read"):
+            self._promise(user=self.sales_user, move_ids=[Command.set(colleagues.ids)])
+        with self.assertRaises(AccessError, msg="no dispute on an invoice he cannot read"):
+            self._dispute(user=self.sales_user, move_ids=[Command.set(colleagues.ids)])
+        self.assertEqual(self.env["credit.payment.promise"].search_count([]), promises)
+        self.assertEqual(self.env["credit.dispute"].search_count([]), disputes)
+        # His own invoice, and the collector's work on any invoice, pass.
+        self.assertEqual(self._promise(user=self.sales_user).move_ids, self.invoice)
+        dispute = self._dispute(user=self.collector, move_ids=[Command.set(colleagues.ids)])
+        self.assertEqual(dispute.move_ids, colleagues)
+
     def test_fixed_and_closed_fields(self):
         other = self.env["res.partner"].create({"name": "Autre client", "is_company": True})
         dispute = self._dispute()

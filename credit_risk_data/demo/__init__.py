@@ -1,0 +1,1 @@
+from . import credit_risk_data_demo

@@ -1,0 +1,298 @@
+"""The daily job: BODACC notices read since the cursor, matched by SIREN, and what an
+opening of receivership does to the customer, its invoices and its claim."""
+
+import json
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.addons.credit_management.tests.common import TODAY
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time
+from odoo.tests import tagged
+
+from ..models import credit_risk_provider_http
+from .common import SIREN_DURAND
+from .common import SIREN_MARTIN
+from .common import SIREN_OTHER
+from .common import RiskCommon
+from .fake_registers import RECORDS_PATH
+from .fake_registers import bodacc_record
+
+RECEIVERSHIP = "Jugement d'ouverture d'une procédure de redressement judiciaire"
+LIQUIDATION = "Jugement de conversion en liquidation judiciaire"
+PLAN = "Jugement arrêtant le plan de redressement"
+
+
+def day(value):
+    return fields.Date.to_date(value)
+
+
+@freeze_time(str(TODAY))  # 2026-06-15
+@tagged("post_install", "-at_install")
+class TestRiskDailyJob(RiskCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Invoices before the judgment of 2026-06-10, and one after it.
+        cls.before = cls._invoice(cls.customer, 1200.0, due_days=-14)  # dated 2026-06-01
+        cls.before_2 = cls._invoice(
+            cls.customer, 300.0, due_days=10, invoice_date=day("2026-06-09")
+        )
+        cls.after = cls._invoice(cls.customer, 450.0, due_days=30, invoice_date=day("2026-06-12"))
+        cls.company.credit_manager_id = cls.manager
+        cls.company.country_id = cls.env.ref("base.fr")
+
+    def setUp(self):
+        super().setUp()
+        self.bodacc.sudo().cursor_date = day("2026-06-11")
+
+    def _notice(self, record_id, siren, nature, published="2026-06-12", number=1450, **extra):
+        record = bodacc_record(record_id, siren, nature, "2026-06-10", published, number, **extra)
+        self.registers.notices.append(record)
+        return record
+
+    def _run(self):
+        self.env["credit.risk.provider"]._cron_fetch()
+        return self.env["credit.risk.event"].search([("provider_id", "=", self.bodacc.id)])
+
+    def test_receivership_opening(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        self._notice("A202606121451", SIREN_OTHER, RECEIVERSHIP, number=1451)
+        self._notice("A202606121452", None, RECEIVERSHIP, number=1452)
+        event = self._run()
+        self.assertEqual(len(event), 1, "one event: the other notices are not customers'")
+        self.assertEqual(
+            (event.partner_id, event.event_type, event.date_judgment, event.date_published),
+            (self.customer, "receivership", day("2026-06-10"), day("2026-06-12")),
+        )
+        self.assertEqual(event.reference, "A202606121450")
+        self.assertEqual(event.court, "TRIBUNAL DE COMMERCE DE LYON")
+        self.assertIn("redressement judiciaire", event.text)
+        self.assertEqual(
+            self.bodacc.cursor_date, day("2026-06-14"), "read up to yesterday; today again"
+        )
+        days = [c[1]["where"][-11:-1] for c in self.registers.calls(RECORDS_PATH)]
+        self.assertEqual(days, ["2026-06-12", "2026-06-13", "2026-06-14", "2026-06-15"])
+
+        # On hold, reason insolvency, through credit_management's extension point.
+        check = self.customer._credit_check(10.0)
+        self.assertTrue(check["blocked"])
+        self.assertIn("insolvency", [code for code, _message in check["reasons"]])
+        self.assertTrue(self.customer.credit_hold)
+        self.assertTrue(event.holding)
+        self.assertIn(self.customer, self.env["res.partner"].search([("credit_hold", "=", True)]))
+
+        # Dunning stops for the invoices dated before the judgment, not after.
+        self.assertTrue(self.before.dunning_excluded)
+        self.assertTrue(self.before_2.dunning_excluded)
+        self.assertFalse(self.after.dunning_excluded)
+        plan = {
+            row["move_id"]: row["listed"]
+            for row in self.env["credit.dunning"]._dunning_plan(self.company, TODAY)
+        }
+        self.assertEqual(
+            (plan[self.before.id], plan[self.before_2.id], plan[self.after.id]),
+            (False, False, True),
+        )
+
+        # The claim: the invoices before the judgment, deadline publication + 2 months.
+        claim = event.claim_ids
+        self.assertEqual(len(claim), 1)
+        self.assertEqual(claim.move_ids, self.before | self.before_2)
+        self.assertEqual(claim.amount, 1500.0)
+        self.assertEqual(claim.date_deadline, day("2026-08-12"))
+        self.assertEqual(claim.state, "to_declare")
+
+        # Activities for the collector and the credit manager.
+        self.assertEqual(set(event.activity_ids.mapped("user_id")), {self.collector, self.manager})
+
+        # The letter to the representative, in French, lists the claim.
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_risk_data.credit_risk_claim_letter_report", claim.ids)[0]
+            .decode()
+        )
+        for text in (
+            "déclaration de créance",
+            "R. 622-24",
+            self.before.name,
+            self.before_2.name,
+            "10/06/2026",
+            "12/06/2026",
+            SIREN_MARTIN,
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn(self.after.name, html)
+
+        # Declared by the credit manager; a collector cannot.
+        with self.assertRaises(AccessError):
+            claim.with_user(self.collector).action_declare()
+        claim.with_user(self.manager).action_declare()
+        self.assertEqual((claim.state, claim.date_declared), ("declared", TODAY))
+
+    def test_same_notice_read_twice_creates_nothing(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        event = self._run()
+        self.bodacc.sudo().cursor_date = day("2026-06-11")  # as if the days were read again
+        self.assertEqual(self._run(), event)
+        self.assertEqual(len(event.notice_ids), 1)
+        self.assertEqual(len(event.claim_ids), 1)
+        self.assertEqual(
+            len(self.before.message_ids.filtered(lambda m: "No more reminders" in (m.body or ""))),
+            1,
+        )
+
+    def test_corrective_notice_updates_the_event(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
+        event = self._run()
+        published = event.notice_ids.key
+        self.registers.notices.clear()
+        self._notice(
+            "A202606161020",
+            SIREN_MARTIN,
+            LIQUIDATION,
+            published="2026-06-16",
+            number=1020,
+            typeavis="rectificatif",
+            typeavis_lib="Avis rectificatif",
+            parutionavisprecedent=json.dumps(
+                {
+                    "nomPublication": "BODACC A",
+                    "numeroParution": published.split("-")[1],
+                    "dateParution": "2026-06-12",
+                    "numeroAnnonce": 1450,
+                }
+            ),
+        )
+        with freeze_time("2026-06-17"):
+            events = self._run()
+        self.assertEqual(events, event, "the corrective notice makes no event of its own")
+        self.assertEqual(event.event_type, "liquidation")
+        self.assertEqual(sorted(event.notice_ids.mapped("kind")), ["correction", "initial"])
+        self.assertIn("Corrected by the notice A202606161020", event.message_ids[0].body)
+
+        # A cancellation cancels it; nothing is lifted by itself.
+        self.registers.notices.clear()
+        self._notice(
+            "A202606181030",
+            SIREN_MARTIN,
+            "",
+            published="2026-06-18",
+            number=1030,
+            typeavis="annulation",
+            parutionavisprecedent=json.dumps(
+                {
+                    "nomPublication": "BODACC A",
+                    "numeroParution": published.split("-")[1],
+                    "numeroAnnonce": 1450,
+                }
+            ),
+        )
+        with freeze_time("2026-06-19"):
+            self._run()
+        self.assertEqual(event.state, "cancelled")
+        self.assertTrue(self.customer.credit_hold, "the credit manager lifts the hold")
+        event.with_user(self.manager).action_lift_hold()
+        self.assertFalse(self.customer.with_company(self.company).credit_risk_hold_event_id)
+
+    def test_no_siren_never_matched_by_name(self):
+        durand = self.env["res.partner"].create({"name": "EPICERIES DURAND", "is_company": True})
+        self._invoice(durand, 100.0, due_days=-30)
+        self._notice("A202606121460", None, RECEIVERSHIP, name="EPICERIES DURAND", number=1460)
+        self._notice(
+            "A202606121461", "123456789", RECEIVERSHIP, name="EPICERIES DURAND", number=1461
+        )
+        self.assertFalse(self._run())
+        # Its SIREN given (through its French VAT number), the next notice matches it.
+        durand.vat = f"FR{(12 + 3 * (int(SIREN_DURAND) % 97)) % 97:02d}{SIREN_DURAND}"
+        self.assertEqual(durand.credit_siren, SIREN_DURAND)
+        self.registers.notices.clear()
+        self._notice("A202606151470", SIREN_DURAND, RECEIVERSHIP, published="2026-06-15")
+        self.assertEqual(self._run().partner_id, durand)
+
+    def test_failed_day_read_again(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        for _try in range(3):
+            self.registers.fail(RECORDS_PATH, status=503)
+        with patch.object(credit_risk_provider_http, "wait"):
+            self.assertFalse(self._run())
+        self.assertEqual(self.bodacc.cursor_date, day("2026-06-11"), "the cursor stays")
+        self.assertIn("HTTP 503", self.bodacc.last_error)
+        self.assertEqual(self._run().reference, "A202606121450", "nothing missed")
+        self.assertFalse(self.bodacc.last_error)
+
+    def test_plan_lifts_nothing(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        opening = self._run()
+        self.registers.notices.clear()
+        self._notice("A202606151480", SIREN_MARTIN, PLAN, published="2026-06-15", number=1480)
+        plan = self._run() - opening
+        self.assertEqual(plan.event_type, "plan")
+        self.assertFalse(plan.claim_ids)
+        self.assertTrue(self.customer.credit_hold, "the hold stays")
+        self.assertEqual(plan.activity_ids.user_id, self.manager, "for the credit manager")
+
+    def test_companies_kept_apart(self):
+        company_2 = self.setup_other_company()["company"]
+        bodacc_2 = (
+            self.env["credit.risk.provider"]
+            .with_company(company_2)
+            .create({"name": "BODACC 2", "provider_code": "bodacc", "company_id": company_2.id})
+        )
+        bodacc_2.api_base_url = self.bodacc.api_base_url
+        bodacc_2.action_enable()
+        bodacc_2.sudo().cursor_date = day("2026-06-11")
+        own = self.env["res.partner"].create(
+            {
+                "name": "Epiceries Durand",
+                "is_company": True,
+                "company_id": self.company.id,
+                "company_registry": SIREN_DURAND,
+            }
+        )
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        self._notice("A202606121490", SIREN_DURAND, RECEIVERSHIP, number=1490)
+        self._run()
+        events = self.env["credit.risk.event"].sudo().search([])
+        mine = events.filtered(lambda e: e.company_id == self.company)
+        theirs = events.filtered(lambda e: e.company_id == company_2)
+        self.assertEqual(mine.partner_id, self.customer | own)
+        self.assertEqual(theirs.partner_id, self.customer, "a company's own customer stays its")
+        self.assertFalse(theirs.claim_ids, "no invoice of the customer in the other company")
+        self.assertEqual(self.env["credit.risk.event"].with_user(self.manager).search([]), mine)
+        self.assertEqual(
+            self.customer.with_company(company_2).sudo().credit_risk_hold_event_id, theirs
+        )
+
+    def test_deadline_alert_once(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        claim = self._run().claim_ids
+        self.assertFalse(claim.activity_ids)
+        with freeze_time("2026-07-30"):
+            self.env["credit.risk.claim"]._cron_deadline_alerts()
+            self.env["credit.risk.claim"]._cron_deadline_alerts()
+        self.assertEqual(len(claim.activity_ids), 1)
+        self.assertEqual(claim.activity_ids.user_id, self.manager)
+        self.assertTrue(claim.deadline_alerted)
+
+    def test_event_kind_configured_per_company(self):
+        self.env["credit.risk.event.action"].create(
+            {
+                "event_type": "receivership",
+                "hold": False,
+                "stop_dunning": True,
+                "claim": False,
+                "activity": False,
+                "payer_profile_id": self.env["credit.payer.profile"].search([], limit=1).id,
+            }
+        )
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP)
+        event = self._run()
+        self.assertFalse(event.holding)
+        self.assertFalse(event.claim_ids)
+        self.assertFalse(event.activity_ids)
+        self.assertTrue(self.before.dunning_excluded)
+        self.assertTrue(self.customer.payer_profile_id)
+        self.assertEqual(
+            self.customer.payer_profile_id, self.env["credit.payer.profile"].search([], limit=1)
+        )

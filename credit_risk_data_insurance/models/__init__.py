@@ -1,0 +1,2 @@
+from . import credit_insurance_alert
+from . import credit_risk_event
