@@ -20,6 +20,9 @@
         "views/credit_factoring_menus.xml",
         "report/credit_factoring_batch_report.xml",
         "report/credit_dunning_letter.xml",
+        "report/credit_statement_report.xml",
+        "views/credit_dunning_mail_templates.xml",
+        "wizards/credit_dunning_preview_views.xml",
     ],
     "demo": [
         "demo/credit_factoring_demo.xml",

@@ -8,3 +8,4 @@ from . import credit_factoring_contract_figures
 from . import credit_factoring_statement
 from . import credit_factoring_statement_line
 from . import credit_open_item
+from . import res_partner_statement

@@ -7,6 +7,7 @@ factor's statement reports the customer's payment, ``returned`` when the factor 
 statement and the dunning set them; nobody writes them directly.
 """
 
+from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -20,6 +21,8 @@ FACTORING_STATES = [
     ("collected", "Collected by the Factor"),
     ("returned", "Returned"),
 ]
+# The factoring states in which the invoice is the factor's.
+LIVE_STATES = ("assigned", "funded")
 FIELD_RIGHTS = dict.fromkeys(
     (
         "factoring_contract_id",
@@ -71,12 +74,34 @@ class AccountMove(models.Model):
         help="The factor collects this invoice: the company sends it no reminder.",
     )
 
+    factoring_dunning_note = fields.Char(
+        string="Factoring Mark",
+        compute="_compute_factoring_dunning_note",
+        help="How the dunning treats this invoice under its factoring contract: not reminded "
+        "(the factor collects it), or reminded and to be paid to the factor.",
+    )
+
     @api.depends("factoring_state", "factoring_contract_id.collected_by")
     def _compute_factoring_collected_by_factor(self):
         for move in self:
             move.factoring_collected_by_factor = (
-                move.factoring_state in ("assigned", "funded")
+                move.factoring_state in LIVE_STATES
                 and move.factoring_contract_id.collected_by == "factor"
+            )
+
+    @api.depends(
+        "factoring_state",
+        "factoring_contract_id.kind",
+        "factoring_contract_id.collected_by",
+        "factoring_contract_id.factor_id",
+        "dunning_level_id",
+    )
+    def _compute_factoring_dunning_note(self):
+        paid = self._factoring_paid_to_factor_moves()
+        for move in self:
+            contract = move.factoring_contract_id
+            move.factoring_dunning_note = contract._factoring_dunning_note(
+                collected=move.factoring_collected_by_factor, paid=move in paid
             )
 
     def _credit_check_field_rights(self, vals):
@@ -84,14 +109,31 @@ class AccountMove(models.Model):
         check_field_rights(self, vals, FIELD_RIGHTS)
         return result
 
+    def _factoring_paid_to_factor_moves(self, levels=None):
+        """The invoices of ``self`` the customer is to pay to the factor (its bank account and
+        the subrogation mention instead of the company's): those of a notified contract, and
+        those of a semi-confidential contract once reminded at the level from which the
+        contract notifies (``levels``: ``{move id: level}`` of a reminder's lines, beside each
+        invoice's own dunning level). Read at once for all of ``self`` (nothing when already
+        in cache: the callers prefetch a whole batch, ``credit.dunning._factoring_prefetch``).
+        """
+        self.fetch(["factoring_state", "factoring_contract_id", "dunning_level_id"])
+        live = self.filtered(
+            lambda m: m.factoring_state in LIVE_STATES and m.factoring_contract_id
+        )
+        live.factoring_contract_id.fetch(["kind", "notify_level_id"])
+        levels = levels or {}
+        return live.filtered(
+            lambda m: m.factoring_contract_id._factoring_notifies_at(
+                levels.get(m.id), m.dunning_level_id
+            )
+        )
+
     def _factoring_notified_contract(self):
-        """The notified contract this invoice is to be paid under (the factor's bank account
-        and the subrogation mention), or an empty recordset."""
+        """The contract this invoice is to be paid under (the factor's bank account and the
+        subrogation mention), or an empty recordset."""
         self.ensure_one()
-        contract = self.factoring_contract_id
-        if self.factoring_state in ("assigned", "funded") and contract.kind == "notified":
-            return contract
-        return self.env["credit.factoring.contract"]
+        return self._factoring_paid_to_factor_moves().factoring_contract_id
 
     def _factoring_set_state(self, state):
         """The factoring state of these invoices, set by their batch and statements."""

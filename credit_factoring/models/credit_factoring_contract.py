@@ -155,6 +155,14 @@ class CreditFactoringContract(models.Model):
     state = fields.Selection(
         selection=CONTRACT_STATES, default="draft", required=True, readonly=True, tracking=True
     )
+    notify_level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        string="Notified from Level",
+        help="Semi-confidential contracts: the reminders from this level on (its days past the "
+        "due date or more, whatever the scenario) give the factor's bank account and the "
+        "subrogation mention, and so does the customer's statement for the invoices reminded "
+        "that far. Empty: from the formal notice of the reminder's scenario on.",
+    )
     subrogation_mention = fields.Text(
         translate=True,
         help="Printed on the reminders and letters of a notified contract. {factor} and {iban} "
@@ -264,11 +272,11 @@ class CreditFactoringContract(models.Model):
     def action_activate(self):
         self._check_manager()
         for contract in self:
-            if contract.kind == "notified" and not contract.bank_account_id:
+            if contract.kind != "confidential" and not contract.bank_account_id:
                 raise UserError(
                     _(
-                        "%(contract)s is notified: give the factor's bank account, where the "
-                        "customers pay.",
+                        "%(contract)s is notified or semi-confidential: give the factor's bank "
+                        "account, where the customers pay.",
                         contract=contract.display_name,
                     )
                 )
@@ -324,6 +332,43 @@ class CreditFactoringContract(models.Model):
                 approval.amount if approval.state == "approved" else 0.0
             )
         return limits
+
+    def _factoring_notifies_at(self, *levels):
+        """Whether the customers pay the factor for an invoice of this contract reminded at
+        one of ``levels`` (empty recordsets or None ignored): always on a notified contract,
+        never on a confidential one; on a semi-confidential one, from its notification level
+        on (``notify_level_id``, else the formal notice of the level's scenario)."""
+        self.ensure_one()
+        if self.kind == "notified":
+            return True
+        if self.kind != "semi_confidential":
+            return False
+        for level in levels:
+            if not level:
+                continue
+            if self.notify_level_id:
+                if level.days >= self.notify_level_id.days:
+                    return True
+                continue
+            if level.is_formal_notice or level.is_litigation:
+                return True
+            notices = level.scenario_id.level_ids.filtered("is_formal_notice")
+            if notices and level.days >= min(notices.mapped("days")):
+                return True
+        return False
+
+    def _factoring_dunning_note(self, collected=False, paid=False):
+        """The mark of an invoice of this contract on the reminder plan and the invoice:
+        ``collected`` (the factor collects it) or ``paid`` (reminded, to be paid to the
+        factor); an empty string otherwise (confidential: nothing changes)."""
+        if not self:
+            return ""
+        self.ensure_one()
+        if collected:
+            return _("Not reminded: collected by %(factor)s", factor=self.factor_id.name)
+        if paid:
+            return _("Reminded, to be paid to %(factor)s", factor=self.factor_id.name)
+        return ""
 
     def _subrogation_text(self, lang=None):
         """The subrogation mention, in ``lang``, with the factor's name and IBAN."""

@@ -124,6 +124,7 @@ class TestFactoringAccessMatrix(AccessMatrixCase, FactoringCommon):
             "interest_account_id",
             "date_start",
             "date_end",
+            "notify_level_id",
             "subrogation_mention",
             "approval_ids",
             "batch_ids",
@@ -191,6 +192,8 @@ class TestFactoringAccessMatrix(AccessMatrixCase, FactoringCommon):
         **fixed(LINE, "statement_id", "date", "kind", "code", "invoice_ref", "amount", "reference"),
         **method(LINE, "state", "note", "entry_move_id", "line_key"),
         **free("credit.factoring.batch.add", "batch_id", "move_ids"),
+        # The test run's result (a wizard of each user's own): what its run found.
+        **free("credit.dunning.preview", "factoring_move_ids"),
         # Invoices: their factoring facts are set by batches and statements only.
         **method(
             "account.move",

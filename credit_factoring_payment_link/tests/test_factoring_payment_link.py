@@ -1,5 +1,6 @@
 from odoo.addons.credit_factoring.tests.common import FactoringCommon
 from odoo.addons.credit_management.tests.common import TODAY
+from odoo.addons.payment_link.tests.common import qr_image_encodes
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
@@ -47,3 +48,35 @@ class TestFactoringPaymentLink(FactoringCommon):
         reminder = self.env["credit.dunning"].run_dunning(TODAY)
         self.assertEqual(reminder.payment_link_id.move_ids, factored)
         self.assertTrue(reminder._epc_bank_account())
+
+    def test_semi_confidential_link_until_notified(self):
+        contract = self._contract(self.eur, kind="semi_confidential", collected_by="company")
+        factored = self._invoice(self.customer, 1000.0, due_days=-10, currency=self.eur)
+        self._batch(contract, factored)
+        reminder = self.env["credit.dunning"].run_dunning(TODAY)
+        self.assertFalse(reminder.level_id.is_formal_notice)
+        self.assertEqual(reminder.payment_link_id.move_ids, factored, "not notified yet")
+        self.assertTrue(reminder._epc_bank_account())
+        # From the chosen level on, the factor's: no link of ours.
+        contract.notify_level_id = reminder.level_id
+        self.assertFalse(
+            self.env["credit.payment.link"]._prepare_vals_for_moves(factored, reminder)
+        )
+        self.assertFalse(reminder._epc_bank_account())
+
+    def test_statement_epc_pays_ours_only(self):
+        contract = self._contract(self.eur, kind="notified", collected_by="company")
+        factored = self._invoice(self.customer, 1000.0, due_days=-10, currency=self.eur)
+        self._invoice(self.customer, 400.0, due_days=-10, currency=self.eur)
+        self._batch(contract, factored)
+        self.assertEqual(
+            self.customer._factoring_statement_paid_residual(self.company, self.eur), 1000.0
+        )
+        bank = self.company.partner_id.bank_ids
+        payment = self.customer._credit_statement_payment(self.company, self.eur, 1400.0, "C1")
+        # The EPC code of the company's account for our 400 alone, not the 1,400 due.
+        payload = bank._get_qr_vals("sct_qr", 400.0, self.eur, self.customer, "C1", None)
+        self.assertEqual(payload[7], "EUR400.0")
+        self.assertTrue(qr_image_encodes(payment["epc_qr"], "\n".join(payload), border=0))
+        link = self.customer._payment_link_for_statement(currency=self.eur, company=self.company)
+        self.assertEqual(link.amount, 400.0)
