@@ -7,7 +7,6 @@ factor's statement reports the customer's payment, ``returned`` when the factor 
 statement and the dunning set them; nobody writes them directly.
 """
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -118,9 +117,7 @@ class AccountMove(models.Model):
         in cache: the callers prefetch a whole batch, ``credit.dunning._factoring_prefetch``).
         """
         self.fetch(["factoring_state", "factoring_contract_id", "dunning_level_id"])
-        live = self.filtered(
-            lambda m: m.factoring_state in LIVE_STATES and m.factoring_contract_id
-        )
+        live = self.filtered(lambda m: m.factoring_state in LIVE_STATES and m.factoring_contract_id)
         live.factoring_contract_id.fetch(["kind", "notify_level_id"])
         levels = levels or {}
         return live.filtered(

@@ -72,8 +72,10 @@ class CreditDunning(models.Model):
         )
         facts = {move_id: (contract_id, collected) for move_id, contract_id, collected in rows}
         # The contracts' terms and factors, read once for the whole plan.
-        contracts = self.env["credit.factoring.contract"].sudo().browse(
-            {contract_id for contract_id, _collected in facts.values()}
+        contracts = (
+            self.env["credit.factoring.contract"]
+            .sudo()
+            .browse({contract_id for contract_id, _collected in facts.values()})
         )
         contracts.fetch(["kind", "notify_level_id", "factor_id"])
         contracts.factor_id.fetch(["name"])

@@ -94,7 +94,7 @@ class TestFactoringCustomerDocuments(FactoringCommon):
         reminder = self._run()
         self.assertEqual(reminder.line_ids.move_id, factored | ours)
         body = self._email(reminder)
-        self.assertIn(f"PaymenttoFactorFinanceSA", body)
+        self.assertIn("PaymenttoFactorFinanceSA", body)
         self.assertIn(f"Invoices{factored.name}:", body)
         self.assertNotIn(ours.name + ":", body, "our invoice is paid to us")
         self.assertIn(f"IBAN{self.factor_bank.acc_number.replace(' ', '')}", body)
@@ -110,7 +110,9 @@ class TestFactoringCustomerDocuments(FactoringCommon):
         self.assertIn("(BICBNPAFRPP)", statement)
         self.assertIn(MENTION, statement)
         self.assertIn(COMPANY_IBAN, statement, "our own invoices are still paid to us")
-        self.assertEqual(factored.factoring_dunning_note, "Reminded, to be paid to Factor Finance SA")
+        self.assertEqual(
+            factored.factoring_dunning_note, "Reminded, to be paid to Factor Finance SA"
+        )
         self.assertFalse(ours.factoring_dunning_note)
 
     def test_confidential_email_and_statement_unchanged(self):
@@ -159,7 +161,9 @@ class TestFactoringCustomerDocuments(FactoringCommon):
         self.assertEqual(notice._factoring_contracts(), contract)
         with freeze_time(day(5)):
             self.assertIn(MENTION, self._statement(self.customer))
-        self.assertEqual(factored.factoring_dunning_note, "Reminded, to be paid to Factor Finance SA")
+        self.assertEqual(
+            factored.factoring_dunning_note, "Reminded, to be paid to Factor Finance SA"
+        )
 
     def test_semi_confidential_from_a_chosen_level(self):
         contract = self._contract(

@@ -1,2 +1,2 @@
-from . import credit_factoring_batch_add
 from . import credit_dunning_preview
+from . import credit_factoring_batch_add
