@@ -11,7 +11,9 @@ over the limit is assigned all the same but unapproved: the factor does not fina
 - the **retention** (guarantee fund) is the retention rate of everything assigned;
 - the **factoring fee** is the fee rate of everything assigned;
 - the **financing interest** is the financing rate a year (360 days, as banks count) on the
-  advance of each approved invoice, from the batch date to its due date.
+  advance of each approved invoice, from the batch date to its due date;
+- the **VAT on the fee** is the rate of the contract's fee tax (a percentage; none by
+  default) of the rounded fee.
 
 Every amount is rounded half up to the cent (``digits``) once, on the total, as Odoo
 rounds amounts.
@@ -46,12 +48,14 @@ class Item:
 
 @dataclass(frozen=True)
 class Rates:
-    """A contract's rates, in percent: advance, retention, fee; financing a year."""
+    """A contract's rates, in percent: advance, retention, fee; financing a year; the VAT
+    on the fee."""
 
     advance: float
     retention: float
     fee: float
     financing: float
+    fee_tax: float = 0.0
 
 
 @dataclass
@@ -63,6 +67,7 @@ class BatchAmounts:
     amount_retention: float = 0.0
     amount_fee: float = 0.0
     amount_interest: float = 0.0
+    amount_fee_tax: float = 0.0
 
     @property
     def amount_fees(self):
@@ -103,4 +108,5 @@ def batch_amounts(items, batch_date, rates, limits, outstanding=None, digits=2):
     result.amount_retention = round_half_up(total * rates.retention / 100.0, digits)
     result.amount_fee = round_half_up(total * rates.fee / 100.0, digits)
     result.amount_interest = round_half_up(interest, digits)
+    result.amount_fee_tax = round_half_up(result.amount_fee * rates.fee_tax / 100.0, digits)
     return result

@@ -46,6 +46,7 @@ WORKFLOW_FIELDS = {
     "amount_fee": 0.0,
     "amount_interest": 0.0,
     "amount_fees": 0.0,
+    "amount_fee_tax": 0.0,
     "assignment_move_id": False,
     "funding_move_id": False,
     "date_funded": False,
@@ -106,6 +107,11 @@ class CreditFactoringBatch(models.Model):
     amount_fee = fields.Monetary(string="Factoring Fee", readonly=True)
     amount_interest = fields.Monetary(string="Financing Interest", readonly=True)
     amount_fees = fields.Monetary(string="Fees", readonly=True)
+    amount_fee_tax = fields.Monetary(
+        string="VAT on the Fee",
+        readonly=True,
+        help="The VAT the factor charges on the factoring fee (the contract's tax).",
+    )
     assignment_move_id = fields.Many2one(
         comodel_name="account.move", string="Assignment Entry", readonly=True, copy=False
     )
@@ -223,6 +229,7 @@ class CreditFactoringBatch(models.Model):
                     "amount_fee": result.amount_fee,
                     "amount_interest": result.amount_interest,
                     "amount_fees": result.amount_fees,
+                    "amount_fee_tax": result.amount_fee_tax,
                     "assignment_move_id": entry.id,
                 }
             )
@@ -385,6 +392,7 @@ class CreditFactoringBatch(models.Model):
             "amount_fee": result.amount_fee,
             "amount_interest": result.amount_interest,
             "amount_fees": result.amount_fees,
+            "amount_fee_tax": result.amount_fee_tax,
         }
 
     def _compute_batch_amounts(self):
@@ -425,6 +433,7 @@ class CreditFactoringBatch(models.Model):
             retention=contract.retention_rate,
             fee=contract.fee_rate,
             financing=contract.financing_rate,
+            fee_tax=contract.fee_tax_id.amount if contract.fee_tax_id else 0.0,
         )
         return amounts_engine.batch_amounts(
             items,
@@ -474,6 +483,12 @@ class CreditFactoringBatch(models.Model):
             ),
             (contract.factor_account_id, -result.amount_interest, factor, _("Financing interest")),
         ]
+        if contract.fee_tax_id:
+            label = _("VAT on the factoring fee")
+            lines += [
+                (contract._fee_tax_account(), result.amount_fee_tax, factor, label),
+                (contract.factor_account_id, -result.amount_fee_tax, factor, label),
+            ]
         return contract._post_entry(contract.journal_id, self.date, ref, lines)
 
     def _fund(self, amount, date):

@@ -100,6 +100,15 @@ class CreditFactoringContract(models.Model):
         tracking=True,
         help="Interest a year on the advance, from the batch to the invoice's due date (%).",
     )
+    fee_tax_id = fields.Many2one(
+        comodel_name="account.tax",
+        string="VAT on the Fee",
+        check_company=True,
+        domain="[('type_tax_use', '=', 'purchase'), ('amount_type', '=', 'percent')]",
+        tracking=True,
+        help="The (deductible) VAT the factor charges on its factoring fee: worked out on "
+        "each batch's fee and posted with it, on the tax's account, owed to the factor.",
+    )
     bank_account_id = fields.Many2one(
         comodel_name="res.partner.bank",
         string="Factor's Bank Account",
@@ -253,6 +262,20 @@ class CreditFactoringContract(models.Model):
             if contract.date_end and contract.date_end < contract.date_start:
                 raise ValidationError(_("A factoring contract cannot end before it starts."))
 
+    @api.constrains("fee_tax_id")
+    def _check_fee_tax(self):
+        for contract in self:
+            tax = contract.fee_tax_id
+            if tax and (tax.amount_type != "percent" or not contract._fee_tax_account()):
+                raise ValidationError(
+                    _(
+                        "The VAT on the fee of %(contract)s must be a percentage with an account "
+                        "for its amount (%(tax)s).",
+                        contract=contract.display_name,
+                        tax=tax.display_name,
+                    )
+                )
+
     @api.constrains("bank_account_id", "factor_id")
     def _check_bank_account(self):
         for contract in self:
@@ -369,6 +392,13 @@ class CreditFactoringContract(models.Model):
         if paid:
             return _("Reminded, to be paid to %(factor)s", factor=self.factor_id.name)
         return ""
+
+    def _fee_tax_account(self):
+        """The account the VAT on the fee goes to: its tax's (the tax line of its invoice
+        distribution)."""
+        self.ensure_one()
+        lines = self.fee_tax_id.invoice_repartition_line_ids
+        return lines.filtered(lambda line: line.repartition_type == "tax").account_id[:1]
 
     def _subrogation_text(self, lang=None):
         """The subrogation mention, in ``lang``, with the factor's name and IBAN."""

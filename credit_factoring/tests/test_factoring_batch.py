@@ -6,6 +6,7 @@ import openpyxl
 
 from odoo.addons.credit_management.tests.common import TODAY
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
@@ -101,6 +102,47 @@ class TestFactoringBatch(FactoringCommon):
         self._invoice(self.customer, 3000.0, due_days=30)
         contract.invalidate_recordset()
         self.assertEqual(contract.amount_available, 2400.0)
+
+    def test_vat_on_the_fee_posted_with_it(self):
+        vat_account = self.env["account.account"].create(
+            {"code": "445660", "name": "Deductible VAT", "account_type": "asset_current"}
+        )
+        vat = self.env["account.tax"].create(
+            {"name": "VAT 20 % (services)", "amount": 20.0, "type_tax_use": "purchase"}
+        )
+        vat.invoice_repartition_line_ids.filtered(
+            lambda line: line.repartition_type == "tax"
+        ).account_id = vat_account
+        contract = self._contract(
+            kind="confidential",
+            advance_rate=90.0,
+            retention_rate=10.0,
+            fee_rate=0.55,
+            financing_rate=0.0,
+            fee_tax_id=vat.id,
+        )
+        self._approve(contract, self.customer, 5000.0)
+        inv_a = self._invoice(self.customer, 1234.0, due_days=30)
+        inv_b = self._invoice(self.customer, 766.5, due_days=60)
+        batch = self._batch(contract, inv_a | inv_b)
+        self.assertEqual(batch.amount_total, 2000.5)
+        self.assertEqual(batch.amount_retention, 200.05)  # 10 % of 2,000.50
+        self.assertEqual(batch.amount_fee, 11.0)  # 0.55 % of 2,000.50 = 11.00275
+        self.assertEqual(batch.amount_fee_tax, 2.2)  # 20 % of 11.00
+        self.assertEqual(batch.amount_fees, 11.0, "the fees before VAT")
+        entry = batch.assignment_move_id
+        self.assertEqual(self._balances(entry, vat_account), (2.2, 2.2))
+        self.assertEqual(self._balances(entry, self.accounts["fee_account_id"]), (11.0, 11.0))
+        # The factor is owed the fee with its VAT: 2,000.50 - 200.05 - 11.00 - 2.20.
+        self.assertEqual(
+            self._balances(entry, self.accounts["factor_account_id"]), (1787.25, 1787.25)
+        )
+        # A tax that is not a percentage cannot be the fee's.
+        fixed = self.env["account.tax"].create(
+            {"name": "Fixed", "amount": 2.0, "amount_type": "fixed", "type_tax_use": "purchase"}
+        )
+        with self.assertRaises(ValidationError):
+            contract.fee_tax_id = fixed
 
     def test_reversed_while_not_funded(self):
         inv = self._invoice(self.customer, 1000.0, due_days=30, currency=self.eur)

@@ -50,3 +50,14 @@ def test_over_the_limit_not_financed():
 def test_empty():
     result = batch_amounts([], date(2026, 6, 15), RATES, {})
     assert (result.amount_total, result.amount_advance, result.amount_fees) == (0.0, 0.0, 0.0)
+
+
+def test_vat_on_the_fee():
+    rates = Rates(advance=90.0, retention=10.0, fee=0.55, financing=0.0, fee_tax=20.0)
+    items = [Item(1, 1, 1234.0, date(2026, 7, 15)), Item(2, 1, 766.5, date(2026, 8, 14))]
+    result = batch_amounts(items, date(2026, 6, 15), rates, {1: 5000.0})
+    assert result.amount_total == 2000.5
+    assert result.amount_fee == 11.0  # 0.55 % of 2,000.50 = 11.00275
+    assert result.amount_fee_tax == 2.2  # 20 % of the rounded fee 11.00
+    assert result.amount_fees == 11.0, "the fees before VAT"
+    assert batch_amounts(items, date(2026, 6, 15), RATES, {}).amount_fee_tax == 0.0
