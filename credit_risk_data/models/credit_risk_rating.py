@@ -3,7 +3,10 @@
 A rating is imported from a provider's file (``credit.risk.rating.import``) or typed in. The
 latest of a customer (by date, then by entry) is the customer's current rating, with its
 trend against the one before. A rating whose score falls below the company's threshold, when
-the previous one was not below it, raises a ``rating_drop`` event.
+the previous one was not below it, raises a ``rating_drop`` event. With the company's setting
+*Use the Latest Rating*, the latest rating of the last 12 months weighs in the behaviour score
+(``credit_partner_score.py``) and caps the suggested limit (credit_risk_data_insurance), as
+``engine/rating.py`` says.
 """
 
 from odoo import _
@@ -11,31 +14,27 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools import float_compare
+
+from ..engine.rating import RATING_DAYS
+
+ARRAY_TYPES = {
+    "int": "%s::int[]",
+    "varchar": "%s::varchar[]",
+    "date": "%s::date[]",
+    "numeric": "%s::numeric[]",
+}
 
 
 class CreditRiskRating(models.Model):
     _name = "credit.risk.rating"
     _description = "Credit Risk Rating"
+    _inherit = ["credit.risk.customer.mixin"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
-        ondelete="cascade",
-    )
     provider_id = fields.Many2one(
         comodel_name="credit.risk.provider", index=True, check_company=True
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -56,6 +55,72 @@ class CreditRiskRating(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         ratings = super().create(vals_list)
+        ratings._raise_drop_events()
+        return ratings
+
+    @api.model
+    def _create_imported(self, vals_list):
+        """Create the ratings of a file at once: ``create``'s outcome in one statement.
+
+        The ORM converts a monetary value row by row (a new record per row to find its
+        currency); a file's ratings share their company, so its currency rounds them all.
+        Rights and rules are checked as ``create`` checks them, the figures by the model's
+        constraint, and the drop events raised as ``create`` raises them.
+        """
+        if not vals_list:
+            return self.browse()
+        self.check_access("create")
+        self.flush_model()
+        Company = self.env["res.company"]
+        rounding = {}
+        for vals in vals_list:
+            company_id = vals["company_id"]
+            if company_id not in rounding:
+                rounding[company_id] = Company.browse(company_id).currency_id.round
+        columns = {
+            "partner_id": ("int", lambda v: v["partner_id"]),
+            "provider_id": ("int", lambda v: v.get("provider_id") or None),
+            "company_id": ("int", lambda v: v["company_id"]),
+            "identifier": ("varchar", lambda v: v.get("identifier") or None),
+            "date": ("date", lambda v: v["date"]),
+            "score": ("numeric", lambda v: round(v.get("score") or 0.0, 2)),
+            "grade": ("varchar", lambda v: v.get("grade") or None),
+            "default_probability": (
+                "numeric",
+                lambda v: round(v.get("default_probability") or 0.0, 4),
+            ),
+            "recommended_limit": (
+                "numeric",
+                lambda v: rounding[v["company_id"]](v.get("recommended_limit") or 0.0),
+            ),
+        }
+        arrays = SQL(", ").join(
+            SQL(ARRAY_TYPES[kind], [get(vals) for vals in vals_list])
+            for kind, get in columns.values()
+        )
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO credit_risk_rating (%(names)s, create_uid, create_date,
+                                                    write_uid, write_date)
+                    SELECT *, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                           NOW() AT TIME ZONE 'UTC'
+                      FROM unnest(%(arrays)s)
+                    RETURNING id
+                    """,
+                    names=SQL(", ").join(map(SQL.identifier, columns)),
+                    arrays=arrays,
+                    uid=self.env.uid,
+                )
+            )
+        ]
+        ratings = self.browse(ids)
+        # What create checks after inserting: record rules, companies, figures.
+        ratings.check_access("create")
+        ratings._check_company()
+        ratings._check_figures()
         ratings._raise_drop_events()
         return ratings
 
@@ -105,3 +170,35 @@ class CreditRiskRating(models.Model):
         for rating in self.sudo().search(domain, order="date desc, id desc"):
             latest.setdefault(rating.partner_id.id, rating)
         return latest
+
+    @api.model
+    def _latest_in_force(self, company, date, partner_ids=None):
+        """``{commercial partner id: (rating id, probability of default, recommended
+        limit)}``: the latest rating of each customer of ``company`` dated within the
+        ``RATING_DAYS`` up to ``date`` (one query; ``partner_ids``: only those customers)."""
+        self.env["credit.risk.rating"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (p.commercial_partner_id)
+                       p.commercial_partner_id, r.id, r.default_probability, r.recommended_limit
+                  FROM credit_risk_rating r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.company_id = %(company)s
+                   AND r.date > %(since)s AND r.date <= %(date)s
+                   %(partners)s
+                 ORDER BY p.commercial_partner_id, r.date DESC, r.id DESC
+                """,
+                company=company.id,
+                since=fields.Date.subtract(date, days=RATING_DAYS),
+                date=date,
+                partners=SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {
+            partner_id: (rating_id, probability or 0.0, limit or 0.0)
+            for partner_id, rating_id, probability, limit in rows
+        }

@@ -55,6 +55,18 @@ class ResPartner(models.Model):
         compute="_compute_credit_risk_rating",
         groups=COLLECTOR,
     )
+    # The latest rating among the behaviour score's factors (credit_partner_score.py).
+    credit_score_rating_probability = fields.Float(
+        string="Rating: Probability of Default (%)",
+        related="credit_score_id.rating_default_probability",
+        digits=(16, 4),
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_rating_penalty = fields.Integer(
+        string="Rating: Points Lost",
+        related="credit_score_id.rating_penalty",
+        groups="credit_management.group_credit_manager",
+    )
     credit_naf_code = fields.Char(string="NAF Code", help="Main activity (APE/NAF code).")
     credit_legal_form = fields.Char(string="Legal Form", help="Legal category code (INSEE).")
     credit_register_ceased = fields.Boolean(

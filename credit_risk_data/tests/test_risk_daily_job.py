@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.credit_management.tests.common import TODAY
+from odoo.addons.credit_management.tests.test_customer_statement import pdf_text
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
@@ -50,6 +51,18 @@ class TestRiskDailyJob(RiskCommon):
         record = bodacc_record(record_id, siren, nature, "2026-06-10", published, number, **extra)
         self.registers.notices.append(record)
         return record
+
+    def _letter_text(self, claims):
+        # wkhtmltopdf would fetch the styles from this very server, which waits for the
+        # test's transaction: a closed port makes it print the text without them.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("credit_risk_data.credit_risk_claim_letter_report", claims.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        return pdf_text(pdf)
 
     def _run(self):
         self.env["credit.risk.provider"]._cron_fetch()
@@ -106,23 +119,22 @@ class TestRiskDailyJob(RiskCommon):
         # Activities for the collector and the credit manager.
         self.assertEqual(set(event.activity_ids.mapped("user_id")), {self.collector, self.manager})
 
-        # The letter to the representative, in French, lists the claim.
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("credit_risk_data.credit_risk_claim_letter_report", claim.ids)[0]
-            .decode()
-        )
-        for text in (
-            "déclaration de créance",
-            "R. 622-24",
-            self.before.name,
-            self.before_2.name,
-            "10/06/2026",
-            "12/06/2026",
-            SIREN_MARTIN,
+        # The letter to the representative, in French, lists the claim: the PDF's text.
+        text = self._letter_text(claim)
+        for expected in (
+            "Objet : déclaration de créance",
+            f"(SIREN {SIREN_MARTIN})",
+            "jugement d'ouverture du 10/06/2026",
+            "publié au BODACC le 12/06/2026",
+            "articles L. 622-24 et R. 622-24 du Code de commerce",
+            "au plus tard le 12/08/2026",
         ):
-            self.assertIn(text, html)
-        self.assertNotIn(self.after.name, html)
+            self.assertIn(expected, text)
+        rows = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
+        self.assertEqual(rows[self.before.name][1:3], ["01/06/2026", "01/06/2026"])
+        self.assertEqual(rows[self.before_2.name][1:3], ["09/06/2026", "25/06/2026"])
+        self.assertIn("1,500.00", " ".join(rows["Total"]), "Total déclaré")
+        self.assertNotIn(self.after.name, text)
 
         # Declared by the credit manager; a collector cannot.
         with self.assertRaises(AccessError):
@@ -194,6 +206,71 @@ class TestRiskDailyJob(RiskCommon):
         self.assertTrue(self.customer.credit_hold, "the credit manager lifts the hold")
         event.with_user(self.manager).action_lift_hold()
         self.assertFalse(self.customer.with_company(self.company).credit_risk_hold_event_id)
+
+    def _correct(self, record_id, key, judgment, published, number):
+        """A corrective notice of the notice ``key`` giving the judgment's date anew."""
+        self.registers.notices.clear()
+        self.registers.notices.append(
+            bodacc_record(
+                record_id,
+                SIREN_MARTIN,
+                RECEIVERSHIP,
+                judgment,
+                published,
+                number,
+                typeavis="rectificatif",
+                typeavis_lib="Avis rectificatif",
+                parutionavisprecedent=json.dumps(
+                    {
+                        "nomPublication": "BODACC A",
+                        "numeroParution": key.split("-")[1],
+                        "dateParution": "2026-06-12",
+                        "numeroAnnonce": 1450,
+                    }
+                ),
+            )
+        )
+        with freeze_time(published):
+            self.bodacc.sudo().cursor_date = fields.Date.subtract(day(published), days=1)
+            self.env["credit.risk.provider"]._cron_fetch()
+
+    def _listed(self):
+        plan = self.env["credit.dunning"]._dunning_plan(self.company, TODAY)
+        return {row["move_id"]: row["listed"] for row in plan}
+
+    def test_correction_of_the_judgment_date_recollects_the_claim(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
+        event = self._run()
+        claim = event.claim_ids
+        self.assertEqual(claim.move_ids, self.before | self.before_2, "dated before 06-10")
+        key = event.notice_ids.key
+
+        # Judged on 2026-06-05 after all: the invoice of 06-09 is no claim, reminded again.
+        self._correct("A202606161020", key, "2026-06-05", "2026-06-16", 1020)
+        self.assertEqual(event.date_judgment, day("2026-06-05"))
+        self.assertEqual(event.claim_ids, claim, "the same claim")
+        self.assertEqual(claim.move_ids, self.before)
+        self.assertEqual(claim.amount, 1200.0)
+        self.assertEqual(
+            (self.before.dunning_excluded, self.before_2.dunning_excluded), (True, False)
+        )
+        listed = self._listed()
+        self.assertEqual((listed[self.before.id], listed[self.before_2.id]), (False, True))
+        self.assertIn("Reminded again", self.before_2.message_ids[0].body, "said on the invoice")
+
+        # Judged on 2026-06-13: the three invoices are claims, none reminded.
+        self._correct("A202606171030", key, "2026-06-13", "2026-06-17", 1030)
+        self.assertEqual(claim.move_ids, self.before | self.before_2 | self.after)
+        self.assertEqual(claim.amount, 1950.0)
+        self.assertTrue(all((self.before | self.before_2 | self.after).mapped("dunning_excluded")))
+        self.assertFalse(any(self._listed()[move.id] for move in claim.move_ids))
+        self.assertEqual(len(event.notice_ids), 3)
+
+        # Once declared, a claim keeps its invoices: a note asks to review it.
+        claim.with_user(self.manager).action_declare()
+        self._correct("A202606181040", key, "2026-06-11", "2026-06-18", 1040)
+        self.assertEqual(len(claim.move_ids), 3)
+        self.assertIn("review the invoices of this claim", claim.message_ids[0].body)
 
     def test_no_siren_never_matched_by_name(self):
         durand = self.env["res.partner"].create({"name": "EPICERIES DURAND", "is_company": True})
