@@ -23,9 +23,7 @@ from ..engine.rating import rating_penalty
 class CreditPartnerScore(models.Model):
     _inherit = "credit.partner.score"
 
-    rating_id = fields.Many2one(
-        comodel_name="credit.risk.rating", string="Rating", ondelete="set null"
-    )
+    rating_id = fields.Many2one(comodel_name="credit.risk.rating", ondelete="set null")
     rating_default_probability = fields.Float(
         string="Rating: Probability of Default (%)", digits=(16, 4)
     )

@@ -19,13 +19,6 @@ from odoo.tools import float_compare
 
 from ..engine.rating import RATING_DAYS
 
-ARRAY_TYPES = {
-    "int": "%s::int[]",
-    "varchar": "%s::varchar[]",
-    "date": "%s::date[]",
-    "numeric": "%s::numeric[]",
-}
-
 
 class CreditRiskRating(models.Model):
     _name = "credit.risk.rating"
@@ -60,67 +53,87 @@ class CreditRiskRating(models.Model):
 
     @api.model
     def _create_imported(self, vals_list):
-        """Create the ratings of a file at once: ``create``'s outcome in one statement.
+        """Create the ratings of a file at once: ``create``'s outcome in a few statements.
 
         The ORM converts a monetary value row by row (a new record per row to find its
-        currency); a file's ratings share their company, so its currency rounds them all.
-        Rights and rules are checked as ``create`` checks them, the figures by the model's
-        constraint, and the drop events raised as ``create`` raises them.
+        currency) and checks the companies and the figures record by record; here the rows
+        go in with one ``INSERT`` (the figures rounded as their fields are: the limit to its
+        company's currency), then one query finds the rows whose companies or figures are
+        wrong, and only those go through the model's own checks (which raise). Rights and
+        record rules are checked as ``create`` checks them, and the drop events raised.
         """
         if not vals_list:
             return self.browse()
         self.check_access("create")
         self.flush_model()
-        Company = self.env["res.company"]
-        rounding = {}
-        for vals in vals_list:
-            company_id = vals["company_id"]
-            if company_id not in rounding:
-                rounding[company_id] = Company.browse(company_id).currency_id.round
-        columns = {
-            "partner_id": ("int", lambda v: v["partner_id"]),
-            "provider_id": ("int", lambda v: v.get("provider_id") or None),
-            "company_id": ("int", lambda v: v["company_id"]),
-            "identifier": ("varchar", lambda v: v.get("identifier") or None),
-            "date": ("date", lambda v: v["date"]),
-            "score": ("numeric", lambda v: round(v.get("score") or 0.0, 2)),
-            "grade": ("varchar", lambda v: v.get("grade") or None),
-            "default_probability": (
-                "numeric",
-                lambda v: round(v.get("default_probability") or 0.0, 4),
-            ),
-            "recommended_limit": (
-                "numeric",
-                lambda v: rounding[v["company_id"]](v.get("recommended_limit") or 0.0),
-            ),
-        }
-        arrays = SQL(", ").join(
-            SQL(ARRAY_TYPES[kind], [get(vals) for vals in vals_list])
-            for kind, get in columns.values()
-        )
+        self.env["res.partner"].flush_model(["company_id"])
+        self.env["credit.risk.provider"].flush_model(["company_id"])
+
+        def column(name, default=None):
+            return [vals.get(name) or default for vals in vals_list]
+
         ids = [
             row[0]
             for row in self.env.execute_query(
                 SQL(
                     """
-                    INSERT INTO credit_risk_rating (%(names)s, create_uid, create_date,
-                                                    write_uid, write_date)
-                    SELECT *, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                           NOW() AT TIME ZONE 'UTC'
-                      FROM unnest(%(arrays)s)
+                    INSERT INTO credit_risk_rating (
+                        partner_id, provider_id, company_id, identifier, date, score, grade,
+                        default_probability, recommended_limit,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT r.partner_id, r.provider_id, r.company_id, r.identifier, r.date,
+                           ROUND(r.score, 2), r.grade, ROUND(r.probability, 4),
+                           ROUND(r.recommended, cur.decimal_places),
+                           %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                      FROM unnest(%(partner)s::int[], %(provider)s::int[], %(company)s::int[],
+                                  %(identifier)s::varchar[], %(date)s::date[],
+                                  %(score)s::numeric[], %(grade)s::varchar[],
+                                  %(probability)s::numeric[], %(recommended)s::numeric[])
+                           WITH ORDINALITY AS r(partner_id, provider_id, company_id, identifier,
+                                                date, score, grade, probability, recommended,
+                                                line)
+                      JOIN res_company co ON co.id = r.company_id
+                      JOIN res_currency cur ON cur.id = co.currency_id
+                     ORDER BY r.line
                     RETURNING id
                     """,
-                    names=SQL(", ").join(map(SQL.identifier, columns)),
-                    arrays=arrays,
                     uid=self.env.uid,
+                    partner=column("partner_id"),
+                    provider=column("provider_id"),
+                    company=column("company_id"),
+                    identifier=column("identifier"),
+                    date=column("date"),
+                    score=column("score", 0.0),
+                    grade=column("grade"),
+                    probability=column("default_probability", 0.0),
+                    recommended=column("recommended_limit", 0.0),
                 )
             )
         ]
         ratings = self.browse(ids)
-        # What create checks after inserting: record rules, companies, figures.
         ratings.check_access("create")
-        ratings._check_company()
-        ratings._check_figures()
+        # The rows a company or a figure makes suspect, checked by the model's own rules.
+        suspect = self.browse(
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT r.id
+                      FROM credit_risk_rating r
+                      JOIN res_partner p ON p.id = r.partner_id
+                      LEFT JOIN credit_risk_provider v ON v.id = r.provider_id
+                     WHERE r.id = ANY(%(ids)s)
+                       AND (p.company_id != r.company_id OR v.company_id != r.company_id
+                            OR r.score < 0 OR r.recommended_limit < 0
+                            OR r.default_probability NOT BETWEEN 0 AND 100)
+                    """,
+                    ids=ids,
+                )
+            )
+        )
+        if suspect:
+            suspect._check_company()
+            suspect._check_figures()
         ratings._raise_drop_events()
         return ratings
 

@@ -58,13 +58,13 @@ class ResPartner(models.Model):
     # The latest rating among the behaviour score's factors (credit_partner_score.py).
     credit_score_rating_probability = fields.Float(
         string="Rating: Probability of Default (%)",
-        related="credit_score_id.rating_default_probability",
+        compute="_compute_credit_score",
         digits=(16, 4),
         groups="credit_management.group_credit_manager",
     )
     credit_score_rating_penalty = fields.Integer(
         string="Rating: Points Lost",
-        related="credit_score_id.rating_penalty",
+        compute="_compute_credit_score",
         groups="credit_management.group_credit_manager",
     )
     credit_naf_code = fields.Char(string="NAF Code", help="Main activity (APE/NAF code).")
@@ -89,6 +89,13 @@ class ResPartner(models.Model):
             partner.credit_siren = siren_from_identifier(
                 partner.company_registry
             ) or siren_from_identifier(partner.vat)
+
+    def _compute_credit_score(self):
+        super()._compute_credit_score()
+        for partner in self:
+            score = partner.sudo().credit_score_id
+            partner.credit_score_rating_probability = score.rating_default_probability
+            partner.credit_score_rating_penalty = score.rating_penalty
 
     @api.depends_context("company")
     def _compute_credit_risk_rating(self):

@@ -121,6 +121,7 @@ class TestRiskDailyJob(RiskCommon):
 
         # The letter to the representative, in French, lists the claim: the PDF's text.
         text = self._letter_text(claim)
+        words = " ".join(text.split())  # the paragraphs' lines joined
         for expected in (
             "Objet : déclaration de créance",
             f"(SIREN {SIREN_MARTIN})",
@@ -129,7 +130,7 @@ class TestRiskDailyJob(RiskCommon):
             "articles L. 622-24 et R. 622-24 du Code de commerce",
             "au plus tard le 12/08/2026",
         ):
-            self.assertIn(expected, text)
+            self.assertIn(expected, words)
         rows = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
         self.assertEqual(rows[self.before.name][1:3], ["01/06/2026", "01/06/2026"])
         self.assertEqual(rows[self.before_2.name][1:3], ["09/06/2026", "25/06/2026"])
