@@ -145,12 +145,14 @@ class CreditRiskEvent(models.Model):
 
     def action_view_claims(self):
         self.ensure_one()
+        # The domain apart: Odoo 19's term extractor reads a tuple after ``_()`` as a term.
+        domain = [("event_id", "=", self.id)]
         return {
             "type": "ir.actions.act_window",
             "name": _("Claim Declarations"),
             "res_model": "credit.risk.claim",
             "view_mode": "list,form",
-            "domain": [("event_id", "=", self.id)],
+            "domain": domain,
         }
 
     def _check_manager(self):

@@ -158,82 +158,50 @@ class TestRiskDailyJob(RiskCommon):
     def test_corrective_notice_updates_the_event(self):
         self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
         event = self._run()
-        published = event.notice_ids.key
-        self.registers.notices.clear()
-        self._notice(
-            "A202606161020",
-            SIREN_MARTIN,
-            LIQUIDATION,
-            published="2026-06-16",
-            number=1020,
-            typeavis="rectificatif",
-            typeavis_lib="Avis rectificatif",
-            parutionavisprecedent=json.dumps(
-                {
-                    "nomPublication": "BODACC A",
-                    "numeroParution": published.split("-")[1],
-                    "dateParution": "2026-06-12",
-                    "numeroAnnonce": 1450,
-                }
-            ),
-        )
-        with freeze_time("2026-06-17"):
-            events = self._run()
+        key = event.notice_ids.key
+        events = self._amend("A202606161020", key, "2026-06-16", 1020, LIQUIDATION)
         self.assertEqual(events, event, "the corrective notice makes no event of its own")
         self.assertEqual(event.event_type, "liquidation")
         self.assertEqual(sorted(event.notice_ids.mapped("kind")), ["correction", "initial"])
         self.assertIn("Corrected by the notice A202606161020", event.message_ids[0].body)
 
         # A cancellation cancels it; nothing is lifted by itself.
-        self.registers.notices.clear()
-        self._notice(
+        self._amend(
             "A202606181030",
-            SIREN_MARTIN,
+            key,
+            "2026-06-18",
+            1030,
             "",
-            published="2026-06-18",
-            number=1030,
             typeavis="annulation",
-            parutionavisprecedent=json.dumps(
-                {
-                    "nomPublication": "BODACC A",
-                    "numeroParution": published.split("-")[1],
-                    "numeroAnnonce": 1450,
-                }
-            ),
+            typeavis_lib="Avis d'annulation",
         )
-        with freeze_time("2026-06-19"):
-            self._run()
         self.assertEqual(event.state, "cancelled")
         self.assertTrue(self.customer.credit_hold, "the credit manager lifts the hold")
         event.with_user(self.manager).action_lift_hold()
         self.assertFalse(self.customer.with_company(self.company).credit_risk_hold_event_id)
 
-    def _correct(self, record_id, key, judgment, published, number):
-        """A corrective notice of the notice ``key`` giving the judgment's date anew."""
+    def _amend(self, record_id, key, published, number, nature=RECEIVERSHIP, **values):
+        """A notice correcting (or, with ``typeavis="annulation"``, cancelling) the notice
+        ``key`` of the customer, read the day after its publication."""
         self.registers.notices.clear()
-        self.registers.notices.append(
-            bodacc_record(
-                record_id,
-                SIREN_MARTIN,
-                RECEIVERSHIP,
-                judgment,
-                published,
-                number,
-                typeavis="rectificatif",
-                typeavis_lib="Avis rectificatif",
-                parutionavisprecedent=json.dumps(
-                    {
-                        "nomPublication": "BODACC A",
-                        "numeroParution": key.split("-")[1],
-                        "dateParution": "2026-06-12",
-                        "numeroAnnonce": 1450,
-                    }
-                ),
-            )
+        previous = {
+            "nomPublication": "BODACC A",
+            "numeroParution": key.split("-")[1],
+            "numeroAnnonce": 1450,
+        }
+        values = {
+            "typeavis": "rectificatif",
+            "typeavis_lib": "Avis rectificatif",
+            "parutionavisprecedent": json.dumps(previous),
+            **values,
+        }
+        judgment = values.pop("judgment", "2026-06-10")
+        record = bodacc_record(
+            record_id, SIREN_MARTIN, nature, judgment, published, number, **values
         )
-        with freeze_time(published):
-            self.bodacc.sudo().cursor_date = fields.Date.subtract(day(published), days=1)
-            self.env["credit.risk.provider"]._cron_fetch()
+        self.registers.notices.append(record)
+        with freeze_time(fields.Date.add(day(published), days=1)):
+            return self._run()
 
     def _listed(self):
         plan = self.env["credit.dunning"]._dunning_plan(self.company, TODAY)
@@ -247,7 +215,7 @@ class TestRiskDailyJob(RiskCommon):
         key = event.notice_ids.key
 
         # Judged on 2026-06-05 after all: the invoice of 06-09 is no claim, reminded again.
-        self._correct("A202606161020", key, "2026-06-05", "2026-06-16", 1020)
+        self._amend("A202606161020", key, "2026-06-16", 1020, judgment="2026-06-05")
         self.assertEqual(event.date_judgment, day("2026-06-05"))
         self.assertEqual(event.claim_ids, claim, "the same claim")
         self.assertEqual(claim.move_ids, self.before)
@@ -260,7 +228,7 @@ class TestRiskDailyJob(RiskCommon):
         self.assertIn("Reminded again", self.before_2.message_ids[0].body, "said on the invoice")
 
         # Judged on 2026-06-13: the three invoices are claims, none reminded.
-        self._correct("A202606171030", key, "2026-06-13", "2026-06-17", 1030)
+        self._amend("A202606171030", key, "2026-06-17", 1030, judgment="2026-06-13")
         self.assertEqual(claim.move_ids, self.before | self.before_2 | self.after)
         self.assertEqual(claim.amount, 1950.0)
         self.assertTrue(all((self.before | self.before_2 | self.after).mapped("dunning_excluded")))
@@ -269,7 +237,7 @@ class TestRiskDailyJob(RiskCommon):
 
         # Once declared, a claim keeps its invoices: a note asks to review it.
         claim.with_user(self.manager).action_declare()
-        self._correct("A202606181040", key, "2026-06-11", "2026-06-18", 1040)
+        self._amend("A202606181040", key, "2026-06-18", 1040, judgment="2026-06-11")
         self.assertEqual(len(claim.move_ids), 3)
         self.assertIn("review the invoices of this claim", claim.message_ids[0].body)
 
