@@ -58,13 +58,13 @@ class ResPartner(models.Model):
     # The latest rating among the behaviour score's factors (credit_partner_score.py).
     credit_score_rating_probability = fields.Float(
         string="Rating: Probability of Default (%)",
-        compute="_compute_credit_score",
+        compute="_compute_credit_score_rating",
         digits=(16, 4),
         groups="credit_management.group_credit_manager",
     )
     credit_score_rating_penalty = fields.Integer(
         string="Rating: Points Lost",
-        compute="_compute_credit_score",
+        compute="_compute_credit_score_rating",
         groups="credit_management.group_credit_manager",
     )
     credit_naf_code = fields.Char(string="NAF Code", help="Main activity (APE/NAF code).")
@@ -90,8 +90,8 @@ class ResPartner(models.Model):
                 partner.company_registry
             ) or siren_from_identifier(partner.vat)
 
-    def _compute_credit_score(self):
-        super()._compute_credit_score()
+    @api.depends_context("company")
+    def _compute_credit_score_rating(self):
         for partner in self:
             score = partner.sudo().credit_score_id
             partner.credit_score_rating_probability = score.rating_default_probability
