@@ -2,7 +2,7 @@
     "name": "Credit Risk Data",
     "summary": "Insolvency proceedings from the BODACC, the company register and financial-data "
     "providers: risk events, claim declarations, ratings",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-management/credit-management",
     "author": "Credit Management contributors",
@@ -23,6 +23,7 @@
         "wizards/credit_risk_rating_import_views.xml",
         "wizards/credit_risk_register_search_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/credit_risk_data_menus.xml",
     ],
     "demo": ["demo/credit_risk_data_demo.xml"],

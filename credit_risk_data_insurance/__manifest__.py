@@ -2,7 +2,7 @@
     "name": "Credit Risk Data - Credit Insurance",
     "summary": "An insolvency event alerts the credit insurer and marks the insured invoices "
     "for the insurer's declaration",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-management/credit-management",
     "author": "Credit Management contributors",

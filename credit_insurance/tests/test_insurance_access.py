@@ -1,6 +1,10 @@
 """Who may do what with credit insurance (readme/CONFIGURE.md, "Rights")."""
 
+from odoo.addons.credit_management.tests.access_matrix import ACTIVITY_FIELDS
+from odoo.addons.credit_management.tests.access_matrix import MANAGED
+from odoo.addons.credit_management.tests.access_matrix import MANAGER_WIZARD
 from odoo.addons.credit_management.tests.access_matrix import NONE
+from odoo.addons.credit_management.tests.access_matrix import THREAD_FIELDS
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import fixed
 from odoo.addons.credit_management.tests.access_matrix import free
@@ -13,17 +17,7 @@ from odoo.tests import tagged
 
 from .common import InsuranceCommon
 
-# Read by collectors, kept by credit managers.
-MANAGED = dict(NONE, collector="r", manager="rwcu", account_admin="rwcu")
-MANAGER_WIZARD = dict(NONE, manager="rwcu", account_admin="rwcu")
 SYSTEM = ("system",)
-THREAD_FIELDS = (
-    "message_follower_ids",
-    "message_ids",
-    "message_partner_ids",
-    "website_message_ids",
-)
-ACTIVITY_FIELDS = ("activity_ids", "activity_summary", "activity_type_id")
 
 
 @freeze_time("2026-06-15")

@@ -54,6 +54,18 @@ NONE = dict.fromkeys(ROLES, "")
 MANAGERS = ("manager", "account_admin")
 COLLECTORS = ("collector", *MANAGERS)
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+# Cells the addons' matrices share: a model read by collectors and kept by credit managers;
+# a wizard of credit managers.
+MANAGED = dict(NONE, collector="r", manager="rwcu", account_admin="rwcu")
+MANAGER_WIZARD = dict(NONE, manager="rwcu", account_admin="rwcu")
+# The fields mail.thread and mail.activity.mixin give a model: their own rules govern them.
+THREAD_FIELDS = (
+    "message_follower_ids",
+    "message_ids",
+    "message_partner_ids",
+    "website_message_ids",
+)
+ACTIVITY_FIELDS = ("activity_ids", "activity_summary", "activity_type_id")
 
 # Fields every model has, written by the ORM itself.
 MAGIC_FIELDS = {

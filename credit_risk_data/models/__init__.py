@@ -1,3 +1,8 @@
+# The mixin first: the models that inherit it are built after it.
+from . import credit_risk_customer_mixin
+
+# isort: split
+from . import credit_partner_score
 from . import credit_risk_claim
 from . import credit_risk_event
 from . import credit_risk_event_action

@@ -51,26 +51,19 @@ def claim_deadline(date_published, abroad=False):
 class CreditRiskClaim(models.Model):
     _name = "credit.risk.claim"
     _description = "Claim Declaration"
-    _inherit = ["mail.thread", "mail.activity.mixin", "credit.workflow.mixin"]
+    _inherit = [
+        "credit.risk.customer.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "credit.workflow.mixin",
+    ]
     _order = "date_deadline, id"
-    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
-    )
+    # A claim is a record of the court: its customer is not deleted while it exists.
+    partner_id = fields.Many2one(ondelete="restrict")
     event_id = fields.Many2one(
         comodel_name="credit.risk.event", string="Judgment", index=True, check_company=True
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     representative_id = fields.Many2one(

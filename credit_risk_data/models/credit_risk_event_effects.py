@@ -36,16 +36,7 @@ class CreditRiskEvent(models.Model):
                 partner.payer_profile_id = steps["payer_profile"]
             moves = event._claim_moves() if steps["claim"] or steps["stop_dunning"] else None
             if steps["stop_dunning"] and moves:
-                moves.filtered(lambda m: not m.dunning_excluded).write({"dunning_excluded": True})
-                for move in moves:
-                    move.message_post(
-                        body=_(
-                            "No more reminders: the debt was born before the judgment of "
-                            "%(date)s (%(event)s); it is to be declared, not reminded.",
-                            date=format_date(event.env, event.date_judgment),
-                            event=event.name,
-                        )
-                    )
+                event._stop_dunning(moves)
             if steps["claim"] and moves:
                 event.env["credit.risk.claim"].create(event._prepare_claim_vals(moves))
             if steps["activity"]:
@@ -55,10 +46,67 @@ class CreditRiskEvent(models.Model):
             if steps["insurer_alert"]:
                 event._notify_insurer(moves or event.env["account.move"])
 
-    def _claim_moves(self):
-        """The customer's open invoices of the company dated before the judgment."""
+    def _recollect_claim(self, old_judgment):
+        """The judgment's date was corrected: the invoices dated before the new date are the
+        claim's and their reminders stop; those no longer before it are taken out of the
+        claim and reminded again. A claim already declared is left as it is, with a note."""
         self.ensure_one()
+        steps = self.env["credit.risk.event.action"]._steps(self.company_id, self.event_type)
+        if not (steps["claim"] or steps["stop_dunning"]):
+            return
         before = self.date_judgment or self.date_published
+        claims = self.claim_ids
+        # What the event stopped: its claim's invoices, else those before the former date.
+        old_moves = claims.move_ids or self._claim_moves(old_judgment or self.date_published)
+        kept = old_moves.filtered(lambda m: m.invoice_date and m.invoice_date < before)
+        moves = kept | self._claim_moves()
+        judgment = format_date(self.env, self.date_judgment)
+        if steps["stop_dunning"]:
+            self._stop_dunning(moves - old_moves)
+            resumed = (old_moves - moves).filtered("dunning_excluded")
+            resumed.write({"dunning_excluded": False})
+            for move in resumed:
+                move.message_post(
+                    body=_(
+                        "Reminded again: the judgment of %(event)s is now dated %(date)s, "
+                        "after this invoice.",
+                        event=self.name,
+                        date=judgment,
+                    )
+                )
+        open_claims = claims.filtered(lambda c: c.state == "to_declare")
+        if steps["claim"] and open_claims:
+            open_claims.write({"move_ids": [(6, 0, moves.ids)]})
+        elif steps["claim"] and not claims and moves:
+            self.env["credit.risk.claim"].create(self._prepare_claim_vals(moves))
+        for claim in claims - open_claims:
+            claim.message_post(
+                body=_(
+                    "The judgment is now dated %(date)s: review the invoices of this claim, "
+                    "already declared.",
+                    date=judgment,
+                )
+            )
+
+    def _stop_dunning(self, moves):
+        """No more reminders for ``moves``: debts born before the judgment."""
+        self.ensure_one()
+        moves.filtered(lambda m: not m.dunning_excluded).write({"dunning_excluded": True})
+        for move in moves:
+            move.message_post(
+                body=_(
+                    "No more reminders: the debt was born before the judgment of "
+                    "%(date)s (%(event)s); it is to be declared, not reminded.",
+                    date=format_date(self.env, self.date_judgment),
+                    event=self.name,
+                )
+            )
+
+    def _claim_moves(self, before=None):
+        """The customer's open invoices of the company dated before the judgment (or
+        ``before``)."""
+        self.ensure_one()
+        before = before or self.date_judgment or self.date_published
         return self.env["account.move"].search(
             [
                 ("commercial_partner_id", "=", self.partner_id.id),

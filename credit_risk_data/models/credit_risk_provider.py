@@ -168,12 +168,14 @@ class CreditRiskProvider(models.Model):
 
     def action_view_exchanges(self):
         self.ensure_one()
+        # The domain apart: Odoo 19's term extractor reads a tuple after ``_()`` as a term.
+        domain = [("provider_id", "=", self.id)]
         return {
             "type": "ir.actions.act_window",
             "name": _("Exchanges"),
             "res_model": "credit.risk.exchange",
             "view_mode": "list,form",
-            "domain": [("provider_id", "=", self.id)],
+            "domain": domain,
         }
 
     # ------------------------------------------------------------

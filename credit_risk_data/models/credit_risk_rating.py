@@ -3,7 +3,10 @@
 A rating is imported from a provider's file (``credit.risk.rating.import``) or typed in. The
 latest of a customer (by date, then by entry) is the customer's current rating, with its
 trend against the one before. A rating whose score falls below the company's threshold, when
-the previous one was not below it, raises a ``rating_drop`` event.
+the previous one was not below it, raises a ``rating_drop`` event. With the company's setting
+*Use the Latest Rating*, the latest rating of the last 12 months weighs in the behaviour score
+(``credit_partner_score.py``) and caps the suggested limit (credit_risk_data_insurance), as
+``engine/rating.py`` says.
 """
 
 from odoo import _
@@ -11,31 +14,20 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools import float_compare
+
+from ..engine.rating import RATING_DAYS
 
 
 class CreditRiskRating(models.Model):
     _name = "credit.risk.rating"
     _description = "Credit Risk Rating"
+    _inherit = ["credit.risk.customer.mixin"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
-        ondelete="cascade",
-    )
     provider_id = fields.Many2one(
         comodel_name="credit.risk.provider", index=True, check_company=True
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -56,6 +48,92 @@ class CreditRiskRating(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         ratings = super().create(vals_list)
+        ratings._raise_drop_events()
+        return ratings
+
+    @api.model
+    def _create_imported(self, vals_list):
+        """Create the ratings of a file at once: ``create``'s outcome in a few statements.
+
+        The ORM converts a monetary value row by row (a new record per row to find its
+        currency) and checks the companies and the figures record by record; here the rows
+        go in with one ``INSERT`` (the figures rounded as their fields are: the limit to its
+        company's currency), then one query finds the rows whose companies or figures are
+        wrong, and only those go through the model's own checks (which raise). Rights and
+        record rules are checked as ``create`` checks them, and the drop events raised.
+        """
+        if not vals_list:
+            return self.browse()
+        self.check_access("create")
+        self.flush_model()
+        self.env["res.partner"].flush_model(["company_id"])
+        self.env["credit.risk.provider"].flush_model(["company_id"])
+
+        def column(name, default=None):
+            return [vals.get(name) or default for vals in vals_list]
+
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO credit_risk_rating (
+                        partner_id, provider_id, company_id, identifier, date, score, grade,
+                        default_probability, recommended_limit,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT r.partner_id, r.provider_id, r.company_id, r.identifier, r.date,
+                           ROUND(r.score, 2), r.grade, ROUND(r.probability, 4),
+                           ROUND(r.recommended, cur.decimal_places),
+                           %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                      FROM unnest(%(partner)s::int[], %(provider)s::int[], %(company)s::int[],
+                                  %(identifier)s::varchar[], %(date)s::date[],
+                                  %(score)s::numeric[], %(grade)s::varchar[],
+                                  %(probability)s::numeric[], %(recommended)s::numeric[])
+                           WITH ORDINALITY AS r(partner_id, provider_id, company_id, identifier,
+                                                date, score, grade, probability, recommended,
+                                                line)
+                      JOIN res_company co ON co.id = r.company_id
+                      JOIN res_currency cur ON cur.id = co.currency_id
+                     ORDER BY r.line
+                    RETURNING id
+                    """,
+                    uid=self.env.uid,
+                    partner=column("partner_id"),
+                    provider=column("provider_id"),
+                    company=column("company_id"),
+                    identifier=column("identifier"),
+                    date=column("date"),
+                    score=column("score", 0.0),
+                    grade=column("grade"),
+                    probability=column("default_probability", 0.0),
+                    recommended=column("recommended_limit", 0.0),
+                )
+            )
+        ]
+        ratings = self.browse(ids)
+        ratings.check_access("create")
+        # The rows a company or a figure makes suspect, checked by the model's own rules.
+        suspect = self.browse(
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT r.id
+                      FROM credit_risk_rating r
+                      JOIN res_partner p ON p.id = r.partner_id
+                      LEFT JOIN credit_risk_provider v ON v.id = r.provider_id
+                     WHERE r.id = ANY(%(ids)s)
+                       AND (p.company_id != r.company_id OR v.company_id != r.company_id
+                            OR r.score < 0 OR r.recommended_limit < 0
+                            OR r.default_probability NOT BETWEEN 0 AND 100)
+                    """,
+                    ids=ids,
+                )
+            )
+        )
+        if suspect:
+            suspect._check_company()
+            suspect._check_figures()
         ratings._raise_drop_events()
         return ratings
 
@@ -105,3 +183,35 @@ class CreditRiskRating(models.Model):
         for rating in self.sudo().search(domain, order="date desc, id desc"):
             latest.setdefault(rating.partner_id.id, rating)
         return latest
+
+    @api.model
+    def _latest_in_force(self, company, date, partner_ids=None):
+        """``{commercial partner id: (rating id, probability of default, recommended
+        limit)}``: the latest rating of each customer of ``company`` dated within the
+        ``RATING_DAYS`` up to ``date`` (one query; ``partner_ids``: only those customers)."""
+        self.env["credit.risk.rating"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (p.commercial_partner_id)
+                       p.commercial_partner_id, r.id, r.default_probability, r.recommended_limit
+                  FROM credit_risk_rating r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.company_id = %(company)s
+                   AND r.date > %(since)s AND r.date <= %(date)s
+                   %(partners)s
+                 ORDER BY p.commercial_partner_id, r.date DESC, r.id DESC
+                """,
+                company=company.id,
+                since=fields.Date.subtract(date, days=RATING_DAYS),
+                date=date,
+                partners=SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {
+            partner_id: (rating_id, probability or 0.0, limit or 0.0)
+            for partner_id, rating_id, probability, limit in rows
+        }

@@ -14,3 +14,9 @@ class ResCompany(models.Model):
         default=15,
         help="Days before a claim's declaration deadline when the credit manager is reminded.",
     )
+    credit_risk_use_ratings = fields.Boolean(
+        string="Use the Latest Rating",
+        help="The latest rating of the last 12 months takes points off the behaviour score "
+        "by its probability of default (2 per percent, at most 20) and, with credit "
+        "insurance, its recommended limit caps the suggested credit limit.",
+    )

@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     credit_risk_claim_alert_days = fields.Integer(
         related="company_id.credit_risk_claim_alert_days", readonly=False
     )
+    credit_risk_use_ratings = fields.Boolean(
+        related="company_id.credit_risk_use_ratings", readonly=False
+    )

@@ -55,6 +55,18 @@ class ResPartner(models.Model):
         compute="_compute_credit_risk_rating",
         groups=COLLECTOR,
     )
+    # The latest rating among the behaviour score's factors (credit_partner_score.py).
+    credit_score_rating_probability = fields.Float(
+        string="Rating: Probability of Default (%)",
+        compute="_compute_credit_score_rating",
+        digits=(16, 4),
+        groups="credit_management.group_credit_manager",
+    )
+    credit_score_rating_penalty = fields.Integer(
+        string="Rating: Points Lost",
+        compute="_compute_credit_score_rating",
+        groups="credit_management.group_credit_manager",
+    )
     credit_naf_code = fields.Char(string="NAF Code", help="Main activity (APE/NAF code).")
     credit_legal_form = fields.Char(string="Legal Form", help="Legal category code (INSEE).")
     credit_register_ceased = fields.Boolean(
@@ -77,6 +89,13 @@ class ResPartner(models.Model):
             partner.credit_siren = siren_from_identifier(
                 partner.company_registry
             ) or siren_from_identifier(partner.vat)
+
+    @api.depends_context("company")
+    def _compute_credit_score_rating(self):
+        for partner in self:
+            score = partner.sudo().credit_score_id
+            partner.credit_score_rating_probability = score.rating_default_probability
+            partner.credit_score_rating_penalty = score.rating_penalty
 
     @api.depends_context("company")
     def _compute_credit_risk_rating(self):

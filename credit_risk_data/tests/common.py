@@ -11,15 +11,36 @@ SIREN_DURAND = "552032534"
 SIREN_OTHER = "542051180"
 
 
-class RiskCommon(CreditCommon):
-    """A customer with a SIREN, the four providers of the company pointed at fake registers
-    on 127.0.0.1."""
+class FakeRegistersCase:
+    """Mix in before a test base: the fake registers on 127.0.0.1 (``cls.registers``), the
+    network edge the providers' requests reach."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.registers = FakeRegisters()
         cls.addClassCleanup(cls.registers.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.registers.reset()
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's harness blocks the network and stretches short timeouts; the fake registers
+        # on 127.0.0.1 are the network edge, where the provider's own timeout is under test.
+        if urlsplit(r.url).hostname == "127.0.0.1":
+            return test_common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+
+class RiskCommon(FakeRegistersCase, CreditCommon):
+    """A customer with a SIREN, the four providers of the company pointed at fake registers
+    on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.customer.write(
             {"company_registry": SIREN_MARTIN, "country_id": cls.env.ref("base.fr").id}
         )
@@ -39,18 +60,6 @@ class RiskCommon(CreditCommon):
         cls.manual = Provider.create({"name": "Creditsafe export", "provider_code": "manual"})
         # Only the test's providers: the data's are left disabled.
         (cls.bodacc | cls.recherche).action_enable()
-
-    def setUp(self):
-        super().setUp()
-        self.registers.reset()
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Odoo's harness blocks the network and stretches short timeouts; the fake registers
-        # on 127.0.0.1 are the network edge, where the provider's own timeout is under test.
-        if urlsplit(r.url).hostname == "127.0.0.1":
-            return test_common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
 
     def _exchanges(self, provider):
         return self.env["credit.risk.exchange"].search(

@@ -1,6 +1,10 @@
 """Who may do what with risk data (readme/CONFIGURE.md, "Rights")."""
 
+from odoo.addons.credit_management.tests.access_matrix import ACTIVITY_FIELDS
+from odoo.addons.credit_management.tests.access_matrix import MANAGED
+from odoo.addons.credit_management.tests.access_matrix import MANAGER_WIZARD
 from odoo.addons.credit_management.tests.access_matrix import NONE
+from odoo.addons.credit_management.tests.access_matrix import THREAD_FIELDS
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import fixed
 from odoo.addons.credit_management.tests.access_matrix import free
@@ -13,8 +17,6 @@ from odoo.tests import tagged
 
 from .common import RiskCommon
 
-MANAGED = dict(NONE, collector="r", manager="rwcu", account_admin="rwcu")
-MANAGER_ONLY = dict(NONE, manager="rwcu", account_admin="rwcu")
 READ_BY_MANAGERS = dict(NONE, manager="r", account_admin="r")
 # The register search: every internal user (filling a customer takes the right to write it).
 CONTACTS = dict(
@@ -26,13 +28,6 @@ CONTACTS = dict(
     account_admin="rwcu",
     system="rwcu",
 )
-THREAD_FIELDS = (
-    "message_follower_ids",
-    "message_ids",
-    "message_partner_ids",
-    "website_message_ids",
-)
-ACTIVITY_FIELDS = ("activity_ids", "activity_summary", "activity_type_id")
 
 
 @freeze_time("2026-06-15")
@@ -44,11 +39,12 @@ class TestRiskAccessMatrix(AccessMatrixCase, RiskCommon):
         "credit.risk.provider": dict(MANAGED, system="rw"),
         "credit.risk.exchange": READ_BY_MANAGERS,
         "credit.risk.notice": dict(NONE, collector="r", manager="r", account_admin="r"),
+        "credit.risk.customer.mixin": NONE,
         "credit.risk.event.action": MANAGED,
         "credit.risk.event": MANAGED,
         "credit.risk.claim": MANAGED,
         "credit.risk.rating": MANAGED,
-        "credit.risk.rating.import": MANAGER_ONLY,
+        "credit.risk.rating.import": MANAGER_WIZARD,
         "credit.risk.register.search": CONTACTS,
         "credit.risk.register.search.line": CONTACTS,
     }
@@ -196,10 +192,22 @@ class TestRiskAccessMatrix(AccessMatrixCase, RiskCommon):
             "credit_legal_form",
         ),
         **method("res.users", "credit_risk_hold_event_id"),
+        # The customer and the company of events, claims and ratings: each model says.
+        **free("credit.risk.customer.mixin", "partner_id", "company_id"),
+        # The rating among the score's factors: nobody writes a score (its access rights).
+        **free("credit.partner.score", "rating_id", "rating_default_probability", "rating_penalty"),
         # Settings: Odoo's rights on companies and settings say it all.
-        **free("res.company", "credit_risk_rating_threshold", "credit_risk_claim_alert_days"),
         **free(
-            "res.config.settings", "credit_risk_rating_threshold", "credit_risk_claim_alert_days"
+            "res.company",
+            "credit_risk_rating_threshold",
+            "credit_risk_claim_alert_days",
+            "credit_risk_use_ratings",
+        ),
+        **free(
+            "res.config.settings",
+            "credit_risk_rating_threshold",
+            "credit_risk_claim_alert_days",
+            "credit_risk_use_ratings",
         ),
     }
 

@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.credit_management.tests.common import TODAY
+from odoo.addons.credit_management.tests.test_customer_statement import pdf_text
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
@@ -50,6 +51,18 @@ class TestRiskDailyJob(RiskCommon):
         record = bodacc_record(record_id, siren, nature, "2026-06-10", published, number, **extra)
         self.registers.notices.append(record)
         return record
+
+    def _letter_text(self, claims):
+        # wkhtmltopdf would fetch the styles from this very server, which waits for the
+        # test's transaction: a closed port makes it print the text without them.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("credit_risk_data.credit_risk_claim_letter_report", claims.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        return pdf_text(pdf)
 
     def _run(self):
         self.env["credit.risk.provider"]._cron_fetch()
@@ -106,23 +119,23 @@ class TestRiskDailyJob(RiskCommon):
         # Activities for the collector and the credit manager.
         self.assertEqual(set(event.activity_ids.mapped("user_id")), {self.collector, self.manager})
 
-        # The letter to the representative, in French, lists the claim.
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("credit_risk_data.credit_risk_claim_letter_report", claim.ids)[0]
-            .decode()
-        )
-        for text in (
-            "déclaration de créance",
-            "R. 622-24",
-            self.before.name,
-            self.before_2.name,
-            "10/06/2026",
-            "12/06/2026",
-            SIREN_MARTIN,
+        # The letter to the representative, in French, lists the claim: the PDF's text.
+        text = self._letter_text(claim)
+        words = " ".join(text.split())  # the paragraphs' lines joined
+        for expected in (
+            "Objet : déclaration de créance",
+            f"(SIREN {SIREN_MARTIN})",
+            "jugement d'ouverture du 10/06/2026",
+            "publié au BODACC le 12/06/2026",
+            "articles L. 622-24 et R. 622-24 du Code de commerce",
+            "au plus tard le 12/08/2026",
         ):
-            self.assertIn(text, html)
-        self.assertNotIn(self.after.name, html)
+            self.assertIn(expected, words)
+        rows = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
+        self.assertEqual(rows[self.before.name][1:3], ["01/06/2026", "01/06/2026"])
+        self.assertEqual(rows[self.before_2.name][1:3], ["09/06/2026", "25/06/2026"])
+        self.assertIn("1,500.00", " ".join(rows["Total"]), "Total déclaré")
+        self.assertNotIn(self.after.name, text)
 
         # Declared by the credit manager; a collector cannot.
         with self.assertRaises(AccessError):
@@ -145,55 +158,88 @@ class TestRiskDailyJob(RiskCommon):
     def test_corrective_notice_updates_the_event(self):
         self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
         event = self._run()
-        published = event.notice_ids.key
-        self.registers.notices.clear()
-        self._notice(
-            "A202606161020",
-            SIREN_MARTIN,
-            LIQUIDATION,
-            published="2026-06-16",
-            number=1020,
-            typeavis="rectificatif",
-            typeavis_lib="Avis rectificatif",
-            parutionavisprecedent=json.dumps(
-                {
-                    "nomPublication": "BODACC A",
-                    "numeroParution": published.split("-")[1],
-                    "dateParution": "2026-06-12",
-                    "numeroAnnonce": 1450,
-                }
-            ),
-        )
-        with freeze_time("2026-06-17"):
-            events = self._run()
+        key = event.notice_ids.key
+        events = self._amend("A202606161020", key, "2026-06-16", 1020, LIQUIDATION)
         self.assertEqual(events, event, "the corrective notice makes no event of its own")
         self.assertEqual(event.event_type, "liquidation")
         self.assertEqual(sorted(event.notice_ids.mapped("kind")), ["correction", "initial"])
         self.assertIn("Corrected by the notice A202606161020", event.message_ids[0].body)
 
         # A cancellation cancels it; nothing is lifted by itself.
-        self.registers.notices.clear()
-        self._notice(
+        self._amend(
             "A202606181030",
-            SIREN_MARTIN,
+            key,
+            "2026-06-18",
+            1030,
             "",
-            published="2026-06-18",
-            number=1030,
             typeavis="annulation",
-            parutionavisprecedent=json.dumps(
-                {
-                    "nomPublication": "BODACC A",
-                    "numeroParution": published.split("-")[1],
-                    "numeroAnnonce": 1450,
-                }
-            ),
+            typeavis_lib="Avis d'annulation",
         )
-        with freeze_time("2026-06-19"):
-            self._run()
         self.assertEqual(event.state, "cancelled")
         self.assertTrue(self.customer.credit_hold, "the credit manager lifts the hold")
         event.with_user(self.manager).action_lift_hold()
         self.assertFalse(self.customer.with_company(self.company).credit_risk_hold_event_id)
+
+    def _amend(self, record_id, key, published, number, nature=RECEIVERSHIP, **values):
+        """A notice correcting (or, with ``typeavis="annulation"``, cancelling) the notice
+        ``key`` of the customer, read the day after its publication."""
+        self.registers.notices.clear()
+        previous = {
+            "nomPublication": "BODACC A",
+            "numeroParution": key.split("-")[1],
+            "numeroAnnonce": 1450,
+        }
+        values = {
+            "typeavis": "rectificatif",
+            "typeavis_lib": "Avis rectificatif",
+            "parutionavisprecedent": json.dumps(previous),
+            **values,
+        }
+        judgment = values.pop("judgment", "2026-06-10")
+        record = bodacc_record(
+            record_id, SIREN_MARTIN, nature, judgment, published, number, **values
+        )
+        self.registers.notices.append(record)
+        with freeze_time(fields.Date.add(day(published), days=1)):
+            return self._run()
+
+    def _listed(self):
+        plan = self.env["credit.dunning"]._dunning_plan(self.company, TODAY)
+        return {row["move_id"]: row["listed"] for row in plan}
+
+    def test_correction_of_the_judgment_date_recollects_the_claim(self):
+        self._notice("A202606121450", SIREN_MARTIN, RECEIVERSHIP, number=1450)
+        event = self._run()
+        claim = event.claim_ids
+        self.assertEqual(claim.move_ids, self.before | self.before_2, "dated before 06-10")
+        key = event.notice_ids.key
+
+        # Judged on 2026-06-05 after all: the invoice of 06-09 is no claim, reminded again.
+        self._amend("A202606161020", key, "2026-06-16", 1020, judgment="2026-06-05")
+        self.assertEqual(event.date_judgment, day("2026-06-05"))
+        self.assertEqual(event.claim_ids, claim, "the same claim")
+        self.assertEqual(claim.move_ids, self.before)
+        self.assertEqual(claim.amount, 1200.0)
+        self.assertEqual(
+            (self.before.dunning_excluded, self.before_2.dunning_excluded), (True, False)
+        )
+        listed = self._listed()
+        self.assertEqual((listed[self.before.id], listed[self.before_2.id]), (False, True))
+        self.assertIn("Reminded again", self.before_2.message_ids[0].body, "said on the invoice")
+
+        # Judged on 2026-06-13: the three invoices are claims, none reminded.
+        self._amend("A202606171030", key, "2026-06-17", 1030, judgment="2026-06-13")
+        self.assertEqual(claim.move_ids, self.before | self.before_2 | self.after)
+        self.assertEqual(claim.amount, 1950.0)
+        self.assertTrue(all((self.before | self.before_2 | self.after).mapped("dunning_excluded")))
+        self.assertFalse(any(self._listed()[move.id] for move in claim.move_ids))
+        self.assertEqual(len(event.notice_ids), 3)
+
+        # Once declared, a claim keeps its invoices: a note asks to review it.
+        claim.with_user(self.manager).action_declare()
+        self._amend("A202606181040", key, "2026-06-18", 1040, judgment="2026-06-11")
+        self.assertEqual(len(claim.move_ids), 3)
+        self.assertIn("review the invoices of this claim", claim.message_ids[0].body)
 
     def test_no_siren_never_matched_by_name(self):
         durand = self.env["res.partner"].create({"name": "EPICERIES DURAND", "is_company": True})

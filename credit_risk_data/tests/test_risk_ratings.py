@@ -1,10 +1,12 @@
 """Ratings imported from a provider's CSV or XLSX export, their history and threshold."""
 
 import io
+from datetime import date as Date
 
 import openpyxl
 
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
@@ -87,6 +89,43 @@ class TestRiskRatings(RiskCommon):
         self.assertEqual(wizard.imported_count, 0)
         self.assertIn("line 2: not a date or a figure", wizard.result)
         self.assertFalse(self.customer.credit_risk_rating_ids, "nothing half-imported")
+
+    def test_out_of_bounds_listed_by_line(self):
+        wizard = self._import(
+            "siren;date;score;grade;probability_of_default;recommended_limit\n"
+            f"{SIREN_MARTIN};2026-06-01;50;B;120;1000\n"
+            f"{SIREN_MARTIN};2026-06-01;-3;B;1;1000\n"
+            f"{SIREN_MARTIN};2026-06-02;50;B;1;1000\n".encode()
+        )
+        self.assertEqual(wizard.imported_count, 1)
+        self.assertIn("line 2: a probability of default is between 0 and 100", wizard.result)
+        self.assertIn("line 3: a score or a recommended limit is negative", wizard.result)
+
+    def test_set_based_create_as_the_orm(self):
+        """The import's one-statement create gives what ``create`` gives, checks included."""
+        vals = {
+            "partner_id": self.customer.id,
+            "provider_id": self.manual.id,
+            "company_id": self.company.id,
+            "identifier": SIREN_MARTIN,
+            "date": Date(2026, 6, 1),
+            "score": 62.555,
+            "grade": "B",
+            "default_probability": 1.23456,
+            "recommended_limit": 1234.565,
+        }
+        Rating = self.env["credit.risk.rating"].with_user(self.manager)
+        fast, orm = Rating._create_imported([vals]), Rating.create(vals)
+        fields = ["score", "default_probability", "recommended_limit", "date", "grade"]
+        self.assertEqual(fast.read(fields)[0] | {"id": 0}, orm.read(fields)[0] | {"id": 0})
+        self.assertEqual(fast.recommended_limit, 1234.57, "rounded as the currency rounds")
+        # Another company's customer is refused, as create refuses it.
+        company_2 = self.setup_other_company()["company"]
+        other = self.env["res.partner"].create({"name": "Autre", "company_id": company_2.id})
+        with self.assertRaises(UserError):
+            Rating._create_imported([dict(vals, partner_id=other.id)])
+        with self.assertRaises(ValidationError):
+            Rating._create_imported([dict(vals, default_probability=101.0)])
 
     def test_collector_cannot_import(self):
         from odoo.exceptions import AccessError  # noqa: PLC0415

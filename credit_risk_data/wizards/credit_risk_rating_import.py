@@ -2,10 +2,11 @@
 
 How it works: the file's rows are read into dicts by the header row; each row's identifier
 (SIREN, SIRET or French VAT number, checked with python-stdnum) gives a SIREN, matched to the
-company's customers in one query; the ratings are created in batches. Rows that cannot be
-read (no customer with that SIREN, an invalid identifier, a date or a figure that is not
-one) are not imported and are listed, with their line number, in the result: nothing is
-lost silently.
+company's customers in one query (each distinct identifier and date converted once); the
+ratings are created in batches of one statement each (``_create_imported``). Rows that
+cannot be read (no customer with that SIREN, an invalid identifier, a date or a figure that
+is not one, a figure out of bounds) are not imported and are listed, with their line
+number, in the result: nothing is lost silently.
 """
 
 import base64
@@ -111,13 +112,20 @@ class CreditRiskRatingImport(models.TransientModel):
                     columns=", ".join(str(c) for c in rows[0]),
                 )
             )
-        sirens = [siren_from_identifier(row.get(columns["identifier"])) for row in rows]
-        partners = self.env["res.partner"]._credit_risk_by_siren(
-            set(filter(None, sirens)), self.company_id
-        )
-        vals_list, problems = [], []
-        for line, (row, siren) in enumerate(zip(rows, sirens, strict=True), start=2):
+        # One conversion per distinct identifier and date: a file repeats them.
+        sirens = {}
+        for row in rows:
             identifier = row.get(columns["identifier"])
+            if identifier not in sirens:
+                sirens[identifier] = siren_from_identifier(identifier)
+        partners = self.env["res.partner"]._credit_risk_by_siren(
+            set(filter(None, sirens.values())), self.company_id
+        )
+        dates = {}
+        vals_list, problems = [], []
+        for line, row in enumerate(rows, start=2):
+            identifier = row.get(columns["identifier"])
+            siren = sirens[identifier]
             if not siren:
                 problems.append(
                     _(
@@ -134,26 +142,40 @@ class CreditRiskRatingImport(models.TransientModel):
                 )
                 continue
             try:
-                vals_list.append(
-                    {
-                        "partner_id": partner.id,
-                        "provider_id": provider.id,
-                        "company_id": self.company_id.id,
-                        "identifier": str(identifier),
-                        "date": to_date(row.get(columns["date"])),
-                        "score": to_float(row.get(columns["score"])),
-                        "grade": str(row.get(columns["grade"]) or "").strip() or False,
-                        "default_probability": to_float(row.get(columns["default_probability"])),
-                        "recommended_limit": to_float(row.get(columns["recommended_limit"])),
-                    }
-                )
+                value = row.get(columns["date"])
+                key = value if isinstance(value, str) else repr(value)
+                if key not in dates:
+                    dates[key] = to_date(value)
+                vals = {
+                    "partner_id": partner.id,
+                    "provider_id": provider.id,
+                    "company_id": self.company_id.id,
+                    "identifier": str(identifier),
+                    "date": dates[key],
+                    "score": to_float(row.get(columns["score"])),
+                    "grade": str(row.get(columns["grade"]) or "").strip() or False,
+                    "default_probability": to_float(row.get(columns["default_probability"])),
+                    "recommended_limit": to_float(row.get(columns["recommended_limit"])),
+                }
             except ValueError as error:
                 problems.append(
                     _("line %(line)s: not a date or a figure: %(value)s", line=line, value=error)
                 )
+                continue
+            # The model's constraint, said per line rather than refusing the whole file.
+            if not 0 <= vals["default_probability"] <= 100:
+                problems.append(
+                    _("line %(line)s: a probability of default is between 0 and 100", line=line)
+                )
+            elif vals["score"] < 0 or vals["recommended_limit"] < 0:
+                problems.append(
+                    _("line %(line)s: a score or a recommended limit is negative", line=line)
+                )
+            else:
+                vals_list.append(vals)
         Rating = self.env["credit.risk.rating"]
         for start in range(0, len(vals_list), BATCH):
-            Rating.create(vals_list[start : start + BATCH])
+            Rating._create_imported(vals_list[start : start + BATCH])
         self.imported_count = len(vals_list)
         summary = _("%(count)s ratings imported.", count=len(vals_list))
         self.result = "\n".join([summary, *problems])

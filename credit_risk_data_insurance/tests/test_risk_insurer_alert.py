@@ -1,28 +1,23 @@
 """With credit insurance: an opening of receivership alerts the insurer."""
 
-from urllib.parse import urlsplit
-
 from odoo import fields
 from odoo.addons.credit_insurance.tests.common import InsuranceCommon
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import free
 from odoo.addons.credit_management.tests.access_matrix import method
 from odoo.addons.credit_risk_data.tests.common import SIREN_MARTIN
-from odoo.addons.credit_risk_data.tests.fake_registers import FakeRegisters
+from odoo.addons.credit_risk_data.tests.common import FakeRegistersCase
 from odoo.addons.credit_risk_data.tests.fake_registers import bodacc_record
-from odoo.tests import common as test_common
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
 
 @freeze_time("2026-06-15")
 @tagged("post_install", "-at_install")
-class TestRiskInsurerAlert(InsuranceCommon):
+class TestRiskInsurerAlert(FakeRegistersCase, InsuranceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registers = FakeRegisters()
-        cls.addClassCleanup(cls.registers.stop)
         cls.customer.write(
             {"company_registry": SIREN_MARTIN, "country_id": cls.env.ref("base.fr").id}
         )
@@ -31,13 +26,6 @@ class TestRiskInsurerAlert(InsuranceCommon):
         )
         cls.bodacc.api_base_url = f"{cls.registers.url}/api/explore/v2.1"
         cls.bodacc.action_enable()
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # The fake BODACC on 127.0.0.1 is the network edge.
-        if urlsplit(r.url).hostname == "127.0.0.1":
-            return test_common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
 
     def test_receivership_alerts_the_insurer(self):
         self._decide(self._cover(self.customer, 5000.0), "granted", 5000.0)
