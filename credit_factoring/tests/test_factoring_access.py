@@ -1,6 +1,8 @@
 """Who may do what with factoring (readme/CONFIGURE.md, "Rights")."""
 
-from odoo.addons.credit_management.tests.access_matrix import NONE
+from odoo.addons.credit_management.tests.access_matrix import MANAGED
+from odoo.addons.credit_management.tests.access_matrix import MANAGER_WIZARD
+from odoo.addons.credit_management.tests.access_matrix import THREAD_FIELDS
 from odoo.addons.credit_management.tests.access_matrix import AccessMatrixCase
 from odoo.addons.credit_management.tests.access_matrix import fixed
 from odoo.addons.credit_management.tests.access_matrix import free
@@ -13,15 +15,6 @@ from odoo.tests import tagged
 
 from .common import FactoringCommon
 
-# Read by collectors, kept by credit managers.
-MANAGED = dict(NONE, collector="r", manager="rwcu", account_admin="rwcu")
-MANAGER_WIZARD = dict(NONE, manager="rwcu", account_admin="rwcu")
-THREAD_FIELDS = (
-    "message_follower_ids",
-    "message_ids",
-    "message_partner_ids",
-    "website_message_ids",
-)
 CONTRACT = "credit.factoring.contract"
 BATCH = "credit.factoring.batch"
 STATEMENT = "credit.factoring.statement"
