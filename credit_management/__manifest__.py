@@ -17,7 +17,7 @@
         "onboarding",
         "spreadsheet_dashboard",
     ],
-    "external_dependencies": {"python": ["python-stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum", "dateparser", "price-parser"]},
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",
