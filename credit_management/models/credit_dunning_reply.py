@@ -28,6 +28,10 @@ class CreditDunning(models.Model):
                 reminder.reply_ids.filtered(lambda reply: reply.state == "new")
             )
 
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {"reply_ids"}
+
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
         if self._reply_is_customers(message):

@@ -150,12 +150,8 @@ class CreditReply(models.Model):
     decided_uid = fields.Many2one(
         comodel_name="res.users", string="Decided By", readonly=True, copy=False
     )
-    promise_id = fields.Many2one(
-        comodel_name="credit.payment.promise", string="Promise", readonly=True, copy=False
-    )
-    dispute_id = fields.Many2one(
-        comodel_name="credit.dispute", string="Dispute", readonly=True, copy=False
-    )
+    promise_id = fields.Many2one(comodel_name="credit.payment.promise", readonly=True, copy=False)
+    dispute_id = fields.Many2one(comodel_name="credit.dispute", readonly=True, copy=False)
     summary = fields.Char(compute="_compute_summary", string="Suggestion")
 
     # ------------------------------------------------------------
@@ -203,7 +199,9 @@ class CreditReply(models.Model):
                 summary=reply.summary,
             )
 
-    @api.depends("intent", "date", "amount", "suggested_intent", "suggested_date", "suggested_amount")
+    @api.depends(
+        "intent", "date", "amount", "suggested_intent", "suggested_date", "suggested_amount"
+    )
     def _compute_is_corrected(self):
         for reply in self:
             reply.is_corrected = (reply.intent, reply.date, reply.amount or 0.0) != (
@@ -340,9 +338,10 @@ class CreditReply(models.Model):
         """The invoices the suggestion applies to: those named, else the reminder's, still
         open."""
         self.ensure_one()
-        moves = self.move_ids or self.dunning_id.line_ids.filtered(
-            lambda line: line.line_type != "credit"
-        ).move_id
+        moves = (
+            self.move_ids
+            or self.dunning_id.line_ids.filtered(lambda line: line.line_type != "credit").move_id
+        )
         return moves.filtered(
             lambda move: move.payment_state not in ("paid", "in_payment", "reversed")
         )
@@ -456,14 +455,18 @@ class CreditReply(models.Model):
         attachments = self.env["ir.attachment"]
         for invoice in invoices:
             content, _type = report._render_qweb_pdf("account.account_invoices", invoice.ids)
-            attachments |= self.env["ir.attachment"].sudo().create(
-                {
-                    "name": f"{invoice._get_report_base_filename()}.pdf",
-                    "raw": content,
-                    "res_model": self.dunning_id._name,
-                    "res_id": self.dunning_id.id,
-                    "mimetype": "application/pdf",
-                }
+            attachments |= (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{invoice._get_report_base_filename()}.pdf",
+                        "raw": content,
+                        "res_model": self.dunning_id._name,
+                        "res_id": self.dunning_id.id,
+                        "mimetype": "application/pdf",
+                    }
+                )
             )
         self.dunning_id.sudo().message_post(
             body=_("Please find attached the copy of the invoices you asked for."),

@@ -2,8 +2,9 @@ from odoo import fields
 from odoo import models
 
 
+# One concern of the company per file: the replies to reminders.
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     credit_reply_auto_promise = fields.Boolean(
         string="Apply Promises Read in Replies",

@@ -161,7 +161,9 @@ class TestReplySuggestion(CreditCommon):
             f"La facture {self.other_invoice.name} est un doublon, elle a déjà été facturée.",
         )
         self.assertEqual((reply.intent, reply.move_ids), ("dispute", self.other_invoice))
-        self.assertEqual(reply.reason_id, self.env.ref("credit_management.dispute_reason_duplicate"))
+        self.assertEqual(
+            reply.reason_id, self.env.ref("credit_management.dispute_reason_duplicate")
+        )
         reply.with_user(self.collector).action_accept()
         self.assertRecordValues(
             reply.dispute_id,
@@ -171,7 +173,9 @@ class TestReplySuggestion(CreditCommon):
         self.assertTrue(self.other_invoice.in_dispute, "its reminders stop")
 
     def test_copy_sends_the_invoice(self):
-        reply = self._reply(self.reminder, f"Pouvez-vous nous renvoyer la facture {self.invoice.name} ?")
+        reply = self._reply(
+            self.reminder, f"Pouvez-vous nous renvoyer la facture {self.invoice.name} ?"
+        )
         self.assertEqual(reply.intent, "copy")
         before = self.reminder.message_ids
         reply.with_user(self.collector).action_accept()
@@ -257,10 +261,13 @@ class TestReplySuggestion(CreditCommon):
         self.env.user.company_ids |= other_company
         foreign_invoice = self._invoice(self.customer, 700.0, due_days=-20, company=other_company)
         foreign_reminder = self._reminder(other_company, foreign_invoice)
-        own = self._reply(self.reminder, f"Je vous règle la facture {self.invoice.name} le 10 juillet.")
+        own = self._reply(
+            self.reminder, f"Je vous règle la facture {self.invoice.name} le 10 juillet."
+        )
         foreign = self._reply(
             foreign_reminder,
-            f"Je vous règle les factures {self.invoice.name} et {foreign_invoice.name} le 10 juillet.",
+            f"Je vous règle les factures {self.invoice.name} et {foreign_invoice.name} "
+            "le 10 juillet.",
         )
         self.assertEqual(foreign.company_id, other_company)
         self.assertEqual(
