@@ -8,6 +8,7 @@ plain values (``engine/tests``, run by ``make test`` without a database):
   into reminders and the reminder totals;
 - ``late_fees``: the late-payment interest of an invoice and the recovery indemnity;
 - ``score``: the behaviour score and grade of a customer;
+- ``worklist``: the ranking of today's worklist of a collector;
 - ``reply``: a customer's reply to a reminder read for the collector (intent, date, amount,
   invoices named).
 
