@@ -43,6 +43,7 @@
         "views/credit_payment_promise_views.xml",
         "views/credit_reply_views.xml",
         "views/credit_partner_score_views.xml",
+        "views/credit_worklist_views.xml",
         "views/credit_collector_desk_views.xml",
         "views/credit_aged_balance_views.xml",
         "views/credit_cash_forecast_views.xml",

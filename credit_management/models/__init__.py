@@ -40,6 +40,7 @@ from . import credit_payer_profile
 from . import credit_payment_promise
 from . import credit_reply
 from . import credit_statement_report
+from . import credit_worklist
 from . import ir_actions_act_window
 from . import ir_http
 from . import mail_mail

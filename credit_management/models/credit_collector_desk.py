@@ -183,6 +183,11 @@ class CreditCollectorDesk(models.Model):
             "name": self.display_name,
         }
 
+    def action_open_worklist(self):
+        """Today's worklist, ranked now, in the desk's scope."""
+        self.ensure_one()
+        return self.env["credit.worklist"]._worklist_open(mine=self._desk_mine())
+
     def action_open(self):
         """Open the list behind one count (the button's ``count_field`` in context)."""
         self.ensure_one()

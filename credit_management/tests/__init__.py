@@ -33,3 +33,4 @@ from . import test_portal_bad_input
 from . import test_reply_suggestion
 from . import test_users_lang
 from . import test_workflow_rights
+from . import test_worklist

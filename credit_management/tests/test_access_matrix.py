@@ -101,6 +101,8 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.reply": dict(WORKED, collector="rw"),
         "credit.statement.send": dict(NONE, collector="rwc", manager="rwc", account_admin="rwc"),
         "credit.workflow.mixin": NONE,
+        # Ranked by the model for the user who opens it: read only, his own rows.
+        "credit.worklist": REPORT,
         "report.credit_management.report_credit_aged_balance": NONE,
         "report.credit_management.report_credit_statement": NONE,
     }
@@ -455,6 +457,21 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "suggested_date",
             "suggested_intent",
             "text",
+        ),
+        **method(
+            "credit.worklist",
+            "collector_id",
+            "company_id",
+            "date",
+            "days_overdue",
+            "done",
+            "next_action",
+            "overdue_amount",
+            "partner_id",
+            "rank",
+            "reason",
+            "user_id",
+            "value",
         ),
         **method(
             "credit.dunning.line",
