@@ -35,6 +35,7 @@ into text), its headers and the customer's open invoices, and returns a ``ReplyA
 'out_of_office'
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from datetime import date as Date
 from datetime import datetime
 from datetime import timedelta
 
-import dateparser
+from dateparser.date import DateDataParser
 from price_parser import Price
 
 INTENTS = ("promise", "dispute", "paid", "copy", "out_of_office", "insolvency", "other")
@@ -380,7 +381,7 @@ def own_words(text):
     lines = []
     for line in (text or "").splitlines():
         folded = fold(line)
-        if any(re.search(marker, folded) for marker in QUOTE_MARKERS):
+        if any(_compiled(marker).search(folded) for marker in QUOTE_MARKERS):
             break
         lines.append(line)
     return "\n".join(lines).strip()
@@ -395,8 +396,12 @@ def is_automatic(headers):
     return False
 
 
+# The phrase tables hold more patterns than ``re``'s own cache: compiled once, kept here.
+_compiled = functools.lru_cache(maxsize=4096)(re.compile)
+
+
 def _matches(patterns, text):
-    return [pattern for pattern in patterns if re.search(pattern, text)]
+    return [pattern for pattern in patterns if _compiled(pattern).search(text)]
 
 
 # ------------------------------------------------------------
@@ -448,11 +453,11 @@ def _read_date(kind, expression, today):
         settings["PREFER_DATES_FROM"] = "future"
     if kind == "relative":
         settings["PREFER_DATES_FROM"] = "current_period"
-    parsed = dateparser.parse(expression, languages=DATEPARSER_LANGUAGES, settings=settings)
+    parsed = _parse(expression, settings)
     if not parsed and kind == "numeric":
         # 12/18/2026: written month first (English).
         settings["DATE_ORDER"] = "MDY"
-        parsed = dateparser.parse(expression, languages=DATEPARSER_LANGUAGES, settings=settings)
+        parsed = _parse(expression, settings)
     if not parsed:
         return None
     result = parsed.date()
@@ -471,6 +476,17 @@ def _read_date(kind, expression, today):
     elif kind == "weekday" and result <= today:
         result += timedelta(days=7)
     return result
+
+
+@functools.lru_cache(maxsize=64)
+def _date_parser(settings):
+    """One ``dateparser`` parser per settings: it keeps its locales between replies (a new
+    one for each expression, as ``dateparser.parse`` makes, reloads them)."""
+    return DateDataParser(languages=DATEPARSER_LANGUAGES, settings=dict(settings))
+
+
+def _parse(expression, settings):
+    return _date_parser(tuple(sorted(settings.items()))).get_date_data(expression).date_obj
 
 
 def _day_of_month(expression, today):
@@ -536,12 +552,10 @@ def find_invoices(text, invoices):
             number = re.findall(r"\d+", invoice.name)
             tail = number[-1].lstrip("0") if number else ""
             if len(tail) >= 2:
-                named = bool(
-                    re.search(
-                        rf"{INVOICE_WORDS}\s?[:.]?\s?(?:[a-z]+[/-])?(?:\d{{4}}[/-])?0*{tail}\b",
-                        folded,
-                    )
+                pattern = _compiled(
+                    rf"{INVOICE_WORDS}\s?[:.]?\s?(?:[a-z]+[/-])?(?:\d{{4}}[/-])?0*{tail}\b"
                 )
+                named = bool(pattern.search(folded))
         if named:
             found.append(invoice)
     return found
