@@ -97,6 +97,11 @@ class CreditReply(models.Model):
     email_from = fields.Char(string="From", readonly=True)
     subject = fields.Char(readonly=True)
     text = fields.Text(string="Customer's Words", readonly=True)
+    attachment_ids = fields.Many2many(
+        related="message_id.attachment_ids",
+        string="Attached Files",
+        help="What the customer attached: a remittance advice, a proof of payment…",
+    )
     # What the collector accepts (the analyser's reading, corrected while new).
     intent = fields.Selection(selection=INTENTS, required=True, default="other")
     date = fields.Date(help="The day promised, or the day the customer says he paid.")
@@ -421,17 +426,19 @@ class CreditReply(models.Model):
         return {"dispute_id": dispute.id}
 
     def _apply_paid(self):
-        self._schedule(
-            _("Find the payment of %(customer)s", customer=self.partner_id.name),
-            _(
-                "The customer says %(amount)s was paid on %(date)s: find the payment and "
-                "reconcile it.",
-                amount=format_amount(self.env, self.amount, self.currency_id)
-                if self.amount
-                else _("the balance"),
-                date=format_date(self.env, self.date) if self.date else _("a day not given"),
-            ),
+        note = _(
+            "The customer says %(amount)s was paid on %(date)s: find the payment and reconcile it.",
+            amount=format_amount(self.env, self.amount, self.currency_id)
+            if self.amount
+            else _("the balance"),
+            date=format_date(self.env, self.date) if self.date else _("a day not given"),
         )
+        files = self.sudo().attachment_ids
+        if files:
+            note += " " + _(
+                "Attached to the reply: %(files)s.", files=", ".join(files.mapped("name"))
+            )
+        self._schedule(_("Find the payment of %(customer)s", customer=self.partner_id.name), note)
 
     def _apply_insolvency(self):
         self._schedule(

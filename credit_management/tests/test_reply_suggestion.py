@@ -66,7 +66,7 @@ class TestReplySuggestion(CreditCommon):
         )
         return reminder
 
-    def _reply(self, reminder, body, headers=None, subject="Re: Relance"):
+    def _reply(self, reminder, body, headers=None, subject="Re: Relance", attachment=None):
         """The customer answers ``reminder`` by email, through the mail gateway."""
         sent = reminder.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
         email = EmailMessage()
@@ -80,6 +80,10 @@ class TestReplySuggestion(CreditCommon):
         for name, value in (headers or {}).items():
             email[name] = value
         email.set_content(body)
+        if attachment:
+            email.add_attachment(
+                attachment[1], maintype="application", subtype="pdf", filename=attachment[0]
+            )
         thread_id = self.env["mail.thread"].message_process(False, email.as_string())
         self.assertEqual(thread_id, reminder.id, "the reply is routed to the reminder")
         return self.Reply.search([("dunning_id", "=", reminder.id)], order="id desc", limit=1)
@@ -185,12 +189,18 @@ class TestReplySuggestion(CreditCommon):
         self.assertEqual(len(sent.attachment_ids), 1)
 
     def test_paid_schedules_a_check(self):
-        reply = self._reply(self.reminder, "La facture a été réglée hier par virement.")
+        reply = self._reply(
+            self.reminder,
+            "La facture a été réglée hier par virement, avis de virement joint.",
+            attachment=("avis-virement.pdf", b"%PDF-1.4 avis"),
+        )
         self.assertEqual((reply.intent, reply.date), ("paid", TODAY.replace(day=14)))
+        self.assertEqual(reply.attachment_ids.mapped("name"), ["avis-virement.pdf"])
         reply.with_user(self.collector).action_accept()
         activity = self.reminder.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.collector)
+        self.assertIn("avis-virement.pdf", str(activity.note), "the remittance named")
 
     # ------------------------------------------------------------
     # AUTOMATIC REPLIES
