@@ -18,6 +18,7 @@ from . import test_demo_logo
 from . import test_dispute
 from . import test_dso_simulator
 from . import test_dunning_bulk
+from . import test_dunning_email_templates
 from . import test_dunning_engine
 from . import test_dunning_letter
 from . import test_dunning_phone

@@ -11,11 +11,11 @@ registry.category("web_tour.tours").add("credit_management_aged_balance_tour", {
         },
         {
             content: "The XLSX export is offered",
-            trigger: ".o_control_panel button.o_credit_aged_balance_xlsx:contains(Export XLSX)",
+            trigger: ".o_control_panel button.o_credit_aged_balance_xlsx:contains(XLSX)",
         },
         {
             content: "The PDF is offered",
-            trigger: ".o_control_panel button.o_credit_aged_balance_pdf:contains(Print PDF)",
+            trigger: ".o_control_panel button.o_credit_aged_balance_pdf:contains(PDF)",
         },
     ],
 });
