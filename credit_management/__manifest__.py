@@ -17,7 +17,7 @@
         "onboarding",
         "spreadsheet_dashboard",
     ],
-    "external_dependencies": {"python": ["python-stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum", "dateparser", "price-parser"]},
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",
@@ -41,7 +41,9 @@
         "views/credit_dunning_views.xml",
         "views/credit_dispute_views.xml",
         "views/credit_payment_promise_views.xml",
+        "views/credit_reply_views.xml",
         "views/credit_partner_score_views.xml",
+        "views/credit_worklist_views.xml",
         "views/credit_collector_desk_views.xml",
         "views/credit_aged_balance_views.xml",
         "views/credit_cash_forecast_views.xml",

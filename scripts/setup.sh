@@ -99,7 +99,11 @@ python_env() {
     local pipi=("$PY" -m pip install -q --build-constraint "$CM_HOME/build-constraints.txt")
     "${pipi[@]}" -r "$ODOO_SRC/requirements.txt"
     "${pipi[@]}" --no-deps --config-settings editable_mode=compat -e "$ODOO_SRC"
-    "${pipi[@]}" -r "$REPO/requirements.txt" -r "$REPO/test-requirements.txt"
+    # The project's packages never move one Odoo pinned (dateparser would otherwise be free
+    # to upgrade python-dateutil or pytz, and a newer lxml changes Odoo's HTML cleaning): what
+    # Odoo installed is a constraint.
+    "$PY" -m pip freeze --exclude-editable | grep -E '^[A-Za-z0-9_.-]+==' >"$VENV/.credit-constraints.txt"
+    "${pipi[@]}" -c "$VENV/.credit-constraints.txt" -r "$REPO/requirements.txt" -r "$REPO/test-requirements.txt"
     # Odoo's websocket process (gevent, with --workers) checks its requirements through
     # pkg_resources, whose setuptools 65 does not know the zope.interface and zope.event
     # wheels by their new names: it would fail at every start. A setuptools that reads them,

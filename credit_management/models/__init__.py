@@ -27,6 +27,7 @@ from . import credit_dunning_handoff
 from . import credit_dunning_late_fee
 from . import credit_dunning_letter
 from . import credit_dunning_phone
+from . import credit_dunning_reply
 from . import credit_dunning_run
 from . import credit_dunning_sms
 
@@ -37,15 +38,20 @@ from . import credit_open_item
 from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise
+from . import credit_reply
 from . import credit_statement_report
+from . import credit_worklist
 from . import ir_actions_act_window
 from . import ir_http
 from . import mail_mail
+from . import mail_thread
 from . import onboarding_onboarding_step
 from . import res_company
 from . import res_company_lang
+from . import res_company_reply
 from . import res_company_statement
 from . import res_config_settings
+from . import res_config_settings_reply
 from . import res_config_settings_statement
 from . import res_groups
 from . import res_partner

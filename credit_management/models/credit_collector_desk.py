@@ -42,6 +42,7 @@ class CreditCollectorDesk(models.Model):
     promise_due_count = fields.Integer(compute="_compute_counts", string="Promises Due Today")
     promise_broken_count = fields.Integer(compute="_compute_counts", string="Broken Promises")
     customer_overdue_count = fields.Integer(compute="_compute_counts", string="Customers Overdue")
+    reply_count = fields.Integer(compute="_compute_counts", string="Replies to Read")
     currency_id = fields.Many2one(comodel_name="res.currency", compute="_compute_overdue_amount")
     overdue_amount = fields.Monetary(
         compute="_compute_overdue_amount",
@@ -154,6 +155,7 @@ class CreditCollectorDesk(models.Model):
                 "credit.payment.promise",
                 [("state", "=", "broken"), ("date_closed", ">=", broken_since), *user],
             ),
+            "reply_count": ("credit.reply", [("state", "=", "new"), *user]),
             "customer_overdue_count": (
                 "credit.aged.balance",
                 [
@@ -181,6 +183,11 @@ class CreditCollectorDesk(models.Model):
             "name": self.display_name,
         }
 
+    def action_open_worklist(self):
+        """Today's worklist, ranked now, in the desk's scope."""
+        self.ensure_one()
+        return self.env["credit.worklist"]._worklist_open(mine=self._desk_mine())
+
     def action_open(self):
         """Open the list behind one count (the button's ``count_field`` in context)."""
         self.ensure_one()
@@ -195,6 +202,7 @@ class CreditCollectorDesk(models.Model):
             "promise_due_count": _("Promises Due Today"),
             "promise_broken_count": _("Broken Promises"),
             "customer_overdue_count": _("Customers Overdue"),
+            "reply_count": _("Replies to Read"),
         }
         return {
             "type": "ir.actions.act_window",

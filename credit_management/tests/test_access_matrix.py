@@ -96,8 +96,13 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.partner.score": dict(NONE, manager="r", account_admin="r"),
         "credit.payer.profile": CONFIG,
         "credit.payment.promise": OPENED,
+        # Made by the mail gateway from a customer's reply: collectors read, correct and
+        # decide them, create none.
+        "credit.reply": dict(WORKED, collector="rw"),
         "credit.statement.send": dict(NONE, collector="rwc", manager="rwc", account_admin="rwc"),
         "credit.workflow.mixin": NONE,
+        # Ranked by the model for the user who opens it: read only, his own rows.
+        "credit.worklist": REPORT,
         "report.credit_management.report_credit_aged_balance": NONE,
         "report.credit_management.report_credit_statement": NONE,
     }
@@ -148,6 +153,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "credit_promise_kept_share",
             "credit_promise_max_days",
             "credit_promise_partial_rule",
+            "credit_reply_auto_promise",
             "credit_responsible_id",
             "credit_statement_last_date",
             "credit_statement_monthly",
@@ -170,6 +176,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "credit_promise_kept_share",
             "credit_promise_max_days",
             "credit_promise_partial_rule",
+            "credit_reply_auto_promise",
             "credit_responsible_id",
             "credit_statement_monthly",
         ),
@@ -420,10 +427,51 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "name",
             "partner_id",
             "phone_state",
+            "reply_ids",
             "scenario_id",
             "sms_message_id",
             "sms_state",
             "state",
+        ),
+        # Replies: the analyser's reading and the decision are the model's; the collector
+        # corrects the suggestion while it is new.
+        **free("credit.reply", "amount", "date", "intent", "move_ids", "reason_id", "user_id"),
+        **fixed(
+            "credit.reply", "company_id", "currency_id", "dunning_id", "message_id", "partner_id"
+        ),
+        **method(
+            "credit.reply",
+            "auto_decided",
+            "automatic",
+            "confidence",
+            "date_decided",
+            "date_received",
+            "decided_uid",
+            "dispute_id",
+            "email_from",
+            "is_corrected",
+            "promise_id",
+            "state",
+            "subject",
+            "suggested_amount",
+            "suggested_date",
+            "suggested_intent",
+            "text",
+        ),
+        **method(
+            "credit.worklist",
+            "collector_id",
+            "company_id",
+            "date",
+            "days_overdue",
+            "done",
+            "next_action",
+            "overdue_amount",
+            "partner_id",
+            "rank",
+            "reason",
+            "user_id",
+            "value",
         ),
         **method(
             "credit.dunning.line",
@@ -483,6 +531,16 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
                 ],
             }
         )
+        cls.reply = env["credit.reply"].create(
+            {
+                "dunning_id": cls.reminder.id,
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "currency_id": cls.currency.id,
+                "intent": "promise",
+                "date": TODAY + timedelta(days=5),
+            }
+        )
         journal = cls.company_data["default_journal_bank"]
         cls.statement_line = env["account.bank.statement.line"].create(
             {"journal_id": journal.id, "amount": 50.0, "payment_ref": "Virement", "date": TODAY}
@@ -497,6 +555,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "credit.payment.promise": cls.promise,
             "credit.dunning": cls.reminder,
             "credit.dunning.line": cls.reminder.line_ids,
+            "credit.reply": cls.reply,
         }
 
     def _matrix_record(self, model):

@@ -1,0 +1,305 @@
+"""Today's worklist (``credit.worklist``): the customers a collector acts on today, ranked.
+
+How it works: ``_worklist_refresh`` gathers, in a few grouped queries for the whole
+portfolio, what is open today for each customer (the aged balance's overdue and oldest due
+date, promises falling due, disputes past their deadline, calls due, reminders waiting for
+validation, replies to read, pauses, the behaviour score) into ``engine.worklist``'s
+``CustomerFacts``; ``engine.worklist.rank`` orders them by the value of acting and chooses
+the next best action; the rows of the user are replaced by the new ranking. Collectors get
+their portfolio, credit managers may take everything (the desk's scope). ``action_do``
+does the row's next action in one click.
+"""
+
+import dataclasses
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import format_amount
+from odoo.tools import format_date
+
+from ..engine import worklist as worklist_engine
+
+ACTIONS = [
+    ("reply", "Read the reply"),
+    ("promise", "Chase the promise"),
+    ("dispute", "Escalate the dispute"),
+    ("call", "Make the call"),
+    ("validate", "Send the reminder"),
+    ("call_overdue", "Call about the overdue"),
+    ("wait", "Wait"),
+]
+
+
+class CreditWorklist(models.Model):
+    _name = "credit.worklist"
+    _description = "Today's Worklist"
+    _order = "rank, id"
+    _check_company_auto = True
+
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Worked By",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.user,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(readonly=True, default=fields.Date.context_today)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", required=True, readonly=True
+    )
+    collector_id = fields.Many2one(comodel_name="res.users", readonly=True)
+    rank = fields.Integer(readonly=True)
+    value = fields.Monetary(
+        string="Value of Acting",
+        readonly=True,
+        help="Amount at risk x probability of paying late x age, plus the promises falling due "
+        "and half the disputes past their deadline.",
+    )
+    overdue_amount = fields.Monetary(string="Overdue", readonly=True)
+    days_overdue = fields.Integer(readonly=True)
+    next_action = fields.Selection(selection=ACTIONS, readonly=True)
+    reason = fields.Char(string="Why", readonly=True)
+    done = fields.Boolean(readonly=True)
+
+    # ------------------------------------------------------------
+    # RANKING
+    # ------------------------------------------------------------
+
+    @api.model
+    def _worklist_refresh(self, mine=True):
+        """Replace the current user's rows by today's ranking of his portfolio (``mine``) or
+        of every customer of the company."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        facts = self._worklist_facts(company, today, self.env.user if mine else None)
+        items = worklist_engine.rank(facts.values(), today)
+        collectors = self._worklist_collectors(company, [item.partner_id for item in items])
+        rows = self.sudo().search([("user_id", "=", self.env.uid), ("company_id", "=", company.id)])
+        rows.unlink()
+        return (
+            self.sudo()
+            .create(
+                [
+                    {
+                        "user_id": self.env.uid,
+                        "company_id": company.id,
+                        "date": today,
+                        "partner_id": item.partner_id,
+                        "collector_id": collectors.get(item.partner_id),
+                        "rank": item.rank,
+                        "value": item.value,
+                        "overdue_amount": facts[item.partner_id].overdue_amount,
+                        "days_overdue": facts[item.partner_id].days_overdue,
+                        "next_action": item.next_action,
+                        "reason": self._worklist_reason(item.reasons, company),
+                    }
+                    for item in items
+                ]
+            )
+            .sudo(False)
+        )
+
+    @api.model
+    def _worklist_facts(self, company, today, user):
+        """``{partner id: CustomerFacts}`` of the portfolio of ``user`` (None: everyone)."""
+        mine = [("user_id", "=", user.id)] if user else []
+        facts = {}
+
+        def add(partner_id, **values):
+            current = facts.get(partner_id) or worklist_engine.CustomerFacts(partner_id)
+            facts[partner_id] = dataclasses.replace(current, **values)
+
+        def get(partner_id, fname):
+            return getattr(facts.get(partner_id), fname, 0)
+
+        for partner, overdue, oldest in self.env["credit.aged.balance"]._read_group(
+            [("company_id", "=", company.id), ("amount_total", ">", 0), *mine],
+            ["partner_id"],
+            ["amount_overdue:sum", "oldest_due_date:min"],
+        ):
+            add(
+                partner.id,
+                overdue_amount=overdue or 0.0,
+                days_overdue=max((today - oldest).days, 0) if oldest else 0,
+            )
+        Promise = self.env["credit.payment.promise"]
+        base = [("company_id", "=", company.id), ("state", "=", "open"), *mine]
+        for partner, amount in Promise._read_group(
+            [*base, ("date_promised", "<=", today)], ["partner_id"], ["amount:sum"]
+        ):
+            add(partner.id, promise_due_amount=amount, promised_amount=amount)
+        for partner, amount in Promise._read_group(
+            [*base, ("date_promised", ">", today)], ["partner_id"], ["amount:sum"]
+        ):
+            add(partner.id, promised_amount=get(partner.id, "promised_amount") + amount)
+        Dispute = self.env["credit.dispute"]
+        base = [("company_id", "=", company.id), ("state", "in", ("new", "in_progress")), *mine]
+        for partner, amount in Dispute._read_group(
+            [*base, ("date_deadline", "<", today)], ["partner_id"], ["amount:sum"]
+        ):
+            add(partner.id, dispute_late_amount=amount)
+        for partner, amount in Dispute._read_group(
+            [*base, "|", ("date_deadline", ">=", today), ("date_deadline", "=", False)],
+            ["partner_id"],
+            ["amount:sum"],
+        ):
+            add(partner.id, disputed_amount=amount)
+        Dunning = self.env["credit.dunning"]
+        for partner, count in Dunning._read_group(
+            [("company_id", "=", company.id), ("state", "=", "to_validate"), *mine],
+            ["commercial_partner_id"],
+            ["__count"],
+        ):
+            add(partner.id, reminders_to_validate=count)
+        calls = self.env["mail.activity"]._read_group(
+            [
+                ("res_model", "=", "credit.dunning"),
+                ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_call").id),
+                ("date_deadline", "<=", today),
+                *mine,
+            ],
+            ["res_id"],
+            ["__count"],
+        )
+        reminders = Dunning.browse([res_id for res_id, _count in calls]).exists()
+        reminders = reminders.filtered(lambda reminder: reminder.company_id == company)
+        by_reminder = {reminder.id: reminder.commercial_partner_id.id for reminder in reminders}
+        for res_id, count in calls:
+            if res_id in by_reminder:
+                partner_id = by_reminder[res_id]
+                add(partner_id, calls_due=get(partner_id, "calls_due") + count)
+        for partner, count in self.env["credit.reply"]._read_group(
+            [("company_id", "=", company.id), ("state", "=", "new"), *mine],
+            ["partner_id"],
+            ["__count"],
+        ):
+            add(partner.id, replies_to_read=count)
+        partners = self.env["res.partner"].with_company(company).browse(list(facts))
+        for partner in partners:
+            add(
+                partner.id,
+                score=partner.credit_score if partner.credit_score else None,
+                paused_until=partner.dunning_block_until or None,
+            )
+        return facts
+
+    @api.model
+    def _worklist_collectors(self, company, partner_ids):
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        return {partner.id: partner.dunning_responsible_id.id for partner in partners}
+
+    @api.model
+    def _worklist_reason(self, reasons, company):
+        """The reasons of a row, in the user's language."""
+        currency = company.currency_id
+        texts = []
+        for code, figure in reasons:
+            if code == "replies":
+                texts.append(_("%(count)s replies to read", count=figure))
+            elif code == "paused":
+                texts.append(_("paused until %(date)s", date=format_date(self.env, figure)))
+            elif code == "promise_due":
+                texts.append(
+                    _("promise of %(amount)s due", amount=format_amount(self.env, figure, currency))
+                )
+            elif code == "dispute_late":
+                texts.append(
+                    _(
+                        "dispute of %(amount)s past its deadline",
+                        amount=format_amount(self.env, figure, currency),
+                    )
+                )
+            elif code == "calls":
+                texts.append(_("%(count)s calls due", count=figure))
+            elif code == "to_validate":
+                texts.append(_("%(count)s reminders to validate", count=figure))
+            elif code == "overdue":
+                texts.append(
+                    _("%(amount)s overdue", amount=format_amount(self.env, figure, currency))
+                )
+            elif code == "days":
+                texts.append(_("oldest %(days)s days late", days=figure))
+        return "; ".join(texts)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _worklist_open(self, mine=True):
+        """Today's worklist of the user, ranked now: his portfolio (``mine``) or, for a
+        credit manager, everything."""
+        if not self.env.user.has_group("credit_management.group_credit_manager"):
+            mine = True
+        self._worklist_refresh(mine=mine)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Today's Worklist"),
+            "res_model": self._name,
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": [("user_id", "=", self.env.uid), ("company_id", "=", self.env.company.id)],
+            "context": {"create": False},
+            "target": "current",
+        }
+
+    def action_do(self):
+        """The row's next action in one click: send the reminders waiting for validation,
+        or open what the action works on (the replies, the promise, the dispute, the call)."""
+        self.ensure_one()
+        self.check_access("read")
+        partner = self.partner_id
+        company = [("company_id", "=", self.company_id.id)]
+        result = True
+        if self.next_action == "validate":
+            reminders = self.env["credit.dunning"].search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("state", "=", "to_validate"),
+                    *company,
+                ]
+            )
+            reminders.action_validate()
+        else:
+            model, domain = {
+                "reply": ("credit.reply", [("partner_id", "=", partner.id), ("state", "=", "new")]),
+                "promise": (
+                    "credit.payment.promise",
+                    [("partner_id", "=", partner.id), ("state", "=", "open")],
+                ),
+                "dispute": (
+                    "credit.dispute",
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("state", "in", ("new", "in_progress")),
+                        ("date_deadline", "<", fields.Date.context_today(self)),
+                    ],
+                ),
+            }.get(
+                self.next_action,
+                ("credit.dunning", [("commercial_partner_id", "=", partner.id)]),
+            )
+            records = self.env[model].search([*domain, *company])
+            result = {
+                "type": "ir.actions.act_window",
+                "name": partner.display_name,
+                "res_model": model,
+                "domain": [("id", "in", records.ids)],
+                "views": [(False, "list"), (False, "form")],
+                "context": {"create": False},
+            }
+            if len(records) == 1:
+                result.update(res_id=records.id, views=[(False, "form")])
+        self.sudo().done = True
+        return result
