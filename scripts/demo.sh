@@ -136,8 +136,9 @@ PYEOF
 else
     point_mail_server
     log "updating our addons in $DB"
-    # payment_demo installed if an older demo database lacks it; ours updated.
-    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i payment_demo -u "$OURS" --stop-after-init \
+    # payment_demo and any addon of ours an older demo database lacks installed (with its
+    # demo); the others updated.
+    "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "payment_demo,$OURS" -u "$OURS" --stop-after-init \
         --log-level=warn
 fi
 # Everything queued by the demo sent now, served or not; the reminders counted.

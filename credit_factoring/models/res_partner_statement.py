@@ -46,8 +46,11 @@ class ResPartner(models.Model):
                     }
                     for contract, contract_moves in by_contract.items()
                 ],
+                # In the customer's language, as the statement is printed.
                 "marks": {
-                    move.id: move.factoring_contract_id.sudo()._factoring_dunning_note(paid=True)
+                    move.id: move.factoring_contract_id.sudo()
+                    .with_context(lang=partner.lang or self.env.lang)
+                    ._factoring_dunning_note(paid=True)
                     for move in moves
                 },
             }
