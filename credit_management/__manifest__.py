@@ -17,7 +17,9 @@
         "onboarding",
         "spreadsheet_dashboard",
     ],
-    "external_dependencies": {"python": ["python-stdnum", "dateparser", "price-parser"]},
+    "external_dependencies": {
+        "python": ["python-stdnum", "dateparser", "price-parser", "scikit-learn"]
+    },
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",
