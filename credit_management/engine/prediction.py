@@ -372,6 +372,15 @@ def choose(figures):
 # ------------------------------------------------------------
 
 
+def _one_thread():
+    """scikit-learn on one thread: its OpenMP library loaded first, so that the limit holds
+    (a limit set before it is loaded does not; nor would thread pools under a test's frozen
+    clock end)."""
+    import sklearn.ensemble  # noqa: F401, PLC0415 (see _models)
+
+    return threadpool_limits(1)
+
+
 def _models(features, late, delays):
     # scikit-learn is imported when a model is trained or scored, not by every Odoo process
     # (it weighs 60 MB).
@@ -403,7 +412,7 @@ def _arrays(rows):
     return late, delays
 
 
-def _company_figures(rows):
+def company_figures(rows):
     late, delays = _arrays(rows)
     known = delays[~np.isnan(delays)]
     prior = float(late.mean()) if len(late) else 0.0
@@ -418,7 +427,7 @@ def train(ledger, today, late_days=LATE_DAYS, months=TEST_MONTHS):
     train_rows = labelled(ledger.invoices, cutoff, late_days)
     test_rows = labelled(ledger.invoices, today, late_days, due_from=cutoff)
     test_rows = [row for row in test_rows if row[0].date_due < today - timedelta(days=late_days)]
-    prior, median_delay = _company_figures(train_rows)
+    prior, median_delay = company_figures(train_rows)
     figures = {
         "train_size": len(train_rows),
         "test_size": len(test_rows),
@@ -446,7 +455,7 @@ def train(ledger, today, late_days=LATE_DAYS, months=TEST_MONTHS):
     # The model learnt before the cutoff, tested after it.
     x_train = matrix([row[0] for row in train_rows], stories)
     x_test = matrix(test_invoices, stories)
-    with threadpool_limits(1):
+    with _one_thread():
         models = _models(x_train, train_late, train_delays)
         probability = models["classifier"].predict_proba(x_test)[:, 1]
     paid = ~np.isnan(test_delays)
@@ -465,7 +474,7 @@ def train(ledger, today, late_days=LATE_DAYS, months=TEST_MONTHS):
         mae_days=mae(actual, expected),
         mae_days_fallback=mae(actual, fallback_delay[paid]),
     )
-    with threadpool_limits(1):
+    with _one_thread():
         result.importances = _importances(models["classifier"], x_test, test_late)
     result.state = choose(figures)
     result.reason = None if result.state == "model" else "not_better"
@@ -475,8 +484,8 @@ def train(ledger, today, late_days=LATE_DAYS, months=TEST_MONTHS):
     all_rows = labelled(ledger.invoices, today, late_days)
     x_all = matrix([row[0] for row in all_rows], stories)
     all_late, all_delays = _arrays(all_rows)
-    result.prior, result.median_delay = _company_figures(all_rows)
-    with threadpool_limits(1):
+    result.prior, result.median_delay = company_figures(all_rows)
+    with _one_thread():
         result.models = _models(x_all, all_late, all_delays)
     result.models["spread"] = spread
     result.reference = [float(value) for value in np.median(x_all, axis=0)]
@@ -528,7 +537,7 @@ def predict(trained, ledger, invoices, today, explain=3):
         return _predict_fallback(trained, stories, invoices, today)
     x = matrix(invoices, stories, on=today)
     models = trained.models
-    with threadpool_limits(1):
+    with _one_thread():
         probability = models["classifier"].predict_proba(x)[:, 1]
         if "delay" in models:
             delay = np.maximum(models["delay"].predict(x), 0)

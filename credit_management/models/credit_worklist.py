@@ -16,6 +16,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 from odoo.tools import format_amount
 from odoo.tools import format_date
 
@@ -67,6 +68,12 @@ class CreditWorklist(models.Model):
         "and half the disputes past their deadline.",
     )
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
+    late_probability = fields.Float(
+        string="Risk of Paying Late",
+        readonly=True,
+        help="The late-payment prediction's risk of the customer's open invoices, weighted "
+        "by their amounts (else from the behaviour score).",
+    )
     days_overdue = fields.Integer(readonly=True)
     next_action = fields.Selection(selection=ACTIONS, readonly=True)
     reason = fields.Char(string="Why", readonly=True)
@@ -101,6 +108,7 @@ class CreditWorklist(models.Model):
                         "value": item.value,
                         "overdue_amount": facts[item.partner_id].overdue_amount,
                         "days_overdue": facts[item.partner_id].days_overdue,
+                        "late_probability": worklist_engine.probability(facts[item.partner_id]),
                         "next_action": item.next_action,
                         "reason": self._worklist_reason(item.reasons, company),
                     }
@@ -133,6 +141,8 @@ class CreditWorklist(models.Model):
                 overdue_amount=overdue or 0.0,
                 days_overdue=max((today - oldest).days, 0) if oldest else 0,
             )
+        for partner_id, risk in self._worklist_risks(company, list(facts)):
+            add(partner_id, late_probability=risk)
         Promise = self.env["credit.payment.promise"]
         base = [("company_id", "=", company.id), ("state", "=", "open"), *mine]
         for partner, amount in Promise._read_group(
@@ -195,6 +205,31 @@ class CreditWorklist(models.Model):
         return facts
 
     @api.model
+    def _worklist_risks(self, company, partner_ids):
+        """``[(partner id, risk)]``: the late-payment prediction's risk of each customer's
+        open invoices, weighted by their open amounts."""
+        if not partner_ids:
+            return []
+        self.env["account.move"].flush_model(
+            ["late_probability", "amount_residual_signed", "commercial_partner_id", "company_id"]
+        )
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT commercial_partner_id,
+                       SUM(amount_residual_signed * late_probability)
+                         / SUM(amount_residual_signed)
+                  FROM account_move
+                 WHERE company_id = %s AND commercial_partner_id = ANY(%s)
+                   AND late_probability IS NOT NULL AND amount_residual_signed > 0
+                 GROUP BY commercial_partner_id
+                """,
+                company.id,
+                partner_ids,
+            )
+        )
+
+    @api.model
     def _worklist_collectors(self, company, partner_ids):
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
         return {partner.id: partner.dunning_responsible_id.id for partner in partners}
@@ -230,6 +265,8 @@ class CreditWorklist(models.Model):
                 )
             elif code == "days":
                 texts.append(_("oldest %(days)s days late", days=figure))
+            elif code == "risk":
+                texts.append(_("risk of paying late %(percent)s %%", percent=round(100 * figure)))
         return "; ".join(texts)
 
     # ------------------------------------------------------------
