@@ -388,11 +388,13 @@ def _models(features, late, delays):
     from sklearn.ensemble import HistGradientBoostingRegressor  # noqa: PLC0415
 
     categorical = [name in CATEGORICAL for name in FEATURES]
+    # Small trees, learnt slowly: a company's ledger of a few hundred invoices is not
+    # overfitted, and 200,000 invoices are learnt in seconds.
     common = {
-        "max_iter": 150,
-        "learning_rate": 0.1,
-        "max_leaf_nodes": 31,
-        "min_samples_leaf": 20,
+        "max_iter": 100,
+        "learning_rate": 0.05,
+        "max_leaf_nodes": 15,
+        "min_samples_leaf": 30,
         "l2_regularization": 1.0,
         "categorical_features": categorical,
         "early_stopping": False,
