@@ -117,7 +117,7 @@ class CreditPredictionModel(models.Model):
     train_size = fields.Integer(string="Invoices Learnt From", readonly=True)
     test_size = fields.Integer(string="Invoices Tested", readonly=True)
     late_share = fields.Float(string="Paid Late in the Test (%)", digits=(16, 1), readonly=True)
-    auc = fields.Float(string="AUC", digits=(16, 3), readonly=True)
+    auc = fields.Float(digits=(16, 3), readonly=True)
     auc_fallback = fields.Float(string="AUC of the Average", digits=(16, 3), readonly=True)
     brier = fields.Float(string="Brier Score", digits=(16, 3), readonly=True)
     brier_fallback = fields.Float(
@@ -133,9 +133,7 @@ class CreditPredictionModel(models.Model):
         string="Most Important Factors",
         readonly=True,
     )
-    model_file = fields.Binary(
-        string="Model File", attachment=True, readonly=True, groups="base.group_system"
-    )
+    model_file = fields.Binary(attachment=True, readonly=True, groups="base.group_system")
     scored_count = fields.Integer(string="Open Invoices Scored", readonly=True)
     likely_late_count = fields.Integer(compute="_compute_likely_late_count")
     summary = fields.Text(compute="_compute_summary")
@@ -304,7 +302,7 @@ class CreditPredictionModel(models.Model):
     @api.model
     def _cron_score(self):
         """Every night: score the open invoices of every company with a prediction."""
-        for record in self.sudo().search([]):
+        for record in self.sudo().search([]):  # pylint: disable=no-search-all
             record.with_company(record.company_id)._prediction_score()
 
     # ------------------------------------------------------------

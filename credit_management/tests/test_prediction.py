@@ -5,6 +5,7 @@ levels), the fallback with too little history, the signed model file, rights and
 companies."""
 
 import base64
+import logging
 from datetime import timedelta
 
 from odoo.exceptions import AccessError
@@ -17,6 +18,7 @@ from ..demo.credit_demo_history import create_history
 from .common import TODAY
 from .common import CreditCommon
 
+_logger = logging.getLogger(__name__)
 # The customers' habits (days late of their payments) and how many of each.
 HABITS = {"good": 22, "late": 10, "worsening": 8, "big": 10}
 
@@ -67,11 +69,17 @@ class TestPrediction(CreditCommon):
 
     def test_the_backtest_beats_the_average_and_finds_the_late_payers(self):
         record = self.record
-        print(
-            f"\nbacktest on {record.test_size} invoices (learnt from {record.train_size}): "
-            f"AUC {record.auc:.3f} against {record.auc_fallback:.3f}, Brier {record.brier:.3f} "
-            f"against {record.brier_fallback:.3f}, date error {record.mae_days:.1f} days against "
-            f"{record.mae_days_fallback:.1f}"
+        _logger.info(
+            "backtest on %s invoices (learnt from %s): AUC %.3f against %.3f, Brier %.3f "
+            "against %.3f, date error %.1f days against %.1f",
+            record.test_size,
+            record.train_size,
+            record.auc,
+            record.auc_fallback,
+            record.brier,
+            record.brier_fallback,
+            record.mae_days,
+            record.mae_days_fallback,
         )
         self.assertEqual(record.state, "model")
         self.assertFalse(record.reason)
