@@ -549,7 +549,8 @@ class CreditPredictionModel(models.Model):
         )
 
     def _prediction_write(self, best, today, move_ids):
-        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement."""
+        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement (the
+        invoices whose prediction did not change are left as they are)."""
         ids, probabilities, expected, earliest, latest, likely, bases, factors = (
             [],
             [],
@@ -617,6 +618,13 @@ class CreditPredictionModel(models.Model):
                            AS v(id, probability, expected, earliest, latest, likely, basis,
                                 factors)
                      WHERE m.id = v.id
+                       AND (m.late_probability IS DISTINCT FROM v.probability
+                            OR m.date_expected_payment IS DISTINCT FROM v.expected
+                            OR m.date_expected_payment_from IS DISTINCT FROM v.earliest
+                            OR m.date_expected_payment_to IS DISTINCT FROM v.latest
+                            OR m.likely_late IS DISTINCT FROM v.likely
+                            OR m.late_basis IS DISTINCT FROM v.basis
+                            OR m.late_factors_data IS DISTINCT FROM v.factors::jsonb)
                     """,
                     ids,
                     probabilities,
