@@ -5,8 +5,8 @@ calls ``python bench/bench_prediction.py -c <odoo.conf> -d <db>``.
 
 Data (``--customers``, default 20,000; ``--paid``, default 200,000; ``--open``, default
 100,000): invoices cloned in SQL by ``bench_dunning.Generator`` (customers round-robin), then
-dated in SQL over the last 20 months: each customer's invoices every 30 to 60 days, its paid
-ones reconciled on the day its habit says (a partial reconciliation against one payment
+dated in SQL over the last ten months or so: each customer's invoices every two to four weeks,
+its paid ones reconciled on the day its habit says (a partial reconciliation against one payment
 line, as Odoo writes it: the prediction reads the reconciliations' dates), its last ones open.
 Habits (seeded): half pay around the due date, 15 % about 30 days late, 10 % pay late since
 a date in the last year, 15 % pay late their large invoices, 10 % pay late in summer.
@@ -93,7 +93,8 @@ def plan(partner_ids, paid_count, open_count, today, rng):
             invoices.append((due - timedelta(days=terms), due, None, big))
         due = min(inv[1] for inv in invoices) if invoices else today
         for _position in range(n_paid):
-            due -= timedelta(days=rng.randint(30, 60))
+            # Invoiced every two to four weeks before the open ones (no gap in between).
+            due -= timedelta(days=rng.randint(20, 40))
             big = rng.random() < 0.1
             late = habit == "late" or (habit == "worsening" and due >= turn)
             late = late or (habit == "big" and big) or (habit == "summer" and due.month in (7, 8))
@@ -132,7 +133,9 @@ def build(env, customers, paid_count, open_count):
     dated = {}
     share_open = open_count / total
     for partner_id, count in counts.items():
-        n_open = round(count * share_open)
+        # Some customers have more open invoices than others (the mean share stays).
+        mean_open = round(count * share_open)
+        n_open = min(max(mean_open + rng.randint(-3, 3), 1), count - 1)
         dated.update(plan([partner_id], count - n_open, n_open, today, rng))
     move_ids, line_ids, dates, dues, paids, amounts = [], [], [], [], [], []
     for partner_id, moves in by_partner.items():

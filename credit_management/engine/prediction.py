@@ -78,6 +78,7 @@ RECENT = 3  # the "last invoices" of the trend
 SEED = 7
 SIGNATURE = hashlib.sha256
 SPREAD_BANDS = (0.25, 0.5, 0.75)  # the probability bands of the date's spread
+EXPLAINED = 6  # the features an invoice's explanation is looked for in
 # Why the fallback is used.
 REASONS = ("history", "not_better")
 # The reminder channels, by how far they go (the last one sent before the reference date).
@@ -588,8 +589,8 @@ def _predict_fallback(trained, stories, invoices, today):
 def _factors(trained, x, probability, count):
     """The ``count`` features whose typical value changes each probability most."""
     classifier = trained.models["classifier"]
-    # Only the features that matter for the model (the first ten by importance).
-    names = [name for name, value in trained.importances if value > 0][:10] or list(FEATURES)
+    # Only the features that matter most for the model (the first EXPLAINED by importance).
+    names = [name for name, value in trained.importances if value > 0][:EXPLAINED] or list(FEATURES)
     changes = np.zeros((len(x), len(names)))
     for column, name in enumerate(names):
         index = FEATURES.index(name)
