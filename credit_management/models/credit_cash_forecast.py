@@ -70,8 +70,8 @@ class CreditCashForecast(models.Model):
     likely_late = fields.Boolean(readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
     date_expected = fields.Date(string="Expected On", readonly=True)
-    date_expected_from = fields.Date(string="Expected From", readonly=True)
-    date_expected_to = fields.Date(string="Expected Until", readonly=True)
+    date_expected_from = fields.Date(string="Earliest Expected", readonly=True)
+    date_expected_to = fields.Date(string="Latest Expected", readonly=True)
     basis = fields.Selection(
         selection=[
             ("promise", "Payment promise"),
