@@ -11,8 +11,10 @@
 #   - factoring: a batch of 20,000 invoices assigned and posted, a factor statement of 20,000
 #     lines imported and matched.
 #   - risk_data: a day of BODACC notices against 50,000 customers, 50,000 ratings imported.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring|risk_data] [options of that
-# benchmark]; no name runs all.
+#   - assist: customers' replies through the mail gateway per second, and today's worklist of
+#     a collector with 2,000 customers (promises, disputes, calls, replies).
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring|risk_data|assist]
+# [options of that benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -22,7 +24,7 @@ ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, 
 WHICH=all
 # The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
 export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
-case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring | risk_data) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring | risk_data | assist) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -119,4 +121,10 @@ if [ "$WHICH" = all ] || [ "$WHICH" = risk_data ]; then
     create_db "risk_data_bench_$$"
     log "benchmark: BODACC notices and ratings import"
     "$PY" "$REPO/bench/bench_risk_data.py" -c "$ODOO_CONF" -d "risk_data_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = assist ]; then
+    # No peer: neither Odoo nor OCA reads the customers' replies or ranks a worklist.
+    create_db "assist_bench_$$"
+    log "benchmark: replies through the mail gateway, today's worklist"
+    "$PY" "$REPO/bench/bench_assist.py" -c "$ODOO_CONF" -d "assist_bench_$$" "$@"
 fi

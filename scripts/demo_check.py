@@ -23,7 +23,11 @@ Checks, each printed, and exits 1 if one fails:
   the browser's default serif font, the mark of a PDF printed with no server to give
   wkhtmltopdf the stylesheets;
 - factoring: a notified and a confidential contract with a funded batch each, and one
-  invoice returned by the factor's imported statement.
+  invoice returned by the factor's imported statement;
+- assisted collection: the three customers' replies of the demo (a promise, a dispute, an
+  "already paid"), read through the mail gateway into suggestions to read on their reminders
+  with the intent, day, amount and invoice they say; on the collector's desk and first in his
+  worklist with their suggestion; the reminders they answer in the mailbox.
 """
 
 import argparse
@@ -37,6 +41,7 @@ import zipfile
 import odoo_boot  # noqa: F401 (Odoo set up as its series wants, first)
 
 from odoo import api
+from odoo import fields
 from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 from odoo.tools import config
@@ -96,6 +101,86 @@ def mailbox_links(url, messages):
             links += PAY_LINK.findall(text)
             break
     return links
+
+
+def check_replies(env, messages, recipients):
+    """The demo's three replies to reminders, read into suggestions (credit_demo.REPLIES)."""
+    # The addons are importable once the configuration is read.
+    from odoo.addons.credit_management.demo import credit_demo  # noqa: PLC0415
+
+    collector = env.ref("credit_management.user_collector")
+    replies = env["credit.reply"]
+    for kind in ("promise", "dispute", "paid"):
+        message_id = credit_demo.REPLY_MESSAGE_ID.format(kind=kind, domain="%")
+        reply = env["credit.reply"].search([("message_id.message_id", "=like", message_id)])
+        replies |= reply
+        if len(reply) != 1:
+            check(False, f"the demo's {kind} reply: {len(reply)} suggestions")
+            continue
+        reminder = reply.dunning_id
+        received = fields.Date.context_today(reply, reply.date_received)
+        # What the customer wrote about: the reminder's invoices still open, undisputed.
+        invoices = reminder.line_ids.move_id.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.payment_state == "not_paid"
+                and not move.in_dispute
+                and not move.promise_ids
+            )
+        )
+        expected = {
+            "intent": kind,
+            "state": "new",
+            "date": credit_demo.demo_reply_expected(kind, received),
+            "amount": round(sum(invoices.mapped("amount_residual")), 2) if kind != "dispute" else 0,
+            "moves": invoices.sorted("invoice_date_due")[-1:].mapped("name")
+            if kind == "dispute"
+            else [],
+            "reason": "credit_management.dispute_reason_price" if kind == "dispute" else None,
+        }
+        got = {
+            "intent": reply.intent,
+            "state": reply.state,
+            "date": reply.date or None,
+            "amount": round(reply.amount, 2),
+            "moves": reply.move_ids.mapped("name"),
+            "reason": reply.reason_id.get_external_id().get(reply.reason_id.id)
+            if reply.reason_id
+            else None,
+        }
+        check(
+            got == expected and reply.user_id == collector,
+            f"{reminder.partner_id.name} answered {reminder.name} ({kind}): "
+            f"“{reply.with_context(lang='fr_FR').summary}”"
+            + ("" if got == expected else f"; expected {expected}, read {got}"),
+        )
+        # The reply reaches the collector, who follows the reminder: by email, in the mailbox.
+        forwarded = [
+            m
+            for m in messages
+            if reminder.partner_id.email.lower() in (m.get("sender") or "").lower()
+            and m["subject"] == reply.message_id.subject
+        ]
+        check(
+            reminder.partner_id.email.lower() in recipients and forwarded,
+            f"the reminder it answers is in the mailbox ({reminder.partner_id.email}), and the "
+            f"reply sent on to the collector ({len(forwarded)})",
+        )
+    if len(replies) != 3:
+        return
+    desk = env["credit.collector.desk"].with_user(collector).create({})
+    check(desk.reply_count >= 3, f"{desk.reply_count} replies to read on the collector's desk")
+    Worklist = env["credit.worklist"].with_user(collector)
+    Worklist._worklist_refresh()
+    rows = Worklist.search([("partner_id", "in", replies.partner_id.ids)])
+    check(
+        len(rows) == 3
+        and set(rows.mapped("next_action")) == {"reply"}
+        and rows.reply_id == replies,
+        f"in the collector's worklist: {len(rows)} rows to read a reply, ranked "
+        f"{', '.join(str(rank) for rank in rows.mapped('rank'))}, with their suggestion",
+    )
+    env.cr.rollback()  # the desk and the worklist's rows made to check them
 
 
 def main():
@@ -195,6 +280,7 @@ def main():
             f"{len(contracts)} factoring contracts, {len(funded)} funded batches, "
             f"{len(returned)} invoice returned by the factor",
         )
+        check_replies(env, messages, recipients)
         # The demo is where people try the product on their own data: PostgreSQL's
         # durability, not the test databases' speed settings.
         cr.execute("SHOW fsync")

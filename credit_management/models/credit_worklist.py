@@ -16,6 +16,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.tools import format_amount
 from odoo.tools import format_date
 
@@ -71,6 +72,43 @@ class CreditWorklist(models.Model):
     next_action = fields.Selection(selection=ACTIONS, readonly=True)
     reason = fields.Char(string="Why", readonly=True)
     done = fields.Boolean(readonly=True)
+    # The customer's first reply still to read, and what it suggests: accepted or ignored from
+    # the row by the reply's own actions (its rights).
+    reply_id = fields.Many2one(
+        comodel_name="credit.reply",
+        string="Reply to Read",
+        compute="_compute_reply_id",
+        help="The customer's oldest reply not yet read, in the row's company.",
+    )
+    reply_summary = fields.Char(
+        compute="_compute_reply_id",
+        string="Suggestion",
+        help="What the customer's reply suggests: accept it, open it to correct it, or ignore it.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    @api.depends_context("lang")
+    def _compute_reply_id(self):
+        """In one query for the rows shown: the oldest new reply of each customer."""
+        replies = self.env["credit.reply"].search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "=", "new"),
+            ],
+            order="date_received, id",
+        )
+        first = {}
+        for reply in replies:
+            first.setdefault((reply.partner_id.id, reply.company_id.id), reply)
+        for row in self:
+            reply = first.get((row.partner_id.id, row.company_id.id))
+            row.reply_id = reply or False
+            row.reply_summary = reply.summary if reply else False
 
     # ------------------------------------------------------------
     # RANKING
@@ -253,6 +291,26 @@ class CreditWorklist(models.Model):
             "context": {"create": False},
             "target": "current",
         }
+
+    def action_reply_accept(self):
+        """Apply the row's suggestion (``credit.reply.action_accept``, with the user's rights)."""
+        return self._reply_decide("action_accept")
+
+    def action_reply_ignore(self):
+        """Set the row's suggestion aside (``credit.reply.action_ignore``)."""
+        return self._reply_decide("action_ignore")
+
+    def _reply_decide(self, method):
+        self.ensure_one()
+        self.check_access("read")
+        reply = self.reply_id
+        if not reply:
+            raise UserError(_("This customer has no reply left to read."))
+        getattr(reply, method)()
+        self.invalidate_recordset(["reply_id", "reply_summary"])
+        if not self.reply_id:
+            self.sudo().done = True
+        return True
 
     def action_do(self):
         """The row's next action in one click: send the reminders waiting for validation,
