@@ -351,6 +351,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.database:
+        args.replies = args.replies or 200
         if not args.config:
             parser.error("the database mode needs -c (Odoo's configuration)")
         run_database(args)

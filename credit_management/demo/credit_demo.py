@@ -22,7 +22,8 @@ whenever the demo is built:
    (``mail.thread.message_process``, answering the reminder's email): each becomes a
    suggestion (``credit.reply``) for the collector to accept or ignore. Their Message-Ids are
    fixed (``<credit-demo-reply-KIND@…>``): the gateway ignores an email it already has, and an
-   older demo database updated gets the replies it lacks, once.
+   older demo database gets the replies it lacks, once, when ``scripts/demo.sh`` updates it
+   (it calls this module's entry point again: Odoo does not rerun a demo file's functions).
 
 The credit limits of the XML customers are set against the amounts generated here: three
 customers end up over their limit, three far overdue (holds) and one on manual hold.
