@@ -310,22 +310,44 @@ class CreditWorklist(models.Model):
                 return f"{symbol}\N{NO-BREAK SPACE}{text}"
             return f"{text}\N{NO-BREAK SPACE}{symbol}"
 
+        # (text for one, text for several, placeholder, formatter) of each reason.
         texts = {
-            "replies": (_("%(count)s replies to read"), "count", str),
-            "paused": (_("paused until %(date)s"), "date", lambda day: format_date(self.env, day)),
-            "promise_due": (_("promise of %(amount)s due"), "amount", money),
-            "dispute_late": (_("dispute of %(amount)s past its deadline"), "amount", money),
-            "calls": (_("%(count)s calls due"), "count", str),
-            "to_validate": (_("%(count)s reminders to validate"), "count", str),
-            "overdue": (_("%(amount)s overdue"), "amount", money),
-            "days": (_("oldest %(days)s days late"), "days", str),
+            "replies": (
+                _("%(count)s reply to read"),
+                _("%(count)s replies to read"),
+                "count",
+                str,
+            ),
+            "paused": (
+                _("paused until %(date)s"),
+                None,
+                "date",
+                lambda day: format_date(self.env, day),
+            ),
+            "promise_due": (_("promise of %(amount)s due"), None, "amount", money),
+            "dispute_late": (
+                _("dispute of %(amount)s past its deadline"),
+                None,
+                "amount",
+                money,
+            ),
+            "calls": (_("%(count)s call due"), _("%(count)s calls due"), "count", str),
+            "to_validate": (
+                _("%(count)s reminder to validate"),
+                _("%(count)s reminders to validate"),
+                "count",
+                str,
+            ),
+            "overdue": (_("%(amount)s overdue"), None, "amount", money),
+            "days": (_("oldest %(days)s day late"), _("oldest %(days)s days late"), "days", str),
         }
 
         def reason(reasons):
             parts = []
             for code, figure in reasons:
                 if code in texts:
-                    text, name, form = texts[code]
+                    one, several, name, form = texts[code]
+                    text = several if several and figure != 1 else one
                     parts.append(text % {name: form(figure)})
             return "; ".join(parts)
 
