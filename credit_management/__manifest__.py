@@ -17,7 +17,9 @@
         "onboarding",
         "spreadsheet_dashboard",
     ],
-    "external_dependencies": {"python": ["python-stdnum", "dateparser", "price-parser"]},
+    "external_dependencies": {
+        "python": ["python-stdnum", "dateparser", "price-parser", "scikit-learn"]
+    },
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",
@@ -33,6 +35,7 @@
         "report/credit_statement_templates.xml",
         "data/credit_statement_mail_template_data.xml",
         "data/credit_statement_cron_data.xml",
+        "data/credit_prediction_cron_data.xml",
         "data/credit_dunning_mail_template_views.xml",
         "data/credit_dunning_mail_template_data.xml",
         "data/credit_dunning_sms_template_data.xml",
@@ -44,6 +47,7 @@
         "views/credit_reply_views.xml",
         "views/credit_partner_score_views.xml",
         "views/credit_worklist_views.xml",
+        "views/credit_prediction_model_views.xml",
         "views/credit_collector_desk_views.xml",
         "views/credit_aged_balance_views.xml",
         "views/credit_cash_forecast_views.xml",

@@ -15,6 +15,7 @@ from . import credit_insurance_policy_demo
 from . import credit_insurance_policy_http
 from . import credit_insurance_policy_manual
 from . import credit_insurance_policy_soap
+from . import credit_prediction_model
 from . import res_company
 from . import res_company_alert
 from . import res_config_settings

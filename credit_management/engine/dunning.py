@@ -14,7 +14,8 @@ database.
    notice is never sent twice because the scenario changed: the formal-notice levels of a
    scenario are skipped when the invoice got its formal notice under another scenario. An
    invoice handed off to litigation has no next level. Courtesy levels (negative days) are
-   only sent before the due date.
+   only sent before the due date; one marked ``only_likely_late`` only to the invoices the
+   late-payment prediction flags (``likely_late``).
 2. ``group_reminders(items, date, ...)`` puts the listed items into reminders: one per
    addressee (the third-party payer, the invoice address, the customer or the head office of
    the customer's group, per the scenario's grouping) and currency, or one per invoice. A
@@ -63,6 +64,7 @@ class Level:
     min_amount: float = 0.0
     is_formal_notice: bool = False
     is_litigation: bool = False
+    only_likely_late: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +90,11 @@ class Step:
     eligible_date: Date
 
 
-def next_level(levels, date_due, date, history=History()):
+def next_level(levels, date_due, date, history=History(), likely_late=False):
     """The next :class:`Step` of an invoice due on ``date_due``, seen on ``date``, or None.
 
-    ``levels`` are the :class:`Level` of its scenario, in order (days increasing).
+    ``levels`` are the :class:`Level` of its scenario, in order (days increasing);
+    ``likely_late``: the prediction flags the invoice.
     """
     if history.handed_off:
         return None
@@ -100,6 +103,8 @@ def next_level(levels, date_due, date, history=History()):
         if history.level_days is not None and level.days <= history.level_days:
             continue
         if overdue and level.days < 0:
+            continue
+        if level.days < 0 and level.only_likely_late and not likely_late:
             continue
         # A formal notice sent under another scenario counts for this one's.
         if level.is_formal_notice and history.formal_notice_scenarios - {level.scenario_id}:

@@ -137,6 +137,8 @@ def reasons(facts, today=None):
     if facts.overdue_amount > 0:
         found.append(("overdue", facts.overdue_amount))
         found.append(("days", facts.days_overdue))
+    if facts.late_probability is not None and facts.overdue_amount > 0:
+        found.append(("risk", facts.late_probability))
     return tuple(found)
 
 

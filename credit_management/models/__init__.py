@@ -6,6 +6,7 @@ from . import credit_workflow_mixin
 from . import account_move
 from . import account_move_collection
 from . import account_move_line
+from . import account_move_prediction
 from . import account_partial_reconcile
 from . import credit_aged_balance
 from . import credit_cash_forecast
@@ -38,6 +39,8 @@ from . import credit_open_item
 from . import credit_partner_score
 from . import credit_payer_profile
 from . import credit_payment_promise
+from . import credit_prediction_factor
+from . import credit_prediction_model
 from . import credit_reply
 from . import credit_statement_report
 from . import credit_worklist
@@ -59,6 +62,7 @@ from . import res_partner_collection
 from . import res_partner_dunning
 from . import res_partner_group
 from . import res_partner_identifier
+from . import res_partner_prediction
 from . import res_partner_score
 from . import res_partner_statement
 from . import sale_order

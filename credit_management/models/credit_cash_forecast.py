@@ -8,13 +8,16 @@ class CreditCashForecast(models.Model):
     what is known of the customer.
 
     - an open payment promise on the invoice: its promised date;
+    - otherwise the late-payment prediction's expected date (``account.move``
+      ``date_expected_payment``, with its spread and probability);
     - otherwise its due date plus the customer's average days late (behaviour score of the
       company), or the due date alone for a customer without history;
     - a date already past is expected today;
     - an invoice in dispute or handed off to litigation has no expected date.
 
     Amounts are the invoices' balances in the company currency; credit notes and
-    unallocated payments are not cash to come and are left out."""
+    unallocated payments are not cash to come and are left out. ``amount_weighted`` weighs
+    each by the probability that it is paid on time (one minus the prediction's risk)."""
 
     _name = "credit.cash.forecast"
     _description = "Cash Forecast"
@@ -34,7 +37,16 @@ class CreditCashForecast(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "account.move": ["dunning_handoff_date", "in_dispute", "move_type"],
+        "account.move": [
+            "date_expected_payment",
+            "date_expected_payment_from",
+            "date_expected_payment_to",
+            "dunning_handoff_date",
+            "in_dispute",
+            "late_probability",
+            "likely_late",
+            "move_type",
+        ],
         "account.account": ["account_type"],
         "credit.partner.score": ["avg_days_late", "company_id", "partner_id"],
         "credit.payment.promise": ["date_promised", "move_ids", "state"],
@@ -48,11 +60,22 @@ class CreditCashForecast(models.Model):
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Collector", readonly=True)
     amount = fields.Monetary(string="Amount Due", readonly=True)
+    amount_weighted = fields.Monetary(
+        string="Amount Weighted by the Risk",
+        readonly=True,
+        help="The amount due times the probability that it is paid on time (not later than "
+        "the prediction's days late): what to count on when the risk is taken into account.",
+    )
+    late_probability = fields.Float(string="Risk of Paying Late", readonly=True, aggregator="avg")
+    likely_late = fields.Boolean(readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
     date_expected = fields.Date(string="Expected On", readonly=True)
+    date_expected_from = fields.Date(string="Expected From", readonly=True)
+    date_expected_to = fields.Date(string="Expected Until", readonly=True)
     basis = fields.Selection(
         selection=[
             ("promise", "Payment promise"),
+            ("prediction", "Late-payment prediction"),
             ("behaviour", "Due date and days late"),
             ("due", "Due date"),
             ("disputed", "In dispute"),
@@ -72,15 +95,27 @@ class CreditCashForecast(models.Model):
                    COALESCE((cp.dunning_responsible_id ->> i.company_id::text)::int,
                             c.credit_responsible_id) AS user_id,
                    i.residual AS amount,
+                   i.residual * (1 - COALESCE(m.late_probability, 0)) AS amount_weighted,
+                   m.late_probability, COALESCE(m.likely_late, FALSE) AS likely_late,
                    i.date_due,
                    CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL THEN NULL
                         ELSE GREATEST(%(today)s::date, COALESCE(
                             promise.date_promised,
+                            m.date_expected_payment,
                             i.date_due + ROUND(COALESCE(s.avg_days_late, 0))::int))
                    END AS date_expected,
+                   CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL
+                          OR promise.date_promised IS NOT NULL THEN NULL
+                        ELSE GREATEST(%(today)s::date, m.date_expected_payment_from)
+                   END AS date_expected_from,
+                   CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL
+                          OR promise.date_promised IS NOT NULL THEN NULL
+                        ELSE GREATEST(%(today)s::date, m.date_expected_payment_to)
+                   END AS date_expected_to,
                    CASE WHEN m.dunning_handoff_date IS NOT NULL THEN 'litigation'
                         WHEN m.in_dispute THEN 'disputed'
                         WHEN promise.date_promised IS NOT NULL THEN 'promise'
+                        WHEN m.date_expected_payment IS NOT NULL THEN 'prediction'
                         WHEN s.id IS NOT NULL THEN 'behaviour'
                         ELSE 'due'
                    END AS basis

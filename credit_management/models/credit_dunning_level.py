@@ -82,6 +82,11 @@ class CreditDunningLevel(models.Model):
         string="Formal Notice",
         help="Reminders of this level are formal notices (mise en demeure).",
     )
+    only_likely_late = fields.Boolean(
+        string="Only Likely Late Invoices",
+        help="A courtesy level (before the due date): remind only the invoices the "
+        "late-payment prediction flags as likely to be paid late.",
+    )
     is_litigation = fields.Boolean(
         string="Hand-off to Litigation",
         help="At this level the invoices leave the normal scenario and are handed off to a "
@@ -161,6 +166,18 @@ class CreditDunningLevel(models.Model):
     @api.constrains("days", "sequence", "scenario_id")
     def _check_days(self):
         self.scenario_id._check_levels()
+
+    @api.constrains("days", "only_likely_late")
+    def _check_only_likely_late(self):
+        for level in self:
+            if level.only_likely_late and level.days >= 0:
+                raise ValidationError(
+                    _(
+                        "%(level)s: only a courtesy level, sent before the due date (negative "
+                        "days), can be kept for the invoices likely to be paid late.",
+                        level=level.display_name,
+                    )
+                )
 
     def _dunning_channels(self):
         """Codes of the channels of this level, in the order they are run (each channel

@@ -240,7 +240,8 @@ class CreditDunning(models.Model):
           its currency); ``date_due``: the earliest due date of its open lines;
         - the document's dunning facts: ``dunning_level_id``, ``dunning_date``,
           ``dunning_excluded``, ``in_dispute``, ``dunning_block_until``,
-          ``dunning_scenario_id``, ``dunning_handoff_date``.
+          ``dunning_scenario_id``, ``dunning_handoff_date``, ``likely_late`` (the
+          late-payment prediction's flag).
         """
         self.env.flush_all()
         # A reminder is sent by one company: its own items, not its whole tree's.
@@ -257,7 +258,8 @@ class CreditDunning(models.Model):
                        MIN(COALESCE(i.date_maturity, m.invoice_date_due, i.date)) AS date_due,
                        m.amount_total_in_currency_signed AS amount_total,
                        m.dunning_level_id, m.dunning_date, m.dunning_excluded, m.in_dispute,
-                       m.dunning_block_until, m.dunning_scenario_id, m.dunning_handoff_date
+                       m.dunning_block_until, m.dunning_scenario_id, m.dunning_handoff_date,
+                       m.likely_late
                   FROM (%(open_items)s) i
                   JOIN account_move m ON m.id = i.move_id
                  GROUP BY i.move_id, m.id, i.commercial_partner_id, i.currency_id
@@ -386,7 +388,11 @@ class CreditDunning(models.Model):
                         handed_off=bool(row["dunning_handoff_date"]),
                     )
                 step = dunning.next_level(
-                    scenario_levels[row["scenario_id"]], row["date_due"], date, history
+                    scenario_levels[row["scenario_id"]],
+                    row["date_due"],
+                    date,
+                    history,
+                    likely_late=bool(row.get("likely_late")),
                 )
                 if step:
                     row["next_level"] = level_records[step.level.id]
@@ -441,6 +447,7 @@ class CreditDunning(models.Model):
             min_amount=level.min_amount,
             is_formal_notice=level.is_formal_notice,
             is_litigation=level.is_litigation,
+            only_likely_late=level.only_likely_late,
         )
 
     @api.model

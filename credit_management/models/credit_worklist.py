@@ -70,6 +70,12 @@ class CreditWorklist(models.Model):
         "and half the disputes past their deadline.",
     )
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
+    late_probability = fields.Float(
+        string="Risk of Paying Late",
+        readonly=True,
+        help="The late-payment prediction's risk of the customer's open invoices, weighted "
+        "by their amounts (else from the behaviour score).",
+    )
     days_overdue = fields.Integer(readonly=True)
     next_action = fields.Selection(selection=ACTIONS, readonly=True)
     reason = fields.Char(string="Why", readonly=True)
@@ -146,17 +152,19 @@ class CreditWorklist(models.Model):
                     """
                     INSERT INTO credit_worklist (
                         user_id, company_id, date, partner_id, collector_id, rank, value,
-                        overdue_amount, days_overdue, next_action, reason, done,
-                        create_uid, create_date, write_uid, write_date)
+                        overdue_amount, days_overdue, late_probability, next_action, reason,
+                        done, create_uid, create_date, write_uid, write_date)
                     SELECT %(uid)s, %(company)s, %(today)s, r.partner_id, r.collector_id,
-                           r.rank, r.value, r.overdue_amount, r.days_overdue, r.next_action,
-                           r.reason, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                           r.rank, r.value, r.overdue_amount, r.days_overdue,
+                           r.late_probability, r.next_action, r.reason, FALSE, %(uid)s,
+                           %(now)s, %(uid)s, %(now)s
                       FROM unnest(%(partners)s::int[], %(collectors)s::int[], %(ranks)s::int[],
                                   %(values)s::numeric[], %(overdue)s::numeric[],
-                                  %(days)s::int[], %(actions)s::varchar[], %(reasons)s::varchar[])
+                                  %(days)s::int[], %(risks)s::float8[], %(actions)s::varchar[],
+                                  %(reasons)s::varchar[])
                            WITH ORDINALITY AS r(partner_id, collector_id, rank, value,
-                                                overdue_amount, days_overdue, next_action,
-                                                reason, position)
+                                                overdue_amount, days_overdue, late_probability,
+                                                next_action, reason, position)
                      ORDER BY r.position
                     RETURNING id
                     """,
@@ -172,6 +180,7 @@ class CreditWorklist(models.Model):
                         currency.round(facts[item.partner_id].overdue_amount) for item in items
                     ],
                     days=[facts[item.partner_id].days_overdue for item in items],
+                    risks=[worklist_engine.probability(facts[item.partner_id]) for item in items],
                     actions=[item.next_action for item in items],
                     reasons=[reason(item.reasons) for item in items],
                 )
@@ -202,6 +211,8 @@ class CreditWorklist(models.Model):
                 overdue_amount=overdue or 0.0,
                 days_overdue=max((today - oldest).days, 0) if oldest else 0,
             )
+        for partner_id, risk in self._worklist_risks(company, list(facts)):
+            add(partner_id, late_probability=risk)
         Promise = self.env["credit.payment.promise"]
         base = [("company_id", "=", company.id), ("state", "=", "open"), *mine]
         for partner, amount in Promise._read_group(
@@ -280,6 +291,31 @@ class CreditWorklist(models.Model):
         return facts
 
     @api.model
+    def _worklist_risks(self, company, partner_ids):
+        """``[(partner id, risk)]``: the late-payment prediction's risk of each customer's
+        open invoices, weighted by their open amounts."""
+        if not partner_ids:
+            return []
+        self.env["account.move"].flush_model(
+            ["late_probability", "amount_residual_signed", "commercial_partner_id", "company_id"]
+        )
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT commercial_partner_id,
+                       SUM(amount_residual_signed * late_probability)
+                         / SUM(amount_residual_signed)
+                  FROM account_move
+                 WHERE company_id = %s AND commercial_partner_id = ANY(%s)
+                   AND late_probability IS NOT NULL AND amount_residual_signed > 0
+                 GROUP BY commercial_partner_id
+                """,
+                company.id,
+                partner_ids,
+            )
+        )
+
+    @api.model
     def _worklist_collectors(self, company, partner_ids):
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
         partners.fetch(["dunning_responsible_id"])
@@ -340,6 +376,12 @@ class CreditWorklist(models.Model):
             ),
             "overdue": (_("%(amount)s overdue"), None, "amount", money),
             "days": (_("oldest %(days)s day late"), _("oldest %(days)s days late"), "days", str),
+            "risk": (
+                _("risk of paying late %(percent)s %%"),
+                None,
+                "percent",
+                lambda risk: str(round(100 * risk)),
+            ),
         }
 
         def reason(reasons):

@@ -31,6 +31,7 @@ from . import test_onboarding
 from . import test_open_items
 from . import test_payment_promise
 from . import test_portal_bad_input
+from . import test_prediction
 from . import test_reply_suggestion
 from . import test_users_lang
 from . import test_workflow_rights

@@ -1,13 +1,16 @@
 """The rights table of credit_management (readme/CONFIGURE.md, "Rights"), tried cell by cell."""
 
+import base64
 from datetime import timedelta
 
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
+from ..models.account_move_prediction import FIELD_RIGHTS as PREDICTION_RIGHTS
 from .access_matrix import COLLECTORS
 from .access_matrix import MANAGERS
+from .access_matrix import METHOD
 from .access_matrix import NONE
 from .access_matrix import AccessMatrixCase
 from .access_matrix import fixed
@@ -29,6 +32,7 @@ WORKED = dict(NONE, sales="r", collector="rwc", manager="rwcu", account_admin="r
 # Opened by sales users too (a customer's dispute, a promise heard on the phone).
 OPENED = dict(WORKED, sales="rc")
 
+PREDICTION_FIELDS = sorted(PREDICTION_RIGHTS)
 MAIL_FIELDS = (
     "activity_ids",
     "activity_summary",
@@ -94,6 +98,10 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.kpi.snapshot": REPORT,
         "credit.open.item": NONE,
         "credit.partner.score": dict(NONE, manager="r", account_admin="r"),
+        # One per company, made by the model; credit managers set its threshold and train it.
+        "credit.prediction.model": dict(REPORT, manager="rwc", account_admin="rwc"),
+        # Written by the training only.
+        "credit.prediction.factor": REPORT,
         "credit.payer.profile": CONFIG,
         "credit.payment.promise": OPENED,
         # Made by the mail gateway from a customer's reply: collectors read, correct and
@@ -125,6 +133,8 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "promise_ids",
             "in_dispute",
         ),
+        # The late-payment prediction: written by its scoring only.
+        **{("account.move", fname): METHOD for fname in PREDICTION_FIELDS},
         **free("account.move.reversal", "credit_dispute_id"),
         # Sales orders: the override's trail.
         **method(
@@ -208,9 +218,14 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "amount",
             "basis",
             "company_id",
+            "amount_weighted",
             "currency_id",
             "date_due",
             "date_expected",
+            "date_expected_from",
+            "date_expected_to",
+            "late_probability",
+            "likely_late",
             "move_id",
             "partner_id",
             "user_id",
@@ -273,10 +288,43 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "min_amount",
             "min_interval_days",
             "name",
+            "only_likely_late",
             "requires_validation",
             "scenario_id",
             "sequence",
             "sms_template_id",
+        ),
+        # The prediction: its settings are the credit managers' (access rights), its
+        # figures and its model file the training's.
+        **free("credit.prediction.model", "late_days", "threshold"),
+        **fixed("credit.prediction.model", "company_id"),
+        **method(
+            "credit.prediction.model",
+            "auc",
+            "auc_fallback",
+            "brier",
+            "brier_fallback",
+            "date_cutoff",
+            "date_scored",
+            "date_trained",
+            "factor_ids",
+            "late_share",
+            "mae_days",
+            "mae_days_fallback",
+            "model_file",
+            "reason",
+            "scored_count",
+            "state",
+            "test_size",
+            "train_size",
+        ),
+        **free(
+            "credit.prediction.factor",
+            "company_id",
+            "feature",
+            "importance",
+            "model_id",
+            "sequence",
         ),
         **free(
             "credit.dunning.scenario",
@@ -465,6 +513,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "date",
             "days_overdue",
             "done",
+            "late_probability",
             "next_action",
             "overdue_amount",
             "partner_id",
@@ -556,6 +605,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "credit.dunning": cls.reminder,
             "credit.dunning.line": cls.reminder.line_ids,
             "credit.reply": cls.reply,
+            "credit.prediction.model": env["credit.prediction.model"]._prediction_of(cls.company),
         }
 
     def _matrix_record(self, model):
@@ -580,6 +630,10 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         # A pause within the company's limit (a longer one is a manager's: tested apart).
         if field == "dunning_block_until":
             return TODAY + timedelta(days=10)
+        if field == "late_factors_data":
+            return [["late_share", 0.5, 0.1]]
+        if field == "model_file":
+            return base64.b64encode(b"not a model of this database")
         if model in ("res.partner", "res.users") and field == "dunning_responsible_id":
             return self.manager.id
         return super()._matrix_value(model, field, record)

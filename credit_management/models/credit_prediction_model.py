@@ -1,0 +1,644 @@
+"""The late-payment prediction of a company (``credit.prediction.model``): trained weekly and
+on demand from the company's own ledger, its backtest shown to the credit manager, its
+probabilities written on the open invoices every night and when an invoice is posted.
+
+How it works: ``_prediction_ledger`` reads the company's customer invoices of the last
+``HISTORY_MONTHS`` months (paid on the day of their last reconciliation, or open), the
+promises kept and broken, the disputes, the reminders sent and (through
+``_prediction_insured``, which credit_insurance extends) each customer's insurance status,
+in five queries, into an ``engine.prediction.Ledger``; ``engine.prediction.train`` runs the
+backtest and learns (see its docstring for the features, the time split, the fallback and the
+thresholds); the result is pickled, signed with the database's secret and kept as the
+record's attachment (``model_file``), with its figures and factors on the record.
+``_prediction_score`` scores the open invoices of the company in one pass and writes them in
+one statement (``account.move``'s prediction fields).
+"""
+
+import base64
+import json
+import logging
+import threading
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .. import compat
+from ..engine import prediction as engine
+
+_logger = logging.getLogger(__name__)
+
+HISTORY_MONTHS = 36  # the invoices a model learns from: due in the last three years
+# The channel of a reminder, by how far it goes (engine.prediction.CHANNELS).
+CHANNEL_SQL = """
+    CASE WHEN lvl.is_litigation THEN 6 WHEN lvl.is_formal_notice THEN 5
+         WHEN lvl.channel_phone THEN 4 WHEN lvl.channel_letter THEN 3
+         WHEN lvl.channel_sms THEN 2 ELSE 1 END
+"""
+FEATURE_LABELS = [
+    ("history_count", "Invoices paid before"),
+    ("avg_days_late", "Average days late"),
+    ("recent_days_late", "Days late of the last three invoices"),
+    ("trend_days_late", "Trend of the days late"),
+    ("late_share", "Share of invoices paid late"),
+    ("last_days_late", "Days late of the last invoice"),
+    ("overdue_count", "Other invoices overdue"),
+    ("promises_kept", "Promises kept"),
+    ("promises_broken", "Promises broken"),
+    ("disputes", "Disputes opened"),
+    ("last_channel", "Last reminder's channel"),
+    ("score", "Behaviour score"),
+    ("amount", "Amount of the invoice"),
+    ("amount_ratio", "Amount against the customer's usual"),
+    ("terms_days", "Payment terms"),
+    ("month", "Month it falls due"),
+    ("insured", "Credit insurance"),
+]
+# The trained results in memory: {(database, record id): (date trained, Trained)}.
+_LOADED = {}
+_LOADED_LOCK = threading.Lock()
+
+
+class CreditPredictionModel(models.Model):
+    _name = "credit.prediction.model"
+    _inherit = ["credit.workflow.mixin"]
+    _description = "Late-Payment Prediction"
+    _order = "company_id"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
+    late_days = fields.Integer(
+        string="Late After (Days)",
+        default=engine.LATE_DAYS,
+        required=True,
+        help="An invoice is late when paid more than this many days after its due date.",
+    )
+    threshold = fields.Float(
+        string="Likely Late From",
+        default=0.5,
+        required=True,
+        help="Probability from which an invoice is shown as likely to be paid late (0 to 1).",
+    )
+    state = fields.Selection(
+        selection=[("fallback", "Customer's average"), ("model", "Learnt model")],
+        string="In Use",
+        default="fallback",
+        required=True,
+        readonly=True,
+    )
+    reason = fields.Selection(
+        selection=[
+            ("history", "Too little history for a backtest"),
+            ("not_better", "The model did not beat the customer's average"),
+        ],
+        string="Why the Average",
+        readonly=True,
+    )
+    date_trained = fields.Datetime(string="Trained On", readonly=True)
+    date_scored = fields.Datetime(string="Invoices Scored On", readonly=True)
+    date_cutoff = fields.Date(
+        string="Test Period From",
+        readonly=True,
+        help="The backtest learnt from what was known on this day and was tested on the "
+        "invoices due from it.",
+    )
+    train_size = fields.Integer(string="Invoices Learnt From", readonly=True)
+    test_size = fields.Integer(string="Invoices Tested", readonly=True)
+    late_share = fields.Float(string="Paid Late in the Test (%)", digits=(16, 1), readonly=True)
+    auc = fields.Float(string="AUC", digits=(16, 3), readonly=True)
+    auc_fallback = fields.Float(string="AUC of the Average", digits=(16, 3), readonly=True)
+    brier = fields.Float(string="Brier Score", digits=(16, 3), readonly=True)
+    brier_fallback = fields.Float(
+        string="Brier Score of the Average", digits=(16, 3), readonly=True
+    )
+    mae_days = fields.Float(string="Date Error (Days)", digits=(16, 1), readonly=True)
+    mae_days_fallback = fields.Float(
+        string="Date Error of the Average (Days)", digits=(16, 1), readonly=True
+    )
+    factor_ids = fields.One2many(
+        comodel_name="credit.prediction.factor",
+        inverse_name="model_id",
+        string="Most Important Factors",
+        readonly=True,
+    )
+    model_file = fields.Binary(
+        string="Model File", attachment=True, readonly=True, groups="base.group_system"
+    )
+    scored_count = fields.Integer(string="Open Invoices Scored", readonly=True)
+    likely_late_count = fields.Integer(compute="_compute_likely_late_count")
+    summary = fields.Text(compute="_compute_summary")
+
+    _company_uniq = compat.Constraint(
+        "UNIQUE (company_id)", "A company has one late-payment prediction."
+    )
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _workflow_protected_fields(self):
+        return super()._workflow_protected_fields() | {
+            "state",
+            "reason",
+            "date_trained",
+            "date_scored",
+            "date_cutoff",
+            "train_size",
+            "test_size",
+            "late_share",
+            "auc",
+            "auc_fallback",
+            "brier",
+            "brier_fallback",
+            "mae_days",
+            "mae_days_fallback",
+            "factor_ids",
+            "model_file",
+            "scored_count",
+        }
+
+    @api.model
+    def _workflow_initial_values(self):
+        return {"state": "fallback"}
+
+    @api.model
+    def _workflow_fixed_fields(self):
+        return super()._workflow_fixed_fields() | {"company_id"}
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    def _compute_likely_late_count(self):
+        for record in self:
+            record.likely_late_count = self.env["account.move"].search_count(
+                [("company_id", "=", record.company_id.id), ("likely_late", "=", True)]
+            )
+
+    @api.depends("state", "reason", "auc", "auc_fallback", "date_trained")
+    @api.depends_context("lang")
+    def _compute_summary(self):
+        for record in self:
+            if not record.date_trained:
+                record.summary = _("Not trained yet: train it, or wait for the weekly training.")
+            elif record.state == "model":
+                record.summary = _(
+                    "The learnt model is used: on the invoices of the test period it ranks the "
+                    "late ones better than the customer's average (AUC %(auc).3f against "
+                    "%(fallback).3f) and its probabilities are closer (Brier score).",
+                    auc=record.auc,
+                    fallback=record.auc_fallback,
+                )
+            elif record.reason == "history":
+                record.summary = _(
+                    "The customer's average is used: too little history to learn and test a "
+                    "model (at least %(train)s invoices with a known outcome before the test "
+                    "period, %(each)s of them late and %(each)s on time, and %(test)s in "
+                    "the test period, %(test_each)s late and %(test_each)s on time).",
+                    train=engine.MIN_TRAIN,
+                    each=engine.MIN_TRAIN_EACH,
+                    test=engine.MIN_TEST,
+                    test_each=engine.MIN_TEST_EACH,
+                )
+            else:
+                record.summary = _(
+                    "The customer's average is used: on the invoices of the test period the "
+                    "learnt model did not beat it (AUC %(auc).3f against %(fallback).3f, "
+                    "Brier score %(brier).3f against %(brier_fallback).3f).",
+                    auc=record.auc,
+                    fallback=record.auc_fallback,
+                    brier=record.brier,
+                    brier_fallback=record.brier_fallback,
+                )
+
+    # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains("late_days", "threshold")
+    def _check_settings(self):
+        for record in self:
+            if not 1 <= record.late_days <= 365:
+                raise UserError(_("An invoice is late after 1 to 365 days."))
+            if not 0 < record.threshold < 1:
+                raise UserError(_("The probability of an invoice likely late is between 0 and 1."))
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _prediction_of(self, company):
+        """The prediction record of ``company`` (created when it has none)."""
+        record = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return record or self.sudo().create({"company_id": company.id})
+
+    @api.model
+    def action_open(self):
+        """The company's prediction, from the menu."""
+        record = self._prediction_of(self.env.company).sudo(False)
+        record.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Late-Payment Prediction"),
+            "res_model": self._name,
+            "res_id": record.id,
+            "views": [(False, "form")],
+        }
+
+    def action_train(self):
+        """Train now (credit managers), then score the open invoices."""
+        self.check_access("write")
+        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+            raise UserError(_("Only credit managers train the late-payment prediction."))
+        for record in self:
+            record.sudo()._prediction_train()
+            record.sudo()._prediction_score()
+        return True
+
+    def action_score(self):
+        self.check_access("write")
+        for record in self:
+            record.sudo()._prediction_score()
+        return True
+
+    def action_view_likely_late(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[("company_id", "=", self.company_id.id), ("likely_late", "=", True)],
+            context={"create": False},
+        )
+        return action
+
+    # ------------------------------------------------------------
+    # SCHEDULED ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_train(self):
+        """Every week: train the prediction of every company, then score its invoices."""
+        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
+        commit = self.env.context.get("credit_prediction_commit")
+        for done, company in enumerate(companies, 1):
+            record = self.with_company(company)._prediction_of(company)
+            record._prediction_train()
+            record._prediction_score()
+            compat.batch_done(self.env, done=done, remaining=len(companies) - done, commit=commit)
+
+    @api.model
+    def _cron_score(self):
+        """Every night: score the open invoices of every company with a prediction."""
+        for record in self.sudo().search([]):
+            record.with_company(record.company_id)._prediction_score()
+
+    # ------------------------------------------------------------
+    # TRAINING
+    # ------------------------------------------------------------
+
+    def _prediction_today(self):
+        return fields.Date.context_today(self.with_context(tz=self.env.user.tz))
+
+    def _prediction_train(self, today=None):
+        """Backtest and train on the company's ledger; keep the result and its figures."""
+        self.ensure_one()
+        today = today or self._prediction_today()
+        ledger = self._prediction_ledger(today)
+        trained = engine.train(ledger, today, self.late_days)
+        figures = trained.figures
+        values = {
+            "state": trained.state,
+            "reason": trained.reason,
+            "date_trained": fields.Datetime.now(),
+            "date_cutoff": figures["date_cutoff"],
+            "train_size": figures["train_size"],
+            "test_size": figures["test_size"],
+            "late_share": 100 * figures["late_share"],
+            "factor_ids": [fields.Command.clear()]
+            + [
+                fields.Command.create(
+                    {"sequence": position, "feature": name, "importance": importance}
+                )
+                for position, (name, importance) in enumerate(trained.importances[:8], 1)
+                if importance > 0
+            ],
+            "model_file": base64.b64encode(engine.dumps(trained, self._prediction_key())),
+        }
+        for key in ("auc", "auc_fallback", "brier", "brier_fallback"):
+            values[key] = figures.get(key, 0.0)
+        for key in ("mae_days", "mae_days_fallback"):
+            values[key] = figures.get(key, 0.0)
+        self._workflow_write(values)
+        _logger.info(
+            "late-payment prediction of %s: %s (%s), %s invoices learnt, %s tested",
+            self.company_id.name,
+            trained.state,
+            trained.reason or "beats the average",
+            figures["train_size"],
+            figures["test_size"],
+        )
+        return trained
+
+    def _prediction_key(self):
+        """The key signing the model files: the database's secret."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return f"credit.prediction.model:{secret}".encode()
+
+    def _prediction_trained(self):
+        """The trained result kept on the record (None before the first training), loaded
+        once per process and training."""
+        self.ensure_one()
+        if not self.date_trained:
+            return None
+        key = (self.env.cr.dbname, self.id)
+        with _LOADED_LOCK:
+            loaded = _LOADED.get(key)
+        if loaded and loaded[0] == self.date_trained:
+            return loaded[1]
+        blob = self.sudo().model_file
+        if not blob:
+            return None
+        try:
+            trained = engine.loads(base64.b64decode(blob), self._prediction_key())
+        except ValueError:
+            _logger.warning(
+                "the model file of %s is not this database's: ignored", self.company_id.name
+            )
+            return None
+        with _LOADED_LOCK:
+            _LOADED[key] = (self.date_trained, trained)
+        return trained
+
+    # ------------------------------------------------------------
+    # THE LEDGER
+    # ------------------------------------------------------------
+
+    def _prediction_ledger(self, today, partner_ids=None):
+        """The company's ``engine.prediction.Ledger`` on ``today`` (of ``partner_ids`` only
+        when given)."""
+        self.ensure_one()
+        self.env.flush_all()
+        company = self.company_id
+        since = today - relativedelta(months=HISTORY_MONTHS)
+        companies = self.env["credit.open.item"]._company_ids_sql(company)
+        partners = (
+            SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids
+            else SQL()
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT l.id, p.commercial_partner_id, COALESCE(m.invoice_date, m.date),
+                       l.date_maturity, l.balance,
+                       CASE WHEN l.reconciled THEN MAX(apr.max_date) END
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                                        AND a.account_type = 'asset_receivable'
+                  JOIN account_move m ON m.id = l.move_id
+                                     AND m.move_type IN ('out_invoice', 'out_receipt')
+                  JOIN res_partner p ON p.id = l.partner_id
+             LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+                 WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
+                   AND l.balance > 0 AND l.date_maturity >= %(since)s
+                   AND COALESCE(m.invoice_date, m.date) <= %(today)s %(partners)s
+              GROUP BY l.id, p.commercial_partner_id, m.invoice_date, m.date
+                """,
+                companies=companies,
+                since=since,
+                today=today,
+                partners=partners,
+            )
+        )
+        invoices = [
+            engine.Invoice(
+                line_id, partner, date, due, float(amount), paid if paid and paid < today else None
+            )
+            for line_id, partner, date, due, amount, paid in rows
+        ]
+        ledger = engine.Ledger(invoices)
+        for partner, day, kept in self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, pr.date_closed, pr.state = 'kept'
+                  FROM credit_payment_promise pr
+                  JOIN res_partner p ON p.id = pr.partner_id
+                 WHERE pr.company_id = ANY(%(companies)s) AND pr.state IN ('kept', 'broken')
+                   AND pr.date_closed >= %(since)s %(partners)s
+                """,
+                companies=companies,
+                since=since,
+                partners=partners,
+            )
+        ):
+            ledger.promises.setdefault(partner, []).append((day, kept))
+        for partner, day in self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, d.date_opened
+                  FROM credit_dispute d
+                  JOIN res_partner p ON p.id = d.partner_id
+                 WHERE d.company_id = ANY(%(companies)s) AND d.date_opened >= %(since)s
+                       %(partners)s
+                """,
+                companies=companies,
+                since=since,
+                partners=partners,
+            )
+        ):
+            ledger.disputes.setdefault(partner, []).append(day)
+        for partner, day, channel in self.env.execute_query(
+            SQL(
+                f"""
+                SELECT p.commercial_partner_id, d.date, {CHANNEL_SQL}
+                  FROM credit_dunning d
+                  JOIN res_partner p ON p.id = d.commercial_partner_id
+                  JOIN credit_dunning_level lvl ON lvl.id = d.level_id
+                 WHERE d.company_id = ANY(%(companies)s) AND d.state = 'sent'
+                   AND d.date >= %(since)s %(partners)s
+                """,
+                companies=companies,
+                since=since,
+                partners=partners,
+            )
+        ):
+            ledger.reminders.setdefault(partner, []).append((day, channel))
+        ledger.insured = self._prediction_insured(company)
+        return ledger
+
+    def _prediction_insured(self, company):
+        """``{commercial partner id: code of engine.prediction.INSURED}``: the customers'
+        insurance status (none without credit_insurance)."""
+        return {}
+
+    # ------------------------------------------------------------
+    # SCORING
+    # ------------------------------------------------------------
+
+    def _prediction_score(self, move_ids=None, today=None):
+        """Score the company's open invoices (or those of ``move_ids``) and write their
+        probability, expected payment dates and factors in one statement; the invoices no
+        longer open lose theirs."""
+        self.ensure_one()
+        today = today or self._prediction_today()
+        trained = self._prediction_trained()
+        partner_ids = None
+        if move_ids is not None:
+            # An invoice posted: scored with the last training (none yet: the night's
+            # scoring, after the first training, does it).
+            moves = self.env["account.move"].browse(move_ids)
+            partner_ids = set(moves.commercial_partner_id.ids)
+            if trained is None or not partner_ids:
+                return 0
+        ledger = self._prediction_ledger(today, partner_ids)
+        if trained is None:
+            # Never trained: the customers' averages, with the company's figures of today.
+            prior, median = engine.company_figures(
+                engine.labelled(ledger.invoices, today, self.late_days)
+            )
+            trained = engine.Trained(self.late_days, "fallback", "history", {}, [], prior, median)
+        lines = self._prediction_open_lines(move_ids)
+        by_id = {invoice.id: invoice for invoice in ledger.invoices}
+        opened = [by_id[line_id] for line_id in lines if line_id in by_id]
+        predictions = engine.predict(trained, ledger, opened, today)
+        # One prediction per invoice: the riskiest of its open installments.
+        best = {}
+        for prediction in predictions:
+            move_id = lines[prediction.invoice_id]
+            if move_id not in best or prediction.probability > best[move_id][1].probability:
+                best[move_id] = (by_id[prediction.invoice_id], prediction)
+        self._prediction_write(best, today, move_ids)
+        if move_ids is None:
+            self._workflow_write({"date_scored": fields.Datetime.now(), "scored_count": len(best)})
+        return len(best)
+
+    def _prediction_open_lines(self, move_ids=None):
+        """``{receivable line id: move id}`` of the company's open customer invoices."""
+        moves = SQL("AND l.move_id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT l.id, l.move_id
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id
+                                            AND a.account_type = 'asset_receivable'
+                      JOIN account_move m ON m.id = l.move_id
+                                         AND m.move_type IN ('out_invoice', 'out_receipt')
+                     WHERE l.company_id = %s AND l.parent_state = 'posted'
+                       AND NOT l.reconciled AND l.balance > 0 AND l.amount_residual > 0
+                       AND l.date_maturity IS NOT NULL %s
+                    """,
+                    self.company_id.id,
+                    moves,
+                )
+            )
+        )
+
+    def _prediction_write(self, best, today, move_ids):
+        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement."""
+        ids, probabilities, expected, earliest, latest, likely, bases, factors = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        for move_id, (invoice, prediction) in best.items():
+            ids.append(move_id)
+            probabilities.append(round(prediction.probability, 4))
+            dates = [
+                max(invoice.date_due + timedelta(days=round(days)), today)
+                for days in (prediction.delay, prediction.delay_low, prediction.delay_high)
+            ]
+            expected.append(dates[0])
+            earliest.append(dates[1])
+            latest.append(dates[2])
+            likely.append(prediction.probability >= self.threshold)
+            bases.append(prediction.basis)
+            factors.append(
+                json.dumps(
+                    [
+                        [name, round(value, 4), None if change is None else round(change, 4)]
+                        for name, value, change in prediction.factors
+                    ]
+                )
+            )
+        Move = self.env["account.move"]
+        Move.flush_model(PREDICTION_FIELDS)
+        scope = (
+            SQL("m.id = ANY(%s)", list(move_ids))
+            if move_ids is not None
+            else SQL("m.company_id = %s", self.company_id.id)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET late_probability = NULL, date_expected_payment = NULL,
+                       date_expected_payment_from = NULL, date_expected_payment_to = NULL,
+                       likely_late = FALSE, late_basis = NULL, late_factors_data = NULL
+                 WHERE %(scope)s AND m.late_probability IS NOT NULL
+                   AND NOT m.id = ANY(%(ids)s)
+                """,
+                scope=scope,
+                ids=ids,
+            )
+        )
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move m
+                       SET late_probability = v.probability,
+                           date_expected_payment = v.expected,
+                           date_expected_payment_from = v.earliest,
+                           date_expected_payment_to = v.latest,
+                           likely_late = v.likely, late_basis = v.basis,
+                           late_factors_data = v.factors::jsonb
+                      FROM unnest(%s::int[], %s::float[], %s::date[], %s::date[], %s::date[],
+                                  %s::bool[], %s::varchar[], %s::text[])
+                           AS v(id, probability, expected, earliest, latest, likely, basis,
+                                factors)
+                     WHERE m.id = v.id
+                    """,
+                    ids,
+                    probabilities,
+                    expected,
+                    earliest,
+                    latest,
+                    likely,
+                    bases,
+                    factors,
+                )
+            )
+        Move.invalidate_model(PREDICTION_FIELDS)
+
+
+PREDICTION_FIELDS = [
+    "late_probability",
+    "date_expected_payment",
+    "date_expected_payment_from",
+    "date_expected_payment_to",
+    "likely_late",
+    "late_basis",
+    "late_factors_data",
+]
