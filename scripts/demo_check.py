@@ -164,10 +164,25 @@ def check_replies(env, messages, recipients):
             if reminder.partner_id.email.lower() in (m.get("sender") or "").lower()
             and "".join(m["subject"].split()) == subject
         ]
+        # By email when the collector is notified by email (18.0's default), else in his
+        # Odoo inbox (19.0's).
+        by_email = collector.notification_type == "email"
+        notified = env["mail.notification"].search_count(
+            [
+                ("mail_message_id", "=", reply.message_id.id),
+                ("res_partner_id", "=", collector.partner_id.id),
+            ]
+        )
         check(
-            reminder.partner_id.email.lower() in recipients and forwarded,
-            f"the reminder it answers is in the mailbox ({reminder.partner_id.email}), and the "
-            f"reply sent on to the collector ({len(forwarded)})",
+            reminder.partner_id.email.lower() in recipients
+            and notified
+            and (forwarded or not by_email),
+            f"the reminder it answers is in the mailbox ({reminder.partner_id.email}); the "
+            + (
+                f"reply sent on to the collector by email ({len(forwarded)})"
+                if by_email
+                else "reply in the collector's Odoo inbox"
+            ),
         )
     if len(replies) != 3:
         return
