@@ -186,7 +186,8 @@ def check_replies(env, messages, recipients):
         )
     if len(replies) != 3:
         return
-    desk = env["credit.collector.desk"].with_user(collector).create({})
+    Desk = env["credit.collector.desk"].with_user(collector)
+    desk = Desk.browse(Desk.action_open_desk()["res_id"])  # his desk, as the menu opens it
     check(desk.reply_count >= 3, f"{desk.reply_count} replies to read on the collector's desk")
     Worklist = env["credit.worklist"].with_user(collector)
     Worklist._worklist_refresh()
