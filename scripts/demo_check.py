@@ -158,11 +158,13 @@ def check_replies(env, messages, recipients):
         # Subjects compared without their spaces: Python's folding of a long encoded subject
         # (Odoo's outgoing email) drops the space between two encoded words.
         subject = "".join((reply.message_id.subject or "").split())
+        # (Sent from the customer on 18.0, from the company's notification address on 19.0.)
         forwarded = [
             m
             for m in messages
-            if reminder.partner_id.email.lower() in (m.get("sender") or "").lower()
-            and "".join(m["subject"].split()) == subject
+            if "".join(m["subject"].split()) == subject
+            and collector.email.lower()
+            in " ".join(a for to in (m.get("recipients") or {}).values() for a in to).lower()
         ]
         # By email when the collector is notified by email (18.0's default), else in his
         # Odoo inbox (19.0's).
