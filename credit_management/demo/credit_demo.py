@@ -16,7 +16,11 @@ whenever the demo is built:
 2. full and partial payments, through the payment wizard as an accountant does (the full
    payments of a day in one go);
 3. draft invoices, confirmed sales orders not yet invoiced and a few quotations;
-4. three customers' replies to their last reminder, in French (``REPLIES``: a promise to pay
+4. a paid history of two years for the late-payment prediction: 36 more customers
+   (``HISTORY_CUSTOMERS``) invoiced every three weeks, each paying as its habit says
+   (``credit_demo_history.py``), all paid by now; the prediction is trained on the whole
+   ledger (its backtest on the form) and the open invoices scored;
+5. three customers' replies to their last reminder, in French (``REPLIES``: a promise to pay
    with its date and amount, a dispute naming one of the reminded invoices, an "already
    paid" with its day and a remittance advice), played through Odoo's mail gateway
    (``mail.thread.message_process``, answering the reminder's email): each becomes a
@@ -54,6 +58,7 @@ from odoo import fields
 from odoo import models
 from odoo.fields import Command
 
+from . import credit_demo_history
 from . import credit_demo_logo
 
 _logger = logging.getLogger(__name__)
@@ -119,6 +124,11 @@ SCENARIOS = {
         "size": 0.8,
     },
 }
+
+# The history of the late-payment prediction: customers of each habit (names made from these).
+HISTORY_CUSTOMERS = {"good": 16, "late": 6, "worsening": 5, "big": 5, "summer": 4}
+HISTORY_TRADES = ("Boulangerie", "Pâtisserie", "Épicerie", "Brasserie", "Traiteur", "Crêperie")
+HISTORY_NAMES = ("Marchand", "Lefort", "Berthier", "Caron", "Delorme", "Perrin")
 
 # Demo customers (XML ids) and their scenario.
 CUSTOMERS = {
@@ -361,6 +371,7 @@ class CreditDemo:
         self._disputes_and_promises(customers, today)
         self._litigation(customers)
         replies = self._replies(today)
+        history = self._history(company, today)
         # Graded customers: the nightly score, computed now on this history.
         self.env["res.partner"]._cron_update_credit_score()
         # The KPIs of each month end of the past year and today's: a trend from the first day
@@ -368,6 +379,15 @@ class CreditDemo:
         Snapshot = self.env["credit.kpi.snapshot"]
         Snapshot.search([("company_id", "=", company.id)]).unlink()
         Snapshot._backfill(months=12)
+        # The late-payment prediction learnt from this ledger, the open invoices scored.
+        prediction = self.env["credit.prediction.model"]._prediction_of(company)
+        prediction._prediction_train(today)
+        prediction._prediction_score(today=today)
+        _logger.info(
+            "Credit management demo: a paid history of %s invoices; the prediction uses %s.",
+            len(history),
+            prediction.state,
+        )
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
             "%s orders and quotations, %s reminders, %s replies read in %.1fs.",
@@ -378,6 +398,25 @@ class CreditDemo:
             len(reminders),
             len(replies),
             time.monotonic() - start,
+        )
+
+    def _history(self, company, today):
+        """The paid history of the late-payment prediction (see the module's docstring)."""
+        names = [f"{trade} {name}" for name in HISTORY_NAMES for trade in HISTORY_TRADES]
+        random.Random(SEED).shuffle(names)
+        customers = {}
+        for habit, count in HISTORY_CUSTOMERS.items():
+            for _index in range(count):
+                partner = self.env["res.partner"].create(
+                    {"name": names.pop(), "is_company": True, "lang": self.env.lang, "city": "Lyon"}
+                )
+                customers[partner] = habit
+        invoices = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
+        credit_demo_history.create_history(
+            self.env, company, today, customers, months=24, every_days=21, seed=SEED
+        )
+        return range(
+            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]) - invoices
         )
 
     def _reminders(self, today):

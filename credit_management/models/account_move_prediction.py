@@ -49,8 +49,9 @@ INSURED_LABELS = (
 )
 
 
+# One concern of the invoice per file, as account splits its models.
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     late_probability = fields.Float(
         string="Risk of Paying Late",
@@ -62,7 +63,6 @@ class AccountMove(models.Model):
         "(credit management, late-payment prediction).",
     )
     likely_late = fields.Boolean(
-        string="Likely Late",
         readonly=True,
         copy=False,
         index="btree_not_null",

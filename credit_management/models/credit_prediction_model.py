@@ -117,7 +117,7 @@ class CreditPredictionModel(models.Model):
     train_size = fields.Integer(string="Invoices Learnt From", readonly=True)
     test_size = fields.Integer(string="Invoices Tested", readonly=True)
     late_share = fields.Float(string="Paid Late in the Test (%)", digits=(16, 1), readonly=True)
-    auc = fields.Float(string="AUC", digits=(16, 3), readonly=True)
+    auc = fields.Float(digits=(16, 3), readonly=True)
     auc_fallback = fields.Float(string="AUC of the Average", digits=(16, 3), readonly=True)
     brier = fields.Float(string="Brier Score", digits=(16, 3), readonly=True)
     brier_fallback = fields.Float(
@@ -133,9 +133,7 @@ class CreditPredictionModel(models.Model):
         string="Most Important Factors",
         readonly=True,
     )
-    model_file = fields.Binary(
-        string="Model File", attachment=True, readonly=True, groups="base.group_system"
-    )
+    model_file = fields.Binary(attachment=True, readonly=True, groups="base.group_system")
     scored_count = fields.Integer(string="Open Invoices Scored", readonly=True)
     likely_late_count = fields.Integer(compute="_compute_likely_late_count")
     summary = fields.Text(compute="_compute_summary")
@@ -304,7 +302,7 @@ class CreditPredictionModel(models.Model):
     @api.model
     def _cron_score(self):
         """Every night: score the open invoices of every company with a prediction."""
-        for record in self.sudo().search([]):
+        for record in self.sudo().search([]):  # pylint: disable=no-search-all
             record.with_company(record.company_id)._prediction_score()
 
     # ------------------------------------------------------------
@@ -551,7 +549,8 @@ class CreditPredictionModel(models.Model):
         )
 
     def _prediction_write(self, best, today, move_ids):
-        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement."""
+        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement (the
+        invoices whose prediction did not change are left as they are)."""
         ids, probabilities, expected, earliest, latest, likely, bases, factors = (
             [],
             [],
@@ -619,6 +618,13 @@ class CreditPredictionModel(models.Model):
                            AS v(id, probability, expected, earliest, latest, likely, basis,
                                 factors)
                      WHERE m.id = v.id
+                       AND (m.late_probability IS DISTINCT FROM v.probability
+                            OR m.date_expected_payment IS DISTINCT FROM v.expected
+                            OR m.date_expected_payment_from IS DISTINCT FROM v.earliest
+                            OR m.date_expected_payment_to IS DISTINCT FROM v.latest
+                            OR m.likely_late IS DISTINCT FROM v.likely
+                            OR m.late_basis IS DISTINCT FROM v.basis
+                            OR m.late_factors_data IS DISTINCT FROM v.factors::jsonb)
                     """,
                     ids,
                     probabilities,

@@ -7,8 +7,9 @@ from odoo import models
 from odoo.exceptions import UserError
 
 
+# One concern of the customer per file, as account splits its models.
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     credit_likely_late = fields.Boolean(
         string="Likely to Pay Late",

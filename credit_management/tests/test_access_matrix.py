@@ -632,6 +632,8 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             return TODAY + timedelta(days=10)
         if field == "late_factors_data":
             return [["late_share", 0.5, 0.1]]
+        if model == "credit.prediction.model" and field == "factor_ids":
+            return [Command.create({"feature": "late_share", "importance": 0.1})]
         if field == "model_file":
             return base64.b64encode(b"not a model of this database")
         if model in ("res.partner", "res.users") and field == "dunning_responsible_id":

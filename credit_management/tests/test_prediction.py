@@ -5,22 +5,22 @@ levels), the fallback with too little history, the signed model file, rights and
 companies."""
 
 import base64
-import random
+import logging
 from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
-from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
+from ..demo.credit_demo_history import create_history
 from .common import TODAY
 from .common import CreditCommon
 
+_logger = logging.getLogger(__name__)
 # The customers' habits (days late of their payments) and how many of each.
 HABITS = {"good": 22, "late": 10, "worsening": 8, "big": 10}
-TURN_DAYS = 150  # the worsening customers pay late since five months
 
 
 @freeze_time("2026-06-15")
@@ -30,113 +30,25 @@ class TestPrediction(CreditCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Prediction = cls.env["credit.prediction.model"]
-        cls.habits = {}
-        cls._ledger(random.Random(11))
+        cls._ledger()
         cls.record = cls.Prediction._prediction_of(cls.company)
         cls.record.action_train()
 
     @classmethod
-    def _ledger(cls, rng):
+    def _ledger(cls):
         """Fifty customers invoiced every four weeks over fifteen months, each paying as its
-        habit says; what would be paid after today is open."""
+        habit says (``demo/credit_demo_history.py``); what would be paid after today is
+        open."""
         Partner = cls.env["res.partner"]
-        vals_list, plan = [], []
-        number = 0
+        customers = {}
         for habit, count in HABITS.items():
-            for _index in range(count):
-                number += 1
+            for number in range(1, count + 1):
                 partner = Partner.create(
                     {"name": f"Client {habit} {number:02d}", "is_company": True}
                 )
-                cls.habits[partner.id] = habit
-                usual = rng.uniform(800, 4000)
-                day = TODAY - timedelta(days=450 - rng.randint(0, 27))
-                while day <= TODAY:
-                    big = rng.random() < 0.15
-                    amount = round(
-                        usual * (rng.uniform(2.5, 3.5) if big else rng.uniform(0.7, 1.3)), 2
-                    )
-                    due = day + timedelta(days=30)
-                    late = habit == "late" or (
-                        habit == "worsening" and day >= TODAY - timedelta(days=TURN_DAYS)
-                    )
-                    if late or (habit == "big" and big):
-                        delay = rng.gauss(32, 8)
-                    else:
-                        delay = rng.gauss(-1, 4)
-                    paid = max(due + timedelta(days=round(delay)), day)
-                    vals_list.append(cls._invoice_vals(partner, amount, day, due))
-                    plan.append(paid if paid < TODAY else None)
-                    day += timedelta(days=28)
-        invoices = cls.env["account.move"].create(vals_list)
-        invoices.action_post()
-        cls._pay_on(invoices, plan)
-
-    @classmethod
-    def _invoice_vals(cls, partner, amount, day, due):
-        return {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": day,
-            "date": day,
-            "invoice_date_due": due,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": "Livraison",
-                        "quantity": 1,
-                        "price_unit": amount,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
-        }
-
-    @classmethod
-    def _pay_on(cls, invoices, dates):
-        """Each invoice paid in full on its date (None: open): one bank entry per day."""
-        by_day = {}
-        for invoice, day in zip(invoices, dates, strict=True):
-            if day:
-                by_day.setdefault(day, []).append(invoice)
-        journal = cls.company_data["default_journal_bank"]
-        receivable = cls.company_data["default_account_receivable"]
-        entries = cls.env["account.move"].create(
-            [
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": day,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": receivable.id,
-                                "partner_id": invoice.partner_id.id,
-                                "credit": invoice.amount_total,
-                            }
-                        )
-                        for invoice in paid
-                    ]
-                    + [
-                        Command.create(
-                            {
-                                "account_id": journal.default_account_id.id,
-                                "debit": sum(invoice.amount_total for invoice in paid),
-                            }
-                        )
-                    ],
-                }
-                for day, paid in by_day.items()
-            ]
-        )
-        entries.action_post()
-        plan = []
-        for entry, paid in zip(entries, by_day.values(), strict=True):
-            credits = entry.line_ids.filtered(lambda line: line.account_id == receivable)
-            for invoice, credit in zip(paid, credits, strict=True):
-                debit = invoice.line_ids.filtered(lambda line: line.account_id == receivable)
-                plan.append(debit + credit)
-        cls.env["account.move.line"]._reconcile_plan(plan)
+                customers[partner] = habit
+        cls.habits = {partner.id: habit for partner, habit in customers.items()}
+        create_history(cls.env, cls.company, TODAY, customers, months=15, every_days=28)
 
     def _open(self, habit=None):
         moves = self.env["account.move"].search(
@@ -157,11 +69,17 @@ class TestPrediction(CreditCommon):
 
     def test_the_backtest_beats_the_average_and_finds_the_late_payers(self):
         record = self.record
-        print(
-            f"\nbacktest on {record.test_size} invoices (learnt from {record.train_size}): "
-            f"AUC {record.auc:.3f} against {record.auc_fallback:.3f}, Brier {record.brier:.3f} "
-            f"against {record.brier_fallback:.3f}, date error {record.mae_days:.1f} days against "
-            f"{record.mae_days_fallback:.1f}"
+        _logger.info(
+            "backtest on %s invoices (learnt from %s): AUC %.3f against %.3f, Brier %.3f "
+            "against %.3f, date error %.1f days against %.1f",
+            record.test_size,
+            record.train_size,
+            record.auc,
+            record.auc_fallback,
+            record.brier,
+            record.brier_fallback,
+            record.mae_days,
+            record.mae_days_fallback,
         )
         self.assertEqual(record.state, "model")
         self.assertFalse(record.reason)
@@ -256,7 +174,8 @@ class TestPrediction(CreditCommon):
     def test_the_worklist_ranks_by_the_predicted_risk(self):
         rows = self.env["credit.worklist"].with_user(self.manager)._worklist_refresh(mine=False)
         by_partner = {row.partner_id.id: row for row in rows}
-        late = self._open("late").partner_id[:1]
+        overdue = self._open("late").filtered(lambda move: move.invoice_date_due < TODAY)
+        late = overdue.partner_id[:1]
         self.assertGreater(by_partner[late.id].late_probability, 0.5)
         self.assertIn("risk of paying late", by_partner[late.id].reason)
 
@@ -325,7 +244,7 @@ class TestPrediction(CreditCommon):
         with self.assertRaises(AccessError):
             record.with_user(self.collector).action_train()
         with self.assertRaises(AccessError):
-            record.with_user(self.manager).write({"state": "fallback"})
+            record.with_user(self.manager).write({"state": "fallback", "auc": 0.5})
         record.with_user(self.manager).write({"late_days": 20})
         self.assertEqual(record.late_days, 20)
         with self.assertRaises(UserError):

@@ -1,0 +1,134 @@
+"""A paid history for the late-payment prediction: customers invoiced regularly for months,
+each paying as its habit says, so that the prediction has a ledger to learn from and to be
+tested on (the demo's, and the tests' of ``credit.prediction.model``).
+
+Habits (``HABITS``): ``good`` pays around the due date (days late: normal, mean -1, sd 4);
+``late`` about a month late (mean 32, sd 8); ``worsening`` like a good one, then like a late
+one from a day of the last eleven months (``WORSENING_DAYS``, drawn per customer); ``big``
+on time, but a month late its large invoices (three times its usual amount, one in seven);
+``summer`` on time, but a month late what falls due in July and August. Invoices come every
+``every_days`` days with 30 days' terms; what would be paid after today stays open.
+Payments are bank entries, one per day, reconciled with their invoices in one reconciliation
+plan (as a bank reconciliation does).
+"""
+
+import random
+from datetime import timedelta
+
+from odoo.fields import Command
+
+HABITS = ("good", "late", "worsening", "big", "summer")
+WORSENING_DAYS = (60, 330)
+TERMS_DAYS = 30
+
+
+def create_history(env, company, today, customers, months=15, every_days=28, seed=11):
+    """Invoices and payments of ``customers`` (``{partner: habit}``) over ``months`` up to
+    ``today``: returns the invoices."""
+    rng = random.Random(seed)
+    vals_list, paid_on = [], []
+    for partner, habit in customers.items():
+        usual = rng.uniform(800, 4000)
+        turn = today - timedelta(days=rng.randint(*WORSENING_DAYS))
+        day = today - timedelta(days=round(months * 30.44) - rng.randint(0, every_days - 1))
+        while day <= today:
+            big = rng.random() < 1 / 7
+            factor = rng.uniform(2.5, 3.5) if big else rng.uniform(0.7, 1.3)
+            due = day + timedelta(days=TERMS_DAYS)
+            worse = habit == "worsening" and day >= turn
+            late = habit == "late" or worse
+            late = late or (habit == "big" and big) or (habit == "summer" and due.month in (7, 8))
+            delay = rng.gauss(32, 8) if late else rng.gauss(-1, 4)
+            paid = max(due + timedelta(days=round(delay)), day)
+            amount = round(usual * factor, 2)
+            vals_list.append(_invoice_vals(env, partner, company, amount, day, due))
+            paid_on.append(paid if paid < today else None)
+            day += timedelta(days=every_days)
+    invoices = env["account.move"].with_company(company).create(vals_list)
+    invoices.action_post()
+    _pay(env, company, invoices, paid_on)
+    return invoices
+
+
+def _invoice_vals(env, partner, company, amount, day, due):
+    return {
+        "move_type": "out_invoice",
+        "partner_id": partner.id,
+        "company_id": company.id,
+        "invoice_date": day,
+        "date": day,
+        "invoice_date_due": due,
+        "invoice_line_ids": [
+            Command.create(
+                {
+                    "name": env._("Deliveries"),
+                    "quantity": 1,
+                    "price_unit": amount,
+                    "tax_ids": [Command.clear()],
+                }
+            )
+        ],
+    }
+
+
+def _pay(env, company, invoices, dates):
+    """Each invoice paid in full on its date (None: open): one bank entry per day."""
+    by_day = {}
+    for invoice, day in zip(invoices, dates, strict=True):
+        if day:
+            by_day.setdefault(day, []).append(invoice)
+    if not by_day:
+        return
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    receivable = (
+        invoices[:1]
+        .line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        .account_id
+    )
+    entries = (
+        env["account.move"]
+        .with_company(company)
+        .create(
+            [
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": day,
+                    "ref": env._("Customer transfers"),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": receivable.id,
+                                "partner_id": invoice.commercial_partner_id.id,
+                                "credit": invoice.amount_total,
+                            }
+                        )
+                        for invoice in paid
+                    ]
+                    + [
+                        Command.create(
+                            {
+                                "account_id": journal.default_account_id.id,
+                                "debit": sum(invoice.amount_total for invoice in paid),
+                            }
+                        )
+                    ],
+                }
+                for day, paid in by_day.items()
+            ]
+        )
+    )
+    entries.action_post()
+    # The planner's statistics, for the tables that have just grown (Odoo's query of the
+    # invoices' payment state, run by the reconciliation, takes minutes on stale ones).
+    env.flush_all()
+    env.cr.execute("ANALYZE account_move, account_move_line, account_partial_reconcile")
+    plan = []
+    for entry, paid in zip(entries, by_day.values(), strict=True):
+        credits = entry.line_ids.filtered(lambda line: line.account_id == receivable)
+        for invoice, credit in zip(paid, credits, strict=True):
+            debit = invoice.line_ids.filtered(lambda line: line.account_id == receivable)
+            plan.append(debit + credit)
+    env["account.move.line"]._reconcile_plan(plan)
