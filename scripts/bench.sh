@@ -11,10 +11,12 @@
 #   - factoring: a batch of 20,000 invoices assigned and posted, a factor statement of 20,000
 #     lines imported and matched.
 #   - risk_data: a day of BODACC notices against 50,000 customers, 50,000 ratings imported.
+#   - assist: customers' replies through the mail gateway per second, and today's worklist of
+#     a collector with 2,000 customers (promises, disputes, calls, replies).
 #   - prediction: the late-payment prediction trained (with its backtest) on 200,000 paid
 #     invoices of 20,000 customers, then 100,000 open invoices scored.
-# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring|risk_data|prediction] [options of that
-# benchmark]; no name runs all.
+# Usage: scripts/bench.sh [credit|dunning|score|insurance|payment_link|reporting|factoring|risk_data|assist|prediction]
+# [options of that benchmark]; no name runs all.
 # Prints figures; fails only on an error, never on a timing.
 . "$(dirname "$0")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -24,7 +26,7 @@ ADDONS=$(cd "$REPO" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, 
 WHICH=all
 # The benchmarks set Odoo up through scripts/odoo_boot.py, as the other scripts do.
 export PYTHONPATH=$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}
-case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring | risk_data | prediction) WHICH=$1 && shift ;; esac
+case "${1:-}" in credit | dunning | score | insurance | payment_link | reporting | factoring | risk_data | assist | prediction) WHICH=$1 && shift ;; esac
 DATABASES=()
 trap 'for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done' EXIT
 
@@ -121,6 +123,12 @@ if [ "$WHICH" = all ] || [ "$WHICH" = risk_data ]; then
     create_db "risk_data_bench_$$"
     log "benchmark: BODACC notices and ratings import"
     "$PY" "$REPO/bench/bench_risk_data.py" -c "$ODOO_CONF" -d "risk_data_bench_$$" "$@"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = assist ]; then
+    # No peer: neither Odoo nor OCA reads the customers' replies or ranks a worklist.
+    create_db "assist_bench_$$"
+    log "benchmark: replies through the mail gateway, today's worklist"
+    "$PY" "$REPO/bench/bench_assist.py" -c "$ODOO_CONF" -d "assist_bench_$$" "$@"
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = prediction ]; then
     # No peer: neither Odoo nor OCA predicts late payments.

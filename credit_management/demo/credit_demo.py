@@ -19,7 +19,15 @@ whenever the demo is built:
 4. a paid history of two years for the late-payment prediction: 36 more customers
    (``HISTORY_CUSTOMERS``) invoiced every three weeks, each paying as its habit says
    (``credit_demo_history.py``), all paid by now; the prediction is trained on the whole
-   ledger (its backtest on the form) and the open invoices scored.
+   ledger (its backtest on the form) and the open invoices scored;
+5. three customers' replies to their last reminder, in French (``REPLIES``: a promise to pay
+   with its date and amount, a dispute naming one of the reminded invoices, an "already
+   paid" with its day and a remittance advice), played through Odoo's mail gateway
+   (``mail.thread.message_process``, answering the reminder's email): each becomes a
+   suggestion (``credit.reply``) for the collector to accept or ignore. Their Message-Ids are
+   fixed (``<credit-demo-reply-KIND@…>``): the gateway ignores an email it already has, and an
+   older demo database gets the replies it lacks, once, when ``scripts/demo.sh`` updates it
+   (it calls this module's entry point again: Odoo does not rerun a demo file's functions).
 
 The credit limits of the XML customers are set against the amounts generated here: three
 customers end up over their limit, three far overdue (holds) and one on manual hold.
@@ -36,7 +44,12 @@ import logging
 import random
 import time
 from collections import defaultdict
+from datetime import date as Date
+from datetime import datetime
 from datetime import timedelta
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.utils import format_datetime
 
 from markupsafe import Markup
 
@@ -184,6 +197,51 @@ ORDER_CUSTOMERS = (
 # Quotations a sales rep can try to confirm: two customers on hold, one in good standing.
 QUOTATION_CUSTOMERS = ("partner_alpine", "partner_mercier", "partner_fournier")
 
+# The customers' replies to their reminders, played through the mail gateway: kind, then the
+# text (French) with {amount}, {invoice}, {day} (a past day, "4 décembre") filled in by
+# ``CreditDemo._replies``. The promise's day is the 15th of the month after the reply's.
+REPLIES = (
+    (
+        "promise",
+        "Bonjour,\n\nSuite à votre relance, nous vous réglerons {amount} le 15 du mois "
+        "prochain par virement.\nMerci de votre patience.\n\nCordialement,\n{name}",
+    ),
+    (
+        "dispute",
+        "Bonjour,\n\nLa facture {invoice} ne correspond pas à notre commande : le prix facturé "
+        "n'est pas celui du devis signé. Nous la réglerons à réception d'un avoir.\n\n"
+        "Bien cordialement,\n{name}",
+    ),
+    (
+        "paid",
+        "Bonjour,\n\nCes factures ont déjà été réglées par virement le {day}, pour un "
+        "montant de {amount}. Vous trouverez l'avis de virement en pièce jointe.\n\n"
+        "Bien à vous,\n{name}",
+    ),
+)
+REPLY_MESSAGE_ID = "<credit-demo-reply-{kind}@{domain}>"
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+# The remittance advice attached to the "already paid" reply: a one-page PDF.
+REMITTANCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 # Demo products (XML ids) and the quantities of one line.
 PRODUCT_QUANTITIES = {
     "product_cabinet": (1, 4),
@@ -292,13 +350,15 @@ class CreditDemo:
         """Invoices, payments, drafts and orders of the demo customers of ``company``."""
         start = time.monotonic()
         customers = self._records(CUSTOMERS)
+        today = fields.Date.context_today(self.env.user)
         if self.env["account.move"].search_count(
             [("commercial_partner_id", "in", customers.ids), ("move_type", "=", "out_invoice")],
             limit=1,
         ):
+            # The history is there (an update): only the replies an older demo lacks.
+            self._replies(today)
             return
         rng = random.Random(SEED)
-        today = fields.Date.context_today(self.env.user)
         products = self._prepare_products(company)
         self._prepare_partners(customers)
         foreign_currency = self._foreign_currency(company, today)
@@ -310,6 +370,7 @@ class CreditDemo:
         reminders = self._reminders(today)
         self._disputes_and_promises(customers, today)
         self._litigation(customers)
+        replies = self._replies(today)
         history = self._history(company, today)
         # Graded customers: the nightly score, computed now on this history.
         self.env["res.partner"]._cron_update_credit_score()
@@ -329,12 +390,13 @@ class CreditDemo:
         )
         _logger.info(
             "Credit management demo: %s posted invoices, %s payments, %s draft invoices, "
-            "%s orders and quotations, %s reminders in %.1fs.",
+            "%s orders and quotations, %s reminders, %s replies read in %.1fs.",
             len(invoices),
             len(payments),
             len(drafts),
             len(orders),
             len(reminders),
+            len(replies),
             time.monotonic() - start,
         )
 
@@ -643,6 +705,103 @@ class CreditDemo:
         self._register_payments([(kept, None, today - timedelta(days=4))])
         Promise._cron_evaluate()
 
+    def _replies(self, today):
+        """Three customers answer their last reminder by email (``REPLIES``), through Odoo's
+        mail gateway: a suggestion each on the reminder, for the collector. A kind already
+        received (its Message-Id) is not sent again.
+
+        :return: the suggestions made now (``credit.reply``)
+        """
+        Message = self.env["mail.message"]
+        Reply = self.env["credit.reply"]
+        todo = [
+            (kind, text)
+            for kind, text in REPLIES
+            if not Message.search_count(
+                [("message_id", "=like", REPLY_MESSAGE_ID.format(kind=kind, domain="%"))],
+                limit=1,
+            )
+        ]
+        if not todo:
+            return Reply
+        collector = self.env.ref("credit_management.user_collector")
+        # The last reminder emailed to each of the collector's customers with nothing open
+        # (no promise, no dispute) and invoices still to pay.
+        candidates = []
+        seen = set(Reply.search([]).partner_id.ids)
+        for reminder in self.env["credit.dunning"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("user_id", "=", collector.id),
+                ("state", "=", "sent"),
+                ("mail_message_id", "!=", False),
+            ],
+            order="id desc",
+        ):
+            customer = reminder.commercial_partner_id
+            if customer.id in seen:
+                continue
+            seen.add(customer.id)
+            invoices = reminder.line_ids.move_id.filtered(
+                lambda move: (
+                    move.move_type == "out_invoice"
+                    and move.payment_state == "not_paid"
+                    and not move.in_dispute
+                    and not move.promise_ids
+                )
+            )
+            if invoices and reminder.partner_id.email:
+                candidates.append((reminder, invoices))
+        replies = Reply
+        for kind, text in todo:
+            # The dispute names one invoice of several.
+            pick = next(
+                (c for c in candidates if kind != "dispute" or len(c[1]) > 1),
+                candidates[0] if candidates else None,
+            )
+            if not pick:
+                _logger.info("Credit management demo: no reminder left to answer (%s).", kind)
+                break
+            candidates.remove(pick)
+            replies |= self._reply(kind, text, *pick, today)
+        return replies
+
+    def _reply(self, kind, text, reminder, invoices, today):
+        """The customer's email answering ``reminder``, through the mail gateway."""
+        sent = reminder.mail_message_id
+        sender = reminder.partner_id
+        domain = sender.email.split("@")[-1]
+        paid_day = demo_reply_expected("paid", today)
+        # Headers folded at 200 characters, not 78: Python's folding drops the space between
+        # two encoded words of a long French subject ("facturesbientôt").
+        email = EmailMessage(policy=email_policy.default.clone(max_line_length=200))
+        email["From"] = f"{sender.name} <{sender.email}>"
+        email["To"] = sent.reply_to or sent.email_from or self.env.company.email
+        email["Subject"] = f"RE: {sent.subject or reminder.name}"
+        email["Message-Id"] = REPLY_MESSAGE_ID.format(kind=kind, domain=domain)
+        email["In-Reply-To"] = sent.message_id
+        email["References"] = sent.message_id
+        email["Date"] = format_datetime(datetime.now().astimezone())
+        email.set_content(
+            text.format(
+                amount=french_amount(sum(invoices.mapped("amount_residual"))),
+                invoice=invoices.sorted("invoice_date_due")[-1].name,
+                day=f"{paid_day.day} {FRENCH_MONTHS[paid_day.month - 1]}",
+                name=sender.name,
+            )
+        )
+        if kind == "paid":
+            email.add_attachment(
+                REMITTANCE_PDF,
+                maintype="application",
+                subtype="pdf",
+                filename="avis-de-virement.pdf",
+            )
+        self.env["mail.thread"].message_process(False, email.as_string())
+        return self.env["credit.reply"].search(
+            [("dunning_id", "=", reminder.id)], order="id desc", limit=1
+        )
+
     def _litigation(self, customers):
         """The most overdue customer gets a formal notice letter, then is handed off to
         litigation with its pack."""
@@ -672,6 +831,21 @@ class CreditDemo:
             reminder = self.env["credit.dunning"].browse(wizard.action_send()["res_id"])
             if reminder.state == "to_validate":
                 reminder.action_validate()
+
+
+def french_amount(amount):
+    """5040.0 -> "5 040,00 €", as a French customer writes it."""
+    return f"{amount:,.2f} €".replace(",", " ").replace(".", ",")
+
+
+def demo_reply_expected(kind, today):
+    """The day the demo's reply of ``kind`` names, for a reply received ``today``: the 15th of
+    next month (a promise), three days ago (a payment), none (a dispute)."""
+    if kind == "promise":
+        return Date(today.year + today.month // 12, today.month % 12 + 1, 15)
+    if kind == "paid":
+        return today - timedelta(days=3)
+    return None
 
 
 class AccountChartTemplate(models.AbstractModel):

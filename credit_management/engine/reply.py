@@ -15,9 +15,9 @@ into text), its headers and the customer's open invoices, and returns a ``ReplyA
    already paid / promise, other. A reply that both says "paid" and "will pay" is a
    promise when the date it gives is after today, a payment otherwise.
 4. **The date**: the expressions that look like dates (``15/01/2027``, "le 15 janvier",
-   "January 15th", "demain", "next Friday", "dans 10 jours", "fin du mois") are read by
-   ``dateparser`` against the day the reply arrived; a promise takes the first date after
-   that day, a payment the first date on or before it.
+   "January 15th", "demain", "next Friday", "dans 10 jours", "fin du mois", "le 15 du mois
+   prochain") are read by ``dateparser`` against the day the reply arrived; a promise takes
+   the first date after that day, a payment the first date on or before it.
 5. **The amount**: a number next to a currency (``5 040,00 €``, ``EUR 1,234.56``, "3 200
    euros") read by ``price-parser``. Without a currency a number is not an amount (it may be
    an order number or a quantity).
@@ -95,7 +95,8 @@ DISPUTE = {
         r"\balready (been )?(invoiced|billed)\b",
     ),
     "price": (
-        r"\bprix (ne correspond|n'est pas|errone|incorrect|convenu|negocie)",
+        r"\bprix (factures? |unitaires? )?(ne correspond|n'est pas|errone|incorrect|convenu"
+        r"|negocie)",
         r"\b(tarif|remise)\b[^.]{0,25}?(ne correspond|n'a pas ete appliquee?|oubliee?|errone)",
         r"\bremise (prevue |convenue )?n'apparait pas\b",
         r"\b(wrong|incorrect) (price|rate|unit price)\b",
@@ -266,6 +267,8 @@ DATE_PATTERN = re.compile(
             r" )?end of "
             r"(?:the |this )?week)\b)",
             r"(?P<nextweek>\b(?:la semaine prochaine|semaine prochaine|next week)\b)",
+            r"(?P<nextmonthday>\b(?:le |the )?\d{1,2}(?:er|st|nd|rd|th)? (?:du mois "
+            r"(?:prochain|suivant)|de ce mois|of (?:the )?(?:next|following) month)\b)",
             rf"(?P<weekday>\b(?:(?:next|this|ce|on|last) )?(?:{WEEKDAYS})(?: prochain| next|"
             rf" dernier)?\b(?! \d))",
             r"(?P<dayonly>\b(?:le|du|au|the) \d{1,2}(?:er|st|nd|rd|th)?\b(?! ?[/.:h-]?\d)(?! ?"
@@ -506,6 +509,19 @@ def _day_of_month(expression, today):
     return ([min(future)] if future else []) + ([max(past)] if past else [])
 
 
+def _day_of_next_month(expression, today):
+    """ "le 15 du mois prochain", "the 15th of next month": that day of the next month ("de
+    ce mois": of this one); None when the month has no such day."""
+    number = int(re.search(r"\d+", expression).group(0))
+    offset = 0 if "de ce mois" in expression else 1
+    month = (today.month - 1 + offset) % 12 + 1
+    year = today.year + (today.month - 1 + offset) // 12
+    try:
+        return Date(year, month, number)
+    except ValueError:
+        return None
+
+
 def find_dates(text, today):
     """The dates ``text`` names, in order."""
     folded = fold(text)
@@ -515,6 +531,10 @@ def find_dates(text, today):
         expression = match.group(kind)
         if kind == "dayonly":
             dates.extend(_day_of_month(expression, today))
+            continue
+        if kind == "nextmonthday":
+            day = _day_of_next_month(expression, today)
+            dates.extend([day] if day else [])
             continue
         try:
             day = _read_date(kind, expression, today)

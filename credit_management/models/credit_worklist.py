@@ -16,10 +16,12 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools import format_amount
 from odoo.tools import format_date
+from odoo.tools import get_lang
 
+from ..engine import score as score_engine
 from ..engine import worklist as worklist_engine
 
 ACTIONS = [
@@ -78,6 +80,43 @@ class CreditWorklist(models.Model):
     next_action = fields.Selection(selection=ACTIONS, readonly=True)
     reason = fields.Char(string="Why", readonly=True)
     done = fields.Boolean(readonly=True)
+    # The customer's first reply still to read, and what it suggests: accepted or ignored from
+    # the row by the reply's own actions (its rights).
+    reply_id = fields.Many2one(
+        comodel_name="credit.reply",
+        string="Reply to Read",
+        compute="_compute_reply_id",
+        help="The customer's oldest reply not yet read, in the row's company.",
+    )
+    reply_summary = fields.Char(
+        compute="_compute_reply_id",
+        string="Suggestion",
+        help="What the customer's reply suggests: accept it, open it to correct it, or ignore it.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    @api.depends_context("lang")
+    def _compute_reply_id(self):
+        """In one query for the rows shown: the oldest new reply of each customer."""
+        replies = self.env["credit.reply"].search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "=", "new"),
+            ],
+            order="date_received, id",
+        )
+        first = {}
+        for reply in replies:
+            first.setdefault((reply.partner_id.id, reply.company_id.id), reply)
+        for row in self:
+            reply = first.get((row.partner_id.id, row.company_id.id))
+            row.reply_id = reply or False
+            row.reply_summary = reply.summary if reply else False
 
     # ------------------------------------------------------------
     # RANKING
@@ -92,31 +131,62 @@ class CreditWorklist(models.Model):
         facts = self._worklist_facts(company, today, self.env.user if mine else None)
         items = worklist_engine.rank(facts.values(), today)
         collectors = self._worklist_collectors(company, [item.partner_id for item in items])
-        rows = self.sudo().search([("user_id", "=", self.env.uid), ("company_id", "=", company.id)])
-        rows.unlink()
-        return (
-            self.sudo()
-            .create(
-                [
-                    {
-                        "user_id": self.env.uid,
-                        "company_id": company.id,
-                        "date": today,
-                        "partner_id": item.partner_id,
-                        "collector_id": collectors.get(item.partner_id),
-                        "rank": item.rank,
-                        "value": item.value,
-                        "overdue_amount": facts[item.partner_id].overdue_amount,
-                        "days_overdue": facts[item.partner_id].days_overdue,
-                        "late_probability": worklist_engine.probability(facts[item.partner_id]),
-                        "next_action": item.next_action,
-                        "reason": self._worklist_reason(item.reasons, company),
-                    }
-                    for item in items
-                ]
+        reason = self._worklist_reasons(company)
+        currency = company.currency_id
+        # The user's rows replaced in two set-based queries (thousands of rows for a manager):
+        # the model's own table, which nothing else references; amounts rounded as the ORM
+        # stores them.
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM credit_worklist WHERE user_id = %(uid)s AND company_id = %(company)s",
+                uid=self.env.uid,
+                company=company.id,
             )
-            .sudo(False)
         )
+        self.invalidate_model()
+        ids = []
+        if items:
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO credit_worklist (
+                        user_id, company_id, date, partner_id, collector_id, rank, value,
+                        overdue_amount, days_overdue, late_probability, next_action, reason,
+                        done, create_uid, create_date, write_uid, write_date)
+                    SELECT %(uid)s, %(company)s, %(today)s, r.partner_id, r.collector_id,
+                           r.rank, r.value, r.overdue_amount, r.days_overdue,
+                           r.late_probability, r.next_action, r.reason, FALSE, %(uid)s,
+                           %(now)s, %(uid)s, %(now)s
+                      FROM unnest(%(partners)s::int[], %(collectors)s::int[], %(ranks)s::int[],
+                                  %(values)s::numeric[], %(overdue)s::numeric[],
+                                  %(days)s::int[], %(risks)s::float8[], %(actions)s::varchar[],
+                                  %(reasons)s::varchar[])
+                           WITH ORDINALITY AS r(partner_id, collector_id, rank, value,
+                                                overdue_amount, days_overdue, late_probability,
+                                                next_action, reason, position)
+                     ORDER BY r.position
+                    RETURNING id
+                    """,
+                    uid=self.env.uid,
+                    company=company.id,
+                    today=today,
+                    now=self.env.cr.now(),
+                    partners=[item.partner_id for item in items],
+                    collectors=[collectors.get(item.partner_id) or None for item in items],
+                    ranks=[item.rank for item in items],
+                    values=[currency.round(item.value) for item in items],
+                    overdue=[
+                        currency.round(facts[item.partner_id].overdue_amount) for item in items
+                    ],
+                    days=[facts[item.partner_id].days_overdue for item in items],
+                    risks=[worklist_engine.probability(facts[item.partner_id]) for item in items],
+                    actions=[item.next_action for item in items],
+                    reasons=[reason(item.reasons) for item in items],
+                )
+            )
+            ids = [row[0] for row in rows]
+        return self.browse(ids)
 
     @api.model
     def _worklist_facts(self, company, today, user):
@@ -195,11 +265,27 @@ class CreditWorklist(models.Model):
             ["__count"],
         ):
             add(partner.id, replies_to_read=count)
+        # The behaviour score and the pause, read for these customers only (not every field of
+        # thousands of partners): the score as ``res.partner.credit_score`` gives it.
         partners = self.env["res.partner"].with_company(company).browse(list(facts))
+        partners.fetch(["commercial_partner_id", "dunning_block_until"])
+        scores = {
+            score.partner_id.id: score.score
+            for score in self.env["credit.partner.score"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", partners.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                ],
+                ["partner_id", "score"],
+            )
+        }
         for partner in partners:
+            credit_score = scores.get(partner.commercial_partner_id.id, score_engine.NEUTRAL)
             add(
                 partner.id,
-                score=partner.credit_score if partner.credit_score else None,
+                score=credit_score if credit_score else None,
                 paused_until=partner.dunning_block_until or None,
             )
         return facts
@@ -232,42 +318,82 @@ class CreditWorklist(models.Model):
     @api.model
     def _worklist_collectors(self, company, partner_ids):
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        partners.fetch(["dunning_responsible_id"])
         return {partner.id: partner.dunning_responsible_id.id for partner in partners}
 
     @api.model
     def _worklist_reason(self, reasons, company):
         """The reasons of a row, in the user's language."""
+        return self._worklist_reasons(company)(reasons)
+
+    @api.model
+    def _worklist_reasons(self, company):
+        """A function giving the reasons of a row in the user's language: the texts
+        translated and the language read once for all the rows (amounts formatted as
+        ``odoo.tools.format_amount`` does)."""
         currency = company.currency_id
-        texts = []
-        for code, figure in reasons:
-            if code == "replies":
-                texts.append(_("%(count)s replies to read", count=figure))
-            elif code == "paused":
-                texts.append(_("paused until %(date)s", date=format_date(self.env, figure)))
-            elif code == "promise_due":
-                texts.append(
-                    _("promise of %(amount)s due", amount=format_amount(self.env, figure, currency))
-                )
-            elif code == "dispute_late":
-                texts.append(
-                    _(
-                        "dispute of %(amount)s past its deadline",
-                        amount=format_amount(self.env, figure, currency),
-                    )
-                )
-            elif code == "calls":
-                texts.append(_("%(count)s calls due", count=figure))
-            elif code == "to_validate":
-                texts.append(_("%(count)s reminders to validate", count=figure))
-            elif code == "overdue":
-                texts.append(
-                    _("%(amount)s overdue", amount=format_amount(self.env, figure, currency))
-                )
-            elif code == "days":
-                texts.append(_("oldest %(days)s days late", days=figure))
-            elif code == "risk":
-                texts.append(_("risk of paying late %(percent)s %%", percent=round(100 * figure)))
-        return "; ".join(texts)
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        digits = f"%.{currency.decimal_places}f"
+        symbol = currency.symbol or ""
+
+        def money(amount):
+            text = (
+                lang.format(digits, currency.round(amount), grouping=True)
+                .replace(" ", "\N{NO-BREAK SPACE}")
+                .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            )
+            if currency.position == "before":
+                return f"{symbol}\N{NO-BREAK SPACE}{text}"
+            return f"{text}\N{NO-BREAK SPACE}{symbol}"
+
+        # (text for one, text for several, placeholder, formatter) of each reason.
+        texts = {
+            "replies": (
+                _("%(count)s reply to read"),
+                _("%(count)s replies to read"),
+                "count",
+                str,
+            ),
+            "paused": (
+                _("paused until %(date)s"),
+                None,
+                "date",
+                lambda day: format_date(self.env, day),
+            ),
+            "promise_due": (_("promise of %(amount)s due"), None, "amount", money),
+            "dispute_late": (
+                _("dispute of %(amount)s past its deadline"),
+                None,
+                "amount",
+                money,
+            ),
+            "calls": (_("%(count)s call due"), _("%(count)s calls due"), "count", str),
+            "to_validate": (
+                _("%(count)s reminder to validate"),
+                _("%(count)s reminders to validate"),
+                "count",
+                str,
+            ),
+            "overdue": (_("%(amount)s overdue"), None, "amount", money),
+            "days": (_("oldest %(days)s day late"), _("oldest %(days)s days late"), "days", str),
+            "risk": (
+                _("risk of paying late %(percent)s %%"),
+                None,
+                "percent",
+                lambda risk: str(round(100 * risk)),
+            ),
+        }
+
+        def reason(reasons):
+            parts = []
+            for code, figure in reasons:
+                if code in texts:
+                    one, several, name, form = texts[code]
+                    text = several if several and figure != 1 else one
+                    parts.append(text % {name: form(figure)})
+            return "; ".join(parts)
+
+        return reason
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -290,6 +416,26 @@ class CreditWorklist(models.Model):
             "context": {"create": False},
             "target": "current",
         }
+
+    def action_reply_accept(self):
+        """Apply the row's suggestion (``credit.reply.action_accept``, with the user's rights)."""
+        return self._reply_decide("action_accept")
+
+    def action_reply_ignore(self):
+        """Set the row's suggestion aside (``credit.reply.action_ignore``)."""
+        return self._reply_decide("action_ignore")
+
+    def _reply_decide(self, method):
+        self.ensure_one()
+        self.check_access("read")
+        reply = self.reply_id
+        if not reply:
+            raise UserError(_("This customer has no reply left to read."))
+        getattr(reply, method)()
+        self.invalidate_recordset(["reply_id", "reply_summary"])
+        if not self.reply_id:
+            self.sudo().done = True
+        return True
 
     def action_do(self):
         """The row's next action in one click: send the reminders waiting for validation,

@@ -1,6 +1,10 @@
 """Today's worklist on the collector's desk: its order on crafted customers, its one-click
 action, the collector's portfolio and the manager's view, two companies kept apart."""
 
+from datetime import timedelta
+
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import new_test_user
@@ -89,6 +93,60 @@ class TestWorklist(CreditCommon):
         action = promise_row.with_user(self.collector).action_do()
         self.assertEqual(action["res_model"], "credit.payment.promise")
         self.assertTrue(action["res_id"])
+
+    def _suggestion(self, intent="promise", **values):
+        """A customer's reply to the reminder, read by the analyser (as the gateway makes
+        it)."""
+        return self.env["credit.reply"].create(
+            {
+                "dunning_id": self.reminder.id,
+                "partner_id": self.to_validate.id,
+                "company_id": self.company.id,
+                "currency_id": self.currency.id,
+                "user_id": self.collector.id,
+                "intent": intent,
+                "suggested_intent": intent,
+                **values,
+            }
+        )
+
+    def test_reply_suggestion_on_the_row(self):
+        first = self._suggestion(date=TODAY + timedelta(days=30), amount=300.0)
+        second = self._suggestion("other")
+        rows = self._rows(self.collector)
+        row = rows.filtered(lambda r: r.partner_id == self.to_validate)
+        self.assertEqual((row.partner_id, row.next_action), (self.to_validate, "reply"))
+        self.assertEqual(row.reply_id, first, "the oldest reply first")
+        self.assertEqual(row.reply_summary, first.summary)
+        self.assertIn("Promise of", row.reply_summary)
+        self.assertFalse((rows - row).reply_id, "the other customers have no reply")
+
+        row.with_user(self.collector).action_reply_accept()
+        self.assertEqual(first.state, "accepted", "the reply's own action, as the collector")
+        self.assertEqual(first.decided_uid, self.collector)
+        self.assertEqual(first.promise_id.amount, 300.0)
+        self.assertEqual(row.reply_id, second, "then the next reply to read")
+        self.assertFalse(row.done)
+        row.with_user(self.collector).action_reply_ignore()
+        self.assertEqual(second.state, "ignored")
+        self.assertFalse(row.reply_id)
+        self.assertTrue(row.done, "nothing left to read")
+        with self.assertRaises(UserError):
+            row.with_user(self.collector).action_reply_accept()
+
+    def test_reply_suggestion_rights_stay_in_the_reply(self):
+        reply = self._suggestion(date=TODAY + timedelta(days=30))
+        row = self._rows(self.manager, mine=False).filtered(
+            lambda r: r.partner_id == self.to_validate
+        )
+        self.assertEqual(row.reply_id, reply)
+        with self.assertRaises(AccessError, msg="another user's row"):
+            row.with_user(self.collector).action_reply_accept()
+        # The reply's own checks hold from the row: a promise needs its day.
+        reply.date = False
+        with self.assertRaises(UserError):
+            row.with_user(self.manager).action_reply_accept()
+        self.assertEqual(reply.state, "new")
 
     def test_portfolio_and_manager_view(self):
         other_collector = new_test_user(

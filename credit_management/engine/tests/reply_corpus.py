@@ -47,6 +47,13 @@ CORPUS = [
     # ------------------------------------------------------------------ promises (French)
     R("Bonjour, je vous règle 5 040,00 € le 15 janvier.", "promise", "2027-01-15", 5040.0),
     R(
+        "Bonjour, nous vous réglerons 1 250,00 € le 15 du mois prochain par virement.",
+        "promise",
+        "2027-01-15",
+        1250.0,
+    ),
+    R("We will pay EUR 780.50 on the 20th of next month.", "promise", "2027-01-20", 780.5),
+    R(
         "Madame, Monsieur,\nNous procéderons au règlement de la facture INV/2026/00131 le "
         "15/01/2027 par virement.\nCordialement," + QUOTE_FR,
         "promise",

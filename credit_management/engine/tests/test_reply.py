@@ -206,6 +206,9 @@ def test_quoted_reminder_cut_off():
         ("next Friday", date(2026, 12, 11)),
         ("end of the month", date(2026, 12, 31)),
         ("within two weeks", date(2026, 12, 21)),
+        ("le 15 du mois prochain", date(2027, 1, 15)),
+        ("le 31 du mois suivant", date(2027, 1, 31)),
+        ("the 20th of next month", date(2027, 1, 20)),
     ],
 )
 def test_find_dates(text, expected):
@@ -258,3 +261,4 @@ def test_dispute_reason():
     assert analyse("Facturé deux fois !", today=TODAY).reason == "duplicate"
     assert analyse("The goods arrived damaged.", today=TODAY).reason == "quality"
     assert analyse("Le prix ne correspond pas au devis.", today=TODAY).reason == "price"
+    assert analyse("Le prix facturé n'est pas celui du devis signé.", today=TODAY).reason == "price"
