@@ -22,16 +22,17 @@ WORSENING_DAYS = (60, 330)
 TERMS_DAYS = 30
 
 
-def create_history(env, company, today, customers, months=15, every_days=28, seed=11):
+def create_history(env, company, today, customers, months=15, every_days=28, seed=11, end=None):
     """Invoices and payments of ``customers`` (``{partner: habit}``) over ``months`` up to
-    ``today``: returns the invoices."""
+    ``end`` (default ``today``): returns the invoices."""
     rng = random.Random(seed)
     vals_list, paid_on = [], []
     for partner, habit in customers.items():
         usual = rng.uniform(800, 4000)
         turn = today - timedelta(days=rng.randint(*WORSENING_DAYS))
-        day = today - timedelta(days=round(months * 30.44) - rng.randint(0, every_days - 1))
-        while day <= today:
+        last = end or today
+        day = last - timedelta(days=round(months * 30.44) - rng.randint(0, every_days - 1))
+        while day <= last:
             big = rng.random() < 1 / 7
             factor = rng.uniform(2.5, 3.5) if big else rng.uniform(0.7, 1.3)
             due = day + timedelta(days=TERMS_DAYS)

@@ -117,13 +117,13 @@ class CreditPredictionModel(models.Model):
     train_size = fields.Integer(string="Invoices Learnt From", readonly=True)
     test_size = fields.Integer(string="Invoices Tested", readonly=True)
     late_share = fields.Float(string="Paid Late in the Test (%)", digits=(16, 1), readonly=True)
-    auc = fields.Float(digits=(16, 3), readonly=True)
+    auc = fields.Float(string="Model's AUC", digits=(16, 3), readonly=True)
     auc_fallback = fields.Float(string="AUC of the Average", digits=(16, 3), readonly=True)
-    brier = fields.Float(string="Brier Score", digits=(16, 3), readonly=True)
+    brier = fields.Float(string="Model's Brier Score", digits=(16, 3), readonly=True)
     brier_fallback = fields.Float(
         string="Brier Score of the Average", digits=(16, 3), readonly=True
     )
-    mae_days = fields.Float(string="Date Error (Days)", digits=(16, 1), readonly=True)
+    mae_days = fields.Float(string="Model's Date Error (Days)", digits=(16, 1), readonly=True)
     mae_days_fallback = fields.Float(
         string="Date Error of the Average (Days)", digits=(16, 1), readonly=True
     )
