@@ -411,12 +411,26 @@ class CreditDemo:
                     {"name": names.pop(), "is_company": True, "lang": self.env.lang, "city": "Lyon"}
                 )
                 customers[partner] = habit
-        invoices = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
-        credit_demo_history.create_history(
+        history = credit_demo_history.create_history(
             self.env, company, today, customers, months=24, every_days=21, seed=SEED
         )
-        return range(
-            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]) - invoices
+        # The demo's own customers paid as their scenario says before the invoices above:
+        # two years ending five months ago, all paid by now.
+        habits = {"strategic": "big", "late": "late", "far": "late", "over_limit": "worsening"}
+        own = {
+            self.env.ref(f"credit_management.{xml_id}"): habits.get(scenario, "good")
+            for xml_id, scenario in CUSTOMERS.items()
+            if scenario != "new"
+        }
+        return history | credit_demo_history.create_history(
+            self.env,
+            company,
+            today,
+            own,
+            months=24,
+            every_days=30,
+            seed=SEED + 1,
+            end=today - timedelta(days=150),
         )
 
     def _reminders(self, today):
