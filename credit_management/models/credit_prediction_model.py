@@ -70,6 +70,7 @@ class CreditPredictionModel(models.Model):
     _inherit = ["credit.workflow.mixin"]
     _description = "Late-Payment Prediction"
     _order = "company_id"
+    _rec_name = "company_id"
     _check_company_auto = True
 
     company_id = fields.Many2one(
