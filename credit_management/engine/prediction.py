@@ -171,7 +171,10 @@ class _History:
     O(log n)."""
 
     def __init__(self, invoices, late_days, promises, disputes, reminders, insured):
-        paid = sorted((inv for inv in invoices if inv.date_paid), key=lambda inv: inv.date_paid)
+        # Ties in order of the invoices' ids: the same history whatever order they come in.
+        paid = sorted(
+            (inv for inv in invoices if inv.date_paid), key=lambda inv: (inv.date_paid, inv.id)
+        )
         self.paid_dates = [inv.date_paid for inv in paid]
         delays = [max(days_late(inv), 0) for inv in paid]
         self.delays = delays

@@ -31,6 +31,7 @@ from odoo.tools import SQL
 
 from .. import compat
 from ..engine import prediction as engine
+from .account_move_prediction import FIELD_RIGHTS
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ FEATURE_LABELS = [
 # The trained results in memory: {(database, record id): (date trained, Trained)}.
 _LOADED = {}
 _LOADED_LOCK = threading.Lock()
+# The invoices' fields the scoring writes (account_move_prediction.py).
+PREDICTION_FIELDS = sorted(FIELD_RIGHTS)
 
 
 class CreditPredictionModel(models.Model):
@@ -417,6 +420,7 @@ class CreditPredictionModel(models.Model):
                    AND l.balance > 0 AND l.date_maturity >= %(since)s
                    AND COALESCE(m.invoice_date, m.date) <= %(today)s %(partners)s
               GROUP BY l.id, p.commercial_partner_id, m.invoice_date, m.date
+              ORDER BY l.id
                 """,
                 companies=companies,
                 since=since,
@@ -638,14 +642,3 @@ class CreditPredictionModel(models.Model):
                 )
             )
         Move.invalidate_model(PREDICTION_FIELDS)
-
-
-PREDICTION_FIELDS = [
-    "late_probability",
-    "date_expected_payment",
-    "date_expected_payment_from",
-    "date_expected_payment_to",
-    "likely_late",
-    "late_basis",
-    "late_factors_data",
-]
