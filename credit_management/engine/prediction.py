@@ -201,9 +201,30 @@ class _History:
         self.reminder_dates = [day for day, _channel in reminders]
         self.reminder_channels = [channel for _day, channel in reminders]
         self.insured = insured
+        self._on = self._known = None
 
     def features(self, invoice, on):
         """The features of ``invoice`` as known on ``on`` (events strictly before it)."""
+        if self._on != on:
+            # The customer's part, the same for all its invoices on one date (the scoring
+            # reads them all as of today).
+            self._on, self._known = on, self._as_of(on)
+        count, usual, overdue, known = self._known
+        ratio = invoice.amount / usual if count and usual > 0 else 1.0
+        return (
+            *known[:6],
+            max(overdue - (invoice.date_due < on), 0),  # the others, not this one
+            *known[6:],
+            math.log10(max(invoice.amount, 1.0)),
+            ratio,
+            (invoice.date_due - invoice.date).days,
+            invoice.date_due.month,
+            self.insured,
+        )
+
+    def _as_of(self, on):
+        """``(count, usual amount, invoices overdue, features)``: what the customer's history
+        says on ``on``, for any of its invoices."""
         n = bisect.bisect_left(self.paid_dates, on)
         count = self.count[n]
         if count:
@@ -214,15 +235,11 @@ class _History:
             late_share = self.late[n] / count
             last = self.delays[n - 1]
             usual = amount_sum / count
-            ratio = invoice.amount / usual if usual > 0 else 1.0
         else:
-            avg = recent = late_share = last = 0.0
-            ratio = 1.0
+            avg = recent = late_share = last = usual = 0.0
         overdue = bisect.bisect_left(self.dues, on) - bisect.bisect_left(self.settled, on)
         broken = bisect.bisect_left(self.broken, on)
-        disputes = bisect.bisect_left(self.disputes, on)
         position = bisect.bisect_left(self.reminder_dates, on)
-        channel = self.reminder_channels[position - 1] if position else 0
         score = score_engine.score(
             score_engine.ScoreFacts(
                 invoice_count=count,
@@ -232,25 +249,20 @@ class _History:
                 disputes_rejected=0,
             )
         )
-        return (
+        known = (
             count,
             avg,
             recent,
             recent - avg,
             late_share,
             last,
-            max(overdue - (invoice.date_due < on), 0),  # the others, not this one
             bisect.bisect_left(self.kept, on),
             broken,
-            disputes,
-            channel,
+            bisect.bisect_left(self.disputes, on),
+            self.reminder_channels[position - 1] if position else 0,
             score,
-            math.log10(max(invoice.amount, 1.0)),
-            ratio,
-            (invoice.date_due - invoice.date).days,
-            invoice.date_due.month,
-            self.insured,
         )
+        return count, usual, overdue, known
 
     def fallback(self, on, prior, median_delay):
         """The customer's own figures on ``on``: (probability, average days late)."""

@@ -35,6 +35,7 @@ from . import credit_dunning_sms
 # isort: split
 from . import credit_ecb_rate
 from . import credit_kpi_snapshot
+from . import credit_move_prediction
 from . import credit_open_item
 from . import credit_partner_score
 from . import credit_payer_profile

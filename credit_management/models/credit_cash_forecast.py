@@ -37,15 +37,14 @@ class CreditCashForecast(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "account.move": [
-            "date_expected_payment",
-            "date_expected_payment_from",
-            "date_expected_payment_to",
-            "dunning_handoff_date",
-            "in_dispute",
-            "late_probability",
+        "account.move": ["dunning_handoff_date", "in_dispute", "move_type"],
+        "credit.move.prediction": [
+            "date_expected",
+            "date_expected_from",
+            "date_expected_to",
             "likely_late",
-            "move_type",
+            "move_id",
+            "probability",
         ],
         "account.account": ["account_type"],
         "credit.partner.score": ["avg_days_late", "company_id", "partner_id"],
@@ -95,27 +94,28 @@ class CreditCashForecast(models.Model):
                    COALESCE((cp.dunning_responsible_id ->> i.company_id::text)::int,
                             c.credit_responsible_id) AS user_id,
                    i.residual AS amount,
-                   i.residual * (1 - COALESCE(m.late_probability, 0)) AS amount_weighted,
-                   m.late_probability, COALESCE(m.likely_late, FALSE) AS likely_late,
+                   i.residual * (1 - COALESCE(pred.probability, 0)) AS amount_weighted,
+                   pred.probability AS late_probability,
+                   COALESCE(pred.likely_late, FALSE) AS likely_late,
                    i.date_due,
                    CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL THEN NULL
                         ELSE GREATEST(%(today)s::date, COALESCE(
                             promise.date_promised,
-                            m.date_expected_payment,
+                            pred.date_expected,
                             i.date_due + ROUND(COALESCE(s.avg_days_late, 0))::int))
                    END AS date_expected,
                    CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL
                           OR promise.date_promised IS NOT NULL THEN NULL
-                        ELSE GREATEST(%(today)s::date, m.date_expected_payment_from)
+                        ELSE GREATEST(%(today)s::date, pred.date_expected_from)
                    END AS date_expected_from,
                    CASE WHEN m.in_dispute OR m.dunning_handoff_date IS NOT NULL
                           OR promise.date_promised IS NOT NULL THEN NULL
-                        ELSE GREATEST(%(today)s::date, m.date_expected_payment_to)
+                        ELSE GREATEST(%(today)s::date, pred.date_expected_to)
                    END AS date_expected_to,
                    CASE WHEN m.dunning_handoff_date IS NOT NULL THEN 'litigation'
                         WHEN m.in_dispute THEN 'disputed'
                         WHEN promise.date_promised IS NOT NULL THEN 'promise'
-                        WHEN m.date_expected_payment IS NOT NULL THEN 'prediction'
+                        WHEN pred.date_expected IS NOT NULL THEN 'prediction'
                         WHEN s.id IS NOT NULL THEN 'behaviour'
                         ELSE 'due'
                    END AS basis
@@ -123,6 +123,7 @@ class CreditCashForecast(models.Model):
               JOIN account_move m ON m.id = i.move_id
               JOIN res_partner cp ON cp.id = i.commercial_partner_id
               JOIN res_company c ON c.id = i.company_id
+              LEFT JOIN credit_move_prediction pred ON pred.move_id = i.move_id
               LEFT JOIN credit_partner_score s ON s.partner_id = i.commercial_partner_id
                                               AND s.company_id = i.company_id
               LEFT JOIN LATERAL (

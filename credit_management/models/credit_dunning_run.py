@@ -259,10 +259,12 @@ class CreditDunning(models.Model):
                        m.amount_total_in_currency_signed AS amount_total,
                        m.dunning_level_id, m.dunning_date, m.dunning_excluded, m.in_dispute,
                        m.dunning_block_until, m.dunning_scenario_id, m.dunning_handoff_date,
-                       m.likely_late
+                       COALESCE(pred.likely_late, FALSE) AS likely_late
                   FROM (%(open_items)s) i
                   JOIN account_move m ON m.id = i.move_id
-                 GROUP BY i.move_id, m.id, i.commercial_partner_id, i.currency_id
+             LEFT JOIN credit_move_prediction pred ON pred.move_id = i.move_id
+                 GROUP BY i.move_id, m.id, i.commercial_partner_id, i.currency_id,
+                          pred.likely_late
                 """,
                 open_items=open_items,
             )

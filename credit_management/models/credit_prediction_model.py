@@ -11,7 +11,7 @@ backtest and learns (see its docstring for the features, the time split, the fal
 thresholds); the result is pickled, signed with the database's secret and kept as the
 record's attachment (``model_file``), with its figures and factors on the record.
 ``_prediction_score`` scores the open invoices of the company in one pass and writes them in
-one statement (``account.move``'s prediction fields).
+one statement (``credit.move.prediction``, shown as ``account.move``'s prediction fields).
 """
 
 import base64
@@ -31,7 +31,7 @@ from odoo.tools import SQL
 
 from .. import compat
 from ..engine import prediction as engine
-from .account_move_prediction import FIELD_RIGHTS
+from .account_move_prediction import PREDICTION_COLUMNS
 
 _logger = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ FEATURE_LABELS = [
 # The trained results in memory: {(database, record id): (date trained, Trained)}.
 _LOADED = {}
 _LOADED_LOCK = threading.Lock()
-# The invoices' fields the scoring writes (account_move_prediction.py).
-PREDICTION_FIELDS = sorted(FIELD_RIGHTS)
+# The invoices' fields of the prediction (account_move_prediction.py).
+PREDICTION_FIELDS = sorted(PREDICTION_COLUMNS)
 
 
 class CreditPredictionModel(models.Model):
@@ -186,7 +186,7 @@ class CreditPredictionModel(models.Model):
 
     def _compute_likely_late_count(self):
         for record in self:
-            record.likely_late_count = self.env["account.move"].search_count(
+            record.likely_late_count = self.env["credit.move.prediction"].search_count(
                 [("company_id", "=", record.company_id.id), ("likely_late", "=", True)]
             )
 
@@ -554,31 +554,37 @@ class CreditPredictionModel(models.Model):
         )
 
     def _prediction_write(self, best, today, move_ids):
-        """Write the predictions ``{move id: (invoice, Prediction)}`` in one statement (the
-        invoices whose prediction did not change are left as they are)."""
-        ids, probabilities, expected, earliest, latest, likely, bases, factors = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        """Write the predictions ``{move id: (invoice, Prediction)}`` in
+        ``credit.move.prediction`` in one statement (the rows that did not change are left as
+        they are); the invoices of the scope no longer open lose theirs."""
+        columns = {
+            name: []
+            for name in (
+                "move_id",
+                "partner_id",
+                "probability",
+                "likely_late",
+                "date_expected",
+                "date_expected_from",
+                "date_expected_to",
+                "basis",
+                "factors_data",
+            )
+        }
         for move_id, (invoice, prediction) in best.items():
-            ids.append(move_id)
-            probabilities.append(round(prediction.probability, 4))
             dates = [
                 max(invoice.date_due + timedelta(days=round(days)), today)
                 for days in (prediction.delay, prediction.delay_low, prediction.delay_high)
             ]
-            expected.append(dates[0])
-            earliest.append(dates[1])
-            latest.append(dates[2])
-            likely.append(prediction.probability >= self.threshold)
-            bases.append(prediction.basis)
-            factors.append(
+            columns["move_id"].append(move_id)
+            columns["partner_id"].append(invoice.partner_id)
+            columns["probability"].append(round(prediction.probability, 4))
+            columns["likely_late"].append(prediction.probability >= self.threshold)
+            columns["date_expected"].append(dates[0])
+            columns["date_expected_from"].append(dates[1])
+            columns["date_expected_to"].append(dates[2])
+            columns["basis"].append(prediction.basis)
+            columns["factors_data"].append(
                 json.dumps(
                     [
                         [name, round(value, 4), None if change is None else round(change, 4)]
@@ -586,59 +592,54 @@ class CreditPredictionModel(models.Model):
                     ]
                 )
             )
-        Move = self.env["account.move"]
-        Move.flush_model(PREDICTION_FIELDS)
+        Prediction = self.env["credit.move.prediction"]
+        Prediction.flush_model()
         scope = (
-            SQL("m.id = ANY(%s)", list(move_ids))
+            SQL("move_id = ANY(%s)", list(move_ids))
             if move_ids is not None
-            else SQL("m.company_id = %s", self.company_id.id)
+            else SQL("company_id = %s", self.company_id.id)
         )
         self.env.cr.execute(
             SQL(
-                """
-                UPDATE account_move m
-                   SET late_probability = NULL, date_expected_payment = NULL,
-                       date_expected_payment_from = NULL, date_expected_payment_to = NULL,
-                       likely_late = FALSE, late_basis = NULL, late_factors_data = NULL
-                 WHERE %(scope)s AND m.late_probability IS NOT NULL
-                   AND NOT m.id = ANY(%(ids)s)
-                """,
-                scope=scope,
-                ids=ids,
+                "DELETE FROM credit_move_prediction WHERE %s AND NOT move_id = ANY(%s)",
+                scope,
+                columns["move_id"],
             )
         )
-        if ids:
+        if columns["move_id"]:
+            names = SQL(", ").join(SQL.identifier(name) for name in columns)
+            excluded = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(name)) for name in columns)
+            current = SQL(", ").join(
+                SQL("credit_move_prediction.%s", SQL.identifier(name)) for name in columns
+            )
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE account_move m
-                       SET late_probability = v.probability,
-                           date_expected_payment = v.expected,
-                           date_expected_payment_from = v.earliest,
-                           date_expected_payment_to = v.latest,
-                           likely_late = v.likely, late_basis = v.basis,
-                           late_factors_data = v.factors::jsonb
-                      FROM unnest(%s::int[], %s::float[], %s::date[], %s::date[], %s::date[],
-                                  %s::bool[], %s::varchar[], %s::text[])
-                           AS v(id, probability, expected, earliest, latest, likely, basis,
-                                factors)
-                     WHERE m.id = v.id
-                       AND (m.late_probability IS DISTINCT FROM v.probability
-                            OR m.date_expected_payment IS DISTINCT FROM v.expected
-                            OR m.date_expected_payment_from IS DISTINCT FROM v.earliest
-                            OR m.date_expected_payment_to IS DISTINCT FROM v.latest
-                            OR m.likely_late IS DISTINCT FROM v.likely
-                            OR m.late_basis IS DISTINCT FROM v.basis
-                            OR m.late_factors_data IS DISTINCT FROM v.factors::jsonb)
+                    INSERT INTO credit_move_prediction (company_id, %(names)s)
+                    SELECT %(company)s, v.*
+                      FROM unnest(%(move)s::int[], %(partner)s::int[], %(probability)s::float[],
+                                  %(likely)s::bool[], %(expected)s::date[], %(earliest)s::date[],
+                                  %(latest)s::date[], %(basis)s::varchar[],
+                                  %(factors)s::jsonb[])
+                           AS v(%(names)s)
+                        ON CONFLICT (move_id) DO UPDATE SET (company_id, %(names)s)
+                           = (EXCLUDED.company_id, %(excluded)s)
+                     WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
                     """,
-                    ids,
-                    probabilities,
-                    expected,
-                    earliest,
-                    latest,
-                    likely,
-                    bases,
-                    factors,
+                    names=names,
+                    excluded=excluded,
+                    current=current,
+                    company=self.company_id.id,
+                    move=columns["move_id"],
+                    partner=columns["partner_id"],
+                    probability=columns["probability"],
+                    likely=columns["likely_late"],
+                    expected=columns["date_expected"],
+                    earliest=columns["date_expected_from"],
+                    latest=columns["date_expected_to"],
+                    basis=columns["basis"],
+                    factors=columns["factors_data"],
                 )
             )
-        Move.invalidate_model(PREDICTION_FIELDS)
+        Prediction.invalidate_model()
+        self.env["account.move"].invalidate_model([*PREDICTION_FIELDS, "late_factors"])

@@ -296,19 +296,18 @@ class CreditWorklist(models.Model):
         open invoices, weighted by their open amounts."""
         if not partner_ids:
             return []
-        self.env["account.move"].flush_model(
-            ["late_probability", "amount_residual_signed", "commercial_partner_id", "company_id"]
-        )
+        self.env["account.move"].flush_model(["amount_residual_signed"])
         return self.env.execute_query(
             SQL(
                 """
-                SELECT commercial_partner_id,
-                       SUM(amount_residual_signed * late_probability)
-                         / SUM(amount_residual_signed)
-                  FROM account_move
-                 WHERE company_id = %s AND commercial_partner_id = ANY(%s)
-                   AND late_probability IS NOT NULL AND amount_residual_signed > 0
-                 GROUP BY commercial_partner_id
+                SELECT pred.partner_id,
+                       SUM(m.amount_residual_signed * pred.probability)
+                         / SUM(m.amount_residual_signed)
+                  FROM credit_move_prediction pred
+                  JOIN account_move m ON m.id = pred.move_id
+                 WHERE pred.company_id = %s AND pred.partner_id = ANY(%s)
+                   AND m.amount_residual_signed > 0
+                 GROUP BY pred.partner_id
                 """,
                 company.id,
                 partner_ids,

@@ -1,5 +1,5 @@
 """Customers likely to pay late: those with an open invoice the late-payment prediction
-flags (``account.move.likely_late``), in the current companies."""
+flags (``credit.move.prediction.likely_late``), in the current companies."""
 
 from odoo import api
 from odoo import fields
@@ -26,9 +26,9 @@ class ResPartner(models.Model):
             partner.credit_likely_late = partner.commercial_partner_id.id in flagged
 
     def _credit_likely_late_ids(self):
-        groups = self.env["account.move"]._read_group(
+        groups = self.env["credit.move.prediction"]._read_group(
             [("likely_late", "=", True), ("company_id", "in", self.env.companies.ids)],
-            ["commercial_partner_id"],
+            ["partner_id"],
         )
         return [partner.id for (partner,) in groups]
 

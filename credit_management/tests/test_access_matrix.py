@@ -7,10 +7,8 @@ from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
-from ..models.account_move_prediction import FIELD_RIGHTS as PREDICTION_RIGHTS
 from .access_matrix import COLLECTORS
 from .access_matrix import MANAGERS
-from .access_matrix import METHOD
 from .access_matrix import NONE
 from .access_matrix import AccessMatrixCase
 from .access_matrix import fixed
@@ -32,7 +30,6 @@ WORKED = dict(NONE, sales="r", collector="rwc", manager="rwcu", account_admin="r
 # Opened by sales users too (a customer's dispute, a promise heard on the phone).
 OPENED = dict(WORKED, sales="rc")
 
-PREDICTION_FIELDS = sorted(PREDICTION_RIGHTS)
 MAIL_FIELDS = (
     "activity_ids",
     "activity_summary",
@@ -102,6 +99,7 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         "credit.prediction.model": dict(REPORT, manager="rwc", account_admin="rwc"),
         # Written by the training only.
         "credit.prediction.factor": REPORT,
+        "credit.move.prediction": REPORT,
         "credit.payer.profile": CONFIG,
         "credit.payment.promise": OPENED,
         # Made by the mail gateway from a customer's reply: collectors read, correct and
@@ -133,8 +131,6 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "promise_ids",
             "in_dispute",
         ),
-        # The late-payment prediction: written by its scoring only.
-        **{("account.move", fname): METHOD for fname in PREDICTION_FIELDS},
         **free("account.move.reversal", "credit_dispute_id"),
         # Sales orders: the override's trail.
         **method(
@@ -325,6 +321,20 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "importance",
             "model_id",
             "sequence",
+        ),
+        # Read by collectors, written by the prediction's scoring only (nobody has the right).
+        **free(
+            "credit.move.prediction",
+            "basis",
+            "company_id",
+            "date_expected",
+            "date_expected_from",
+            "date_expected_to",
+            "factors_data",
+            "likely_late",
+            "move_id",
+            "partner_id",
+            "probability",
         ),
         **free(
             "credit.dunning.scenario",
@@ -630,8 +640,6 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
         # A pause within the company's limit (a longer one is a manager's: tested apart).
         if field == "dunning_block_until":
             return TODAY + timedelta(days=10)
-        if field == "late_factors_data":
-            return [["late_share", 0.5, 0.1]]
         if model == "credit.prediction.model" and field == "factor_ids":
             return [Command.create({"feature": "late_share", "importance": 0.1})]
         if field == "model_file":

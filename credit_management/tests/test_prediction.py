@@ -170,6 +170,26 @@ class TestPrediction(CreditCommon):
             self.env["account.move"].with_user(self.collector).search([("likely_late", "=", True)])
         )
         self.assertEqual(moves, self._open().filtered("likely_late"))
+        # Searched and sorted like stored fields (their column is the prediction's).
+        Move = self.env["account.move"].with_user(self.collector)
+        opened = self._open()
+        not_likely = Move.search([("id", "in", opened.ids), ("likely_late", "=", False)])
+        self.assertEqual(not_likely, opened - moves)
+        self.assertTrue(Move._fields["late_probability"]._description_sortable(Move.env))
+        ranked = Move.search([("id", "in", opened.ids)], order="late_probability desc, id")
+        risks = ranked.mapped("late_probability")
+        self.assertEqual(risks, sorted(risks, reverse=True))
+        self.assertEqual(len(ranked), len(opened))
+        paid = self.env["account.move"].search(
+            [("payment_state", "=", "paid"), ("move_type", "=", "out_invoice")], limit=5
+        )
+        self.assertEqual(
+            Move.search([("id", "in", paid.ids), ("late_probability", "=", False)]), paid
+        )
+        self.assertFalse(Move.search([("id", "in", paid.ids), ("late_probability", ">", 0)]))
+        self.assertEqual(
+            Move.search([("id", "in", opened.ids), ("late_probability", "!=", False)]), opened
+        )
 
     def test_the_worklist_ranks_by_the_predicted_risk(self):
         rows = self.env["credit.worklist"].with_user(self.manager)._worklist_refresh(mine=False)
@@ -254,6 +274,16 @@ class TestPrediction(CreditCommon):
             move.with_user(self.manager).write({"late_probability": 0.9})
         with self.assertRaises(AccessError):
             move.with_user(self.sales_user).read(["late_probability"])
+        # The prediction's own rows: read by collectors, written by nobody but the scoring.
+        row = self.env["credit.move.prediction"].search([("move_id", "=", move.id)])
+        self.assertEqual(row.with_user(self.collector).probability, move.late_probability)
+        for user in (self.collector, self.manager):
+            with self.assertRaises(AccessError):
+                row.with_user(user).write({"probability": 0.9})
+            with self.assertRaises(AccessError):
+                row.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            row.with_user(self.sales_user).read(["probability"])
         self.assertEqual(record.with_user(self.collector).read(["auc"])[0]["auc"], record.auc)
 
     def test_too_little_history_uses_the_average_and_says_so(self):

@@ -1,0 +1,47 @@
+"""The late-payment prediction of one open customer invoice (``credit.move.prediction``).
+
+A narrow table of its own, one row per open invoice scored: the nightly scoring rewrites the
+rows that changed without touching ``account_move``'s wide rows and its many indexes (on
+100,000 invoices that rewrite was most of the night's time). The invoice shows them as its
+own fields (``account_move_prediction.py``: ``late_probability``, ``likely_late``,
+``date_expected_payment``..., searchable and sortable). Written only by
+``credit.prediction.model._prediction_score``; read by collectors.
+"""
+
+from odoo import fields
+from odoo import models
+
+from .. import compat
+
+BASES = [("model", "Learnt model"), ("fallback", "Customer's average")]
+
+
+class CreditMovePrediction(models.Model):
+    _name = "credit.move.prediction"
+    _description = "Late-Payment Prediction of an Invoice"
+    _order = "probability desc, id"
+    _rec_name = "move_id"
+    _log_access = False
+
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, readonly=True, index=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    probability = fields.Float(string="Risk of Paying Late", digits=(16, 4), readonly=True)
+    likely_late = fields.Boolean(readonly=True)
+    date_expected = fields.Date(string="Expected Payment", readonly=True)
+    date_expected_from = fields.Date(string="Expected Payment From", readonly=True)
+    date_expected_to = fields.Date(string="Expected Payment Until", readonly=True)
+    basis = fields.Selection(selection=BASES, string="Predicted From", readonly=True)
+    factors_data = fields.Json(string="Factors", readonly=True)
+
+    _move_uniq = compat.Constraint("UNIQUE (move_id)", "An invoice has one prediction.")
