@@ -414,9 +414,16 @@ class CreditDemo:
         history = credit_demo_history.create_history(
             self.env, company, today, customers, months=24, every_days=21, seed=SEED
         )
-        # The demo's own customers paid as their scenario says before the invoices above:
-        # two years ending five months ago, all paid by now.
-        habits = {"strategic": "big", "late": "late", "far": "late", "over_limit": "worsening"}
+        # The demo's own customers' older invoices, two years ending five months ago, all paid
+        # by now as their scenario says: a customer whose open invoices are a month or more
+        # overdue paid late before too.
+        habits = {
+            "strategic": "late",
+            "standard": "late",
+            "late": "late",
+            "far": "late",
+            "over_limit": "worsening",
+        }
         own = {
             self.env.ref(f"credit_management.{xml_id}"): habits.get(scenario, "good")
             for xml_id, scenario in CUSTOMERS.items()

@@ -154,7 +154,10 @@ class Prediction:
     delay_low: float  # 10 % quantile of the backtest's errors around it
     delay_high: float  # 90 % quantile
     basis: str  # "model" | "fallback"
-    factors: tuple = ()  # ((feature, value, change of probability), ...), strongest first
+    # ((feature, value, change of probability), ...), strongest first; None: the same as the
+    # stored prediction's (its features have not changed: see ``predict``'s ``known``)
+    factors: tuple | None = ()
+    digest: int | None = None  # of the features and the training (``digest``)
 
 
 def days_late(invoice):
@@ -276,11 +279,12 @@ class _History:
         return probability, avg
 
 
-def histories(ledger, late_days):
-    """``{partner: _History}`` of the ledger."""
+def histories(ledger, late_days, partners=None):
+    """``{partner: _History}`` of the ledger (of ``partners`` only, when given)."""
     by_partner = {}
     for invoice in ledger.invoices:
-        by_partner.setdefault(invoice.partner_id, []).append(invoice)
+        if partners is None or invoice.partner_id in partners:
+            by_partner.setdefault(invoice.partner_id, []).append(invoice)
     return {
         partner: _History(
             invoices,
@@ -546,34 +550,60 @@ def _importances(classifier, features, late, sample=4000, repeats=3):
 # ------------------------------------------------------------
 
 
-def predict(trained, ledger, invoices, today, explain=3):
-    """The ``Prediction`` of each of ``invoices`` (open ones), as known ``today``."""
-    stories = histories(ledger, trained.late_days)
+def predict(trained, ledger, invoices, today, explain=3, known=None, salt=b""):
+    """The ``Prediction`` of each of ``invoices`` (open ones), as known ``today``.
+
+    ``known``: ``{invoice id: digest}`` of the predictions already stored; an invoice whose
+    features (and training, ``salt``) have the same digest keeps its stored factors
+    (``factors`` None): explaining is most of the scoring's time, and from one night to the
+    next most invoices' features do not change."""
+    stories = histories(ledger, trained.late_days, {inv.partner_id for inv in invoices})
     if not invoices:
         return []
     if trained.state != "model":
-        return _predict_fallback(trained, stories, invoices, today)
+        return _predict_fallback(trained, stories, invoices, today, known or {}, salt)
     x = matrix(invoices, stories, on=today)
+    digests = [digest(row, salt) for row in x]
+    known = known or {}
+    changed = np.array(
+        [known.get(inv.id) != value for inv, value in zip(invoices, digests, strict=True)],
+        dtype=bool,
+    )
     models = trained.models
+    factors = [None] * len(x)
     with _one_thread():
         probability = models["classifier"].predict_proba(x)[:, 1]
         if "delay" in models:
             delay = np.maximum(models["delay"].predict(x), 0)
         else:
             delay = np.full(len(invoices), trained.median_delay)
-        factors = _factors(trained, x, probability, explain) if explain else [()] * len(x)
+        if changed.any():
+            rows = np.flatnonzero(changed)
+            found = (
+                _factors(trained, x[rows], probability[rows], explain)
+                if explain
+                else [()] * len(rows)
+            )
+            for row, value in zip(rows, found, strict=True):
+                factors[row] = value
     spread = np.array(models["spread"])[np.searchsorted(SPREAD_BANDS, probability)]
     low = np.minimum(np.maximum(delay + spread[:, 0], 0), delay)
     high = np.maximum(delay + spread[:, 1], delay)
     return [
-        Prediction(inv.id, float(p), float(d), float(lo), float(hi), "model", f)
-        for inv, p, d, lo, hi, f in zip(
-            invoices, probability, delay, low, high, factors, strict=True
+        Prediction(inv.id, float(p), float(d), float(lo), float(hi), "model", f, key)
+        for inv, p, d, lo, hi, f, key in zip(
+            invoices, probability, delay, low, high, factors, digests, strict=True
         )
     ]
 
 
-def _predict_fallback(trained, stories, invoices, today):
+def digest(row, salt=b""):
+    """A signed 32-bit digest of a feature row and ``salt`` (the training's identity)."""
+    value = hashlib.blake2b(salt + row.tobytes(), digest_size=4).digest()
+    return int.from_bytes(value, "big", signed=True)
+
+
+def _predict_fallback(trained, stories, invoices, today, known, salt):
     predictions = []
     for invoice in invoices:
         story = stories[invoice.partner_id]
@@ -585,6 +615,14 @@ def _predict_fallback(trained, stories, invoices, today):
             high = delays[math.ceil(0.9 * (len(delays) - 1))]
         else:
             low = high = delay
+        late_share = story.late[n] / n if n else 0.0
+        key = digest(np.array([n, late_share, delay], dtype=float), salt)
+        if known.get(invoice.id) == key:
+            factors = None
+        elif n:
+            factors = (("late_share", late_share, None), ("avg_days_late", delay, None))
+        else:
+            factors = ()
         predictions.append(
             Prediction(
                 invoice.id,
@@ -593,9 +631,8 @@ def _predict_fallback(trained, stories, invoices, today):
                 min(low, delay),
                 max(high, delay),
                 "fallback",
-                (("late_share", n and story.late[n] / n, None), ("avg_days_late", delay, None))
-                if n
-                else (),
+                factors,
+                key,
             )
         )
     return predictions

@@ -36,12 +36,18 @@ class CreditMovePrediction(models.Model):
     partner_id = fields.Many2one(
         comodel_name="res.partner", string="Customer", required=True, readonly=True, index=True
     )
-    probability = fields.Float(string="Risk of Paying Late", digits=(16, 4), readonly=True)
+    # Double precision (no digits): read back exactly as the scoring rounded it.
+    probability = fields.Float(string="Risk of Paying Late", readonly=True)
     likely_late = fields.Boolean(readonly=True)
     date_expected = fields.Date(string="Expected Payment", readonly=True)
     date_expected_from = fields.Date(string="Expected Payment From", readonly=True)
     date_expected_to = fields.Date(string="Expected Payment Until", readonly=True)
     basis = fields.Selection(selection=BASES, string="Predicted From", readonly=True)
     factors_data = fields.Json(string="Factors", readonly=True)
+    features_digest = fields.Integer(
+        readonly=True,
+        help="Digest of the invoice's features and of the training: while it is the same, "
+        "the factors are (engine.prediction.digest).",
+    )
 
     _move_uniq = compat.Constraint("UNIQUE (move_id)", "An invoice has one prediction.")

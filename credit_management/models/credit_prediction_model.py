@@ -61,7 +61,7 @@ FEATURE_LABELS = [
     ("month", "Month it falls due"),
     ("insured", "Credit insurance"),
 ]
-# The trained results in memory: {(database, record id): (date trained, Trained)}.
+# The trained results in memory: {(database, record id): (model file's checksum, Trained)}.
 _LOADED = {}
 _LOADED_LOCK = threading.Lock()
 # The invoices' fields of the prediction (account_move_prediction.py).
@@ -361,29 +361,44 @@ class CreditPredictionModel(models.Model):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return f"credit.prediction.model:{secret}".encode()
 
+    def _prediction_checksum(self):
+        """The checksum of the model file (False before the first training): which training
+        this is, even for two in the same second."""
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "=", "model_file"),
+                ],
+                limit=1,
+            )
+        )
+        return attachment.checksum
+
     def _prediction_trained(self):
         """The trained result kept on the record (None before the first training), loaded
         once per process and training."""
         self.ensure_one()
-        if not self.date_trained:
+        checksum = self.date_trained and self._prediction_checksum()
+        if not checksum:
             return None
         key = (self.env.cr.dbname, self.id)
         with _LOADED_LOCK:
             loaded = _LOADED.get(key)
-        if loaded and loaded[0] == self.date_trained:
+        if loaded and loaded[0] == checksum:
             return loaded[1]
-        blob = self.sudo().model_file
-        if not blob:
-            return None
         try:
-            trained = engine.loads(base64.b64decode(blob), self._prediction_key())
+            trained = engine.loads(base64.b64decode(self.sudo().model_file), self._prediction_key())
         except ValueError:
             _logger.warning(
                 "the model file of %s is not this database's: ignored", self.company_id.name
             )
             return None
         with _LOADED_LOCK:
-            _LOADED[key] = (self.date_trained, trained)
+            _LOADED[key] = (checksum, trained)
         return trained
 
     # ------------------------------------------------------------
@@ -518,17 +533,52 @@ class CreditPredictionModel(models.Model):
         lines = self._prediction_open_lines(move_ids)
         by_id = {invoice.id: invoice for invoice in ledger.invoices}
         opened = [by_id[line_id] for line_id in lines if line_id in by_id]
-        predictions = engine.predict(trained, ledger, opened, today)
+        stored = self._prediction_stored(move_ids)
+        known = {
+            line_id: stored[move_id][-1] for line_id, move_id in lines.items() if move_id in stored
+        }
+        predictions = engine.predict(
+            trained,
+            ledger,
+            opened,
+            today,
+            known=known,
+            salt=(self._prediction_checksum() or "").encode(),
+        )
         # One prediction per invoice: the riskiest of its open installments.
         best = {}
         for prediction in predictions:
             move_id = lines[prediction.invoice_id]
             if move_id not in best or prediction.probability > best[move_id][1].probability:
                 best[move_id] = (by_id[prediction.invoice_id], prediction)
-        self._prediction_write(best, today, move_ids)
+        self._prediction_write(best, today, stored)
         if move_ids is None:
             self._workflow_write({"date_scored": fields.Datetime.now(), "scored_count": len(best)})
         return len(best)
+
+    def _prediction_stored(self, move_ids=None):
+        """``{move id: (probability, likely late, expected, from, until, basis, digest)}``: the
+        predictions stored for the company's invoices (or those of ``move_ids``)."""
+        scope = (
+            SQL("move_id = ANY(%s)", list(move_ids))
+            if move_ids is not None
+            else SQL("company_id = %s", self.company_id.id)
+        )
+        self.env["credit.move.prediction"].flush_model()
+        return {
+            row[0]: tuple(row[1:])
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT move_id, probability, likely_late, date_expected,
+                           date_expected_from, date_expected_to, basis, features_digest
+                      FROM credit_move_prediction
+                     WHERE %s
+                    """,
+                    scope,
+                )
+            )
+        }
 
     def _prediction_open_lines(self, move_ids=None):
         """``{receivable line id: move id}`` of the company's open customer invoices."""
@@ -553,39 +603,46 @@ class CreditPredictionModel(models.Model):
             )
         )
 
-    def _prediction_write(self, best, today, move_ids):
-        """Write the predictions ``{move id: (invoice, Prediction)}`` in
-        ``credit.move.prediction`` in one statement (the rows that did not change are left as
-        they are); the invoices of the scope no longer open lose theirs."""
-        columns = {
-            name: []
-            for name in (
-                "move_id",
-                "partner_id",
-                "probability",
-                "likely_late",
-                "date_expected",
-                "date_expected_from",
-                "date_expected_to",
-                "basis",
-                "factors_data",
-            )
-        }
+    def _prediction_write(self, best, today, stored):
+        """Write the predictions ``{move id: (invoice, Prediction)}`` that differ from the
+        ``stored`` ones (``_prediction_stored``) into ``credit.move.prediction``, in one
+        statement; delete those of the invoices no longer open. A prediction whose factors
+        are None keeps its stored factors (its features have not changed)."""
+        names = (
+            "move_id",
+            "partner_id",
+            "probability",
+            "likely_late",
+            "date_expected",
+            "date_expected_from",
+            "date_expected_to",
+            "basis",
+            "features_digest",
+            "factors_data",
+        )
+        columns = {name: [] for name in names}
         for move_id, (invoice, prediction) in best.items():
             dates = [
                 max(invoice.date_due + timedelta(days=round(days)), today)
                 for days in (prediction.delay, prediction.delay_low, prediction.delay_high)
             ]
+            values = (
+                round(prediction.probability, 4),
+                prediction.probability >= self.threshold,
+                *dates,
+                prediction.basis,
+                prediction.digest,
+            )
+            if prediction.factors is None and stored.get(move_id) == values:
+                continue  # unchanged
             columns["move_id"].append(move_id)
             columns["partner_id"].append(invoice.partner_id)
-            columns["probability"].append(round(prediction.probability, 4))
-            columns["likely_late"].append(prediction.probability >= self.threshold)
-            columns["date_expected"].append(dates[0])
-            columns["date_expected_from"].append(dates[1])
-            columns["date_expected_to"].append(dates[2])
-            columns["basis"].append(prediction.basis)
+            for name, value in zip(names[2:-1], values, strict=True):
+                columns[name].append(value)
             columns["factors_data"].append(
-                json.dumps(
+                None
+                if prediction.factors is None
+                else json.dumps(
                     [
                         [name, round(value, 4), None if change is None else round(change, 4)]
                         for name, value, change in prediction.factors
@@ -593,42 +650,33 @@ class CreditPredictionModel(models.Model):
                 )
             )
         Prediction = self.env["credit.move.prediction"]
-        Prediction.flush_model()
-        scope = (
-            SQL("move_id = ANY(%s)", list(move_ids))
-            if move_ids is not None
-            else SQL("company_id = %s", self.company_id.id)
-        )
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM credit_move_prediction WHERE %s AND NOT move_id = ANY(%s)",
-                scope,
-                columns["move_id"],
+        gone = list(stored.keys() - best.keys())
+        if gone:
+            self.env.cr.execute(
+                SQL("DELETE FROM credit_move_prediction WHERE move_id = ANY(%s)", gone)
             )
-        )
         if columns["move_id"]:
-            names = SQL(", ").join(SQL.identifier(name) for name in columns)
-            excluded = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(name)) for name in columns)
-            current = SQL(", ").join(
-                SQL("credit_move_prediction.%s", SQL.identifier(name)) for name in columns
-            )
+            listed = SQL(", ").join(SQL.identifier(name) for name in names)
             self.env.cr.execute(
                 SQL(
                     """
-                    INSERT INTO credit_move_prediction (company_id, %(names)s)
+                    INSERT INTO credit_move_prediction (company_id, %(listed)s)
                     SELECT %(company)s, v.*
                       FROM unnest(%(move)s::int[], %(partner)s::int[], %(probability)s::float[],
                                   %(likely)s::bool[], %(expected)s::date[], %(earliest)s::date[],
-                                  %(latest)s::date[], %(basis)s::varchar[],
+                                  %(latest)s::date[], %(basis)s::varchar[], %(digest)s::int[],
                                   %(factors)s::jsonb[])
-                           AS v(%(names)s)
-                        ON CONFLICT (move_id) DO UPDATE SET (company_id, %(names)s)
-                           = (EXCLUDED.company_id, %(excluded)s)
-                     WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
+                           AS v(%(listed)s)
+                        ON CONFLICT (move_id) DO UPDATE SET (company_id, %(listed)s)
+                           = (EXCLUDED.company_id, %(updated)s)
                     """,
-                    names=names,
-                    excluded=excluded,
-                    current=current,
+                    listed=listed,
+                    updated=SQL(", ").join(
+                        SQL("COALESCE(EXCLUDED.factors_data, credit_move_prediction.factors_data)")
+                        if name == "factors_data"
+                        else SQL("EXCLUDED.%s", SQL.identifier(name))
+                        for name in names
+                    ),
                     company=self.company_id.id,
                     move=columns["move_id"],
                     partner=columns["partner_id"],
@@ -638,6 +686,7 @@ class CreditPredictionModel(models.Model):
                     earliest=columns["date_expected_from"],
                     latest=columns["date_expected_to"],
                     basis=columns["basis"],
+                    digest=columns["features_digest"],
                     factors=columns["factors_data"],
                 )
             )

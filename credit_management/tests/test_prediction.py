@@ -146,6 +146,24 @@ class TestPrediction(CreditCommon):
         self.assertFalse(invoice.late_probability)
         self.assertFalse(invoice.likely_late)
 
+    def test_the_night_rewrites_only_what_changed(self):
+        move = self._open("late")[:1]
+        marked = '[["late_share", 0.5, 0.25]]'
+        self.env.cr.execute(
+            "UPDATE credit_move_prediction SET factors_data = %s WHERE move_id = %s",
+            [marked, move.id],
+        )
+        self.env.invalidate_all()
+        self.Prediction._cron_score()
+        # Its features did not change: its row, factors included, is left as it was.
+        self.assertIn(
+            "Share of invoices paid late: 50 % (raises the risk by 25 points)", move.late_factors
+        )
+        # Another training (late after 20 days: another model) explains every invoice again.
+        self.record.late_days = 20
+        self.record.action_train()
+        self.assertNotIn("50 % (raises the risk by 25 points)", move.late_factors or "")
+
     # ------------------------------------------------------------
     # USES
     # ------------------------------------------------------------

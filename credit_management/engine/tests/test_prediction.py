@@ -93,6 +93,28 @@ def test_predictions_have_a_date_spread_and_readable_factors(world):
     assert strengths == sorted(strengths, reverse=True)
 
 
+def test_unchanged_features_keep_their_stored_factors(world):
+    """The next night: an invoice whose features and training are those of its stored
+    prediction keeps its factors (None: not explained again), the others are explained."""
+    ledger, trained, opened, predictions = world
+    salt = b"trained on day one"
+    first = prediction.predict(trained, ledger, opened, TODAY, salt=salt)
+    known = {p.invoice_id: p.digest for p in first}
+    known[opened[0].id] += 1  # this one's features changed
+    again = prediction.predict(trained, ledger, opened, TODAY, known=known, salt=salt)
+    assert again[0].factors == first[0].factors == predictions[0].factors
+    assert all(p.factors is None for p in again[1:])
+    assert [p.probability for p in again] == [p.probability for p in first]
+    # A day later some features move (overdue invoices, payments known): those only.
+    later = prediction.predict(trained, ledger, opened, TODAY + timedelta(days=20), known=known)
+    assert all(p.factors is not None for p in later)  # another training (salt): all again
+    later = prediction.predict(
+        trained, ledger, opened, TODAY + timedelta(days=20), known=known, salt=salt
+    )
+    moved = [p for p in later if p.factors is not None]
+    assert 0 < len(moved) < len(later)
+
+
 def test_too_little_history_falls_back_to_the_customers_average():
     """Fifteen customers over six months: too few invoices for a backtest; the fallback is
     the customer's share of late invoices smoothed towards the company's, and its average
@@ -104,6 +126,9 @@ def test_too_little_history_falls_back_to_the_customers_average():
     opened = [inv for inv in ledger.invoices if inv.date_paid is None]
     predictions = prediction.predict(trained, ledger, opened, TODAY)
     assert {p.basis for p in predictions} == {"fallback"}
+    known = {p.invoice_id: p.digest for p in predictions}
+    again = prediction.predict(trained, ledger, opened, TODAY, known=known)
+    assert all(p.factors is None for p in again)  # nothing changed: stored factors kept
     invoice, found = opened[0], predictions[0]
     paid = [
         inv for inv in ledger.invoices if inv.partner_id == invoice.partner_id and inv.date_paid
