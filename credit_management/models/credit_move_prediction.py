@@ -46,8 +46,8 @@ class CreditMovePrediction(models.Model):
     factors_data = fields.Json(string="Factors", readonly=True)
     features_digest = fields.Integer(
         readonly=True,
-        help="Digest of the invoice's features and of the training: while it is the same, "
-        "the factors are (engine.prediction.digest).",
+        help="Digest of the invoice's features and of the training: while it stays the same, "
+        "so do the factors.",
     )
 
     _move_uniq = compat.Constraint("UNIQUE (move_id)", "An invoice has one prediction.")

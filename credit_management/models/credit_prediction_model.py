@@ -422,7 +422,7 @@ class CreditPredictionModel(models.Model):
             SQL(
                 """
                 SELECT l.id, p.commercial_partner_id, COALESCE(m.invoice_date, m.date),
-                       l.date_maturity, l.balance,
+                       l.date_maturity, l.balance::float,
                        CASE WHEN l.reconciled THEN MAX(apr.max_date) END
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id
