@@ -13,6 +13,7 @@ plan (as a bank reconciliation does).
 """
 
 import random
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo.fields import Command
@@ -46,20 +47,31 @@ def create_history(env, company, today, customers, months=15, every_days=28, see
             paid_on.append(paid if paid < today else None)
             day += timedelta(days=every_days)
     invoices = env["account.move"].with_company(company).create(vals_list)
-    _analyze(env)
-    invoices.action_post()
+    with _hash_joins(env):
+        invoices.action_post()
     _pay(env, company, invoices, paid_on)
     return invoices
 
 
-def _analyze(env):
-    """The planner's statistics of the tables that have just grown, in this transaction.
+@contextmanager
+def _hash_joins(env):
+    """Odoo's query of the invoices' payment state, run for all of them at once by the
+    posting and by the reconciliation, planned as nested loops over tables that have just
+    grown from nearly nothing in this transaction: minutes, once more than a quarter of an
+    hour (the planner's statistics refreshed first did not always prevent it, on 19.0).
+    Fresh statistics and hash joins, for these calls only: seconds."""
+    _analyze(env)
+    env.cr.execute("SET LOCAL enable_nestloop TO off")
+    try:
+        yield
+        env.flush_all()
+    finally:
+        env.cr.execute("SET LOCAL enable_nestloop TO on")
 
-    On a fresh database the ledger's tables hold nearly nothing and their statistics say so;
-    Odoo's query of the invoices' payment state, run for all of them at once by the posting
-    and by the reconciliation, is then planned as nested loops over what are now thousands
-    of rows: minutes, once more than a quarter of an hour. ``ANALYZE`` in the transaction
-    counts the rows it has written itself: the planner sees the tables as they are."""
+
+def _analyze(env):
+    """The planner's statistics of the tables that have just grown, in this transaction
+    (``ANALYZE`` counts the rows the transaction has written itself)."""
     env.flush_all()
     env.cr.execute("ANALYZE account_move, account_move_line, account_partial_reconcile")
 
@@ -141,12 +153,5 @@ def _pay(env, company, invoices, dates):
         for invoice, credit in zip(paid, credits, strict=True):
             debit = invoice.line_ids.filtered(lambda line: line.account_id == receivable)
             plan.append(debit + credit)
-    # The payment state of all the invoices at once, again (see _analyze): the statistics
-    # with the bank entries, and hash joins for this call.
-    _analyze(env)
-    env.cr.execute("SET LOCAL enable_nestloop TO off")
-    try:
+    with _hash_joins(env):
         env["account.move.line"]._reconcile_plan(plan)
-        env.flush_all()
-    finally:
-        env.cr.execute("SET LOCAL enable_nestloop TO on")
