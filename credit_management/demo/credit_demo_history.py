@@ -46,21 +46,22 @@ def create_history(env, company, today, customers, months=15, every_days=28, see
             vals_list.append(_invoice_vals(env, partner, company, amount, day, due))
             paid_on.append(paid if paid < today else None)
             day += timedelta(days=every_days)
-    invoices = env["account.move"].with_company(company).create(vals_list)
     with _hash_joins(env):
+        invoices = env["account.move"].with_company(company).create(vals_list)
+        _analyze(env)
         invoices.action_post()
-    _pay(env, company, invoices, paid_on)
+        _pay(env, company, invoices, paid_on)
     return invoices
 
 
 @contextmanager
 def _hash_joins(env):
-    """Odoo's query of the invoices' payment state, run for all of them at once by the
-    posting and by the reconciliation, planned as nested loops over tables that have just
+    """Odoo's query of the invoices' payment state, run for all of them at once when they
+    are created, posted and reconciled, planned as nested loops over tables that have just
     grown from nearly nothing in this transaction: minutes, once more than a quarter of an
-    hour (the planner's statistics refreshed first did not always prevent it, on 19.0).
-    Fresh statistics and hash joins, for these calls only: seconds."""
-    _analyze(env)
+    hour. Hash joins for these calls only, with statistics refreshed on the way
+    (``_analyze``): seconds."""
+    env.flush_all()
     env.cr.execute("SET LOCAL enable_nestloop TO off")
     try:
         yield
@@ -153,5 +154,5 @@ def _pay(env, company, invoices, dates):
         for invoice, credit in zip(paid, credits, strict=True):
             debit = invoice.line_ids.filtered(lambda line: line.account_id == receivable)
             plan.append(debit + credit)
-    with _hash_joins(env):
-        env["account.move.line"]._reconcile_plan(plan)
+    _analyze(env)
+    env["account.move.line"]._reconcile_plan(plan)
