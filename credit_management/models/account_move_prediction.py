@@ -31,6 +31,7 @@ PREDICTION_COLUMNS = {
     "date_expected_payment_to": "date_expected_to",
     "late_basis": "basis",
 }
+DATE_FIELDS = ("date_expected_payment", "date_expected_payment_from", "date_expected_payment_to")
 # Written by the prediction's own methods only (in credit_move_prediction).
 FIELD_RIGHTS = dict.fromkeys(PREDICTION_COLUMNS, METHOD)
 # The codes of engine.prediction.CHANNELS and INSURED, as the user reads them.
@@ -121,10 +122,15 @@ class AccountMove(models.Model):
                 [("move_id", "in", self._origin.ids)]
             )
         }
+        today = fields.Date.context_today(self)
         for move in self:
             row = rows.get(move._origin.id)
             for fname, column in PREDICTION_COLUMNS.items():
                 move[fname] = row[column] if row else False
+            if row:
+                # Stored as predicted: an expected day already past is today.
+                for fname in DATE_FIELDS:
+                    move[fname] = max(move[fname], today)
             move.late_factors = move._late_factors_text(row) if row else False
 
     def _search_prediction(self, fname, operator, value):

@@ -39,6 +39,7 @@ class CreditMovePrediction(models.Model):
     # Double precision (no digits): read back exactly as the scoring rounded it.
     probability = fields.Float(string="Risk of Paying Late", readonly=True)
     likely_late = fields.Boolean(readonly=True)
+    # As predicted, even when already past (the invoice shows them from today on).
     date_expected = fields.Date(string="Expected Payment", readonly=True)
     date_expected_from = fields.Date(string="Expected Payment From", readonly=True)
     date_expected_to = fields.Date(string="Expected Payment Until", readonly=True)

@@ -622,8 +622,10 @@ class CreditPredictionModel(models.Model):
         )
         columns = {name: [] for name in names}
         for move_id, (invoice, prediction) in best.items():
+            # As predicted, even when already past: readers show them from today on (a
+            # date kept as it is does not rewrite the row every night).
             dates = [
-                max(invoice.date_due + timedelta(days=round(days)), today)
+                invoice.date_due + timedelta(days=round(days))
                 for days in (prediction.delay, prediction.delay_low, prediction.delay_high)
             ]
             values = (
