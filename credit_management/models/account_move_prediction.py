@@ -231,6 +231,12 @@ class AccountMove(models.Model):
         )
         return SQL.identifier(joined, column)
 
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """The invoices without a prediction (paid, draft) last, whichever the direction."""
+        if field_name in PREDICTION_COLUMNS and not nulls.code:
+            nulls = SQL("NULLS LAST")
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
