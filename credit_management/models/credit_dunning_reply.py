@@ -38,10 +38,21 @@ class CreditDunning(models.Model):
             automatic = bool(self.env.context.get(AUTOMATIC_KEY))
             # The gateway posts as OdooBot; the suggestion is the reminder's, made by the
             # model itself (no user creates one).
-            self.env["credit.reply"].sudo()._create_from_message(
+            reply = self.env["credit.reply"].sudo()._create_from_message(
                 self.sudo(), message.sudo(), automatic=automatic
             )
+            if not reply.automatic:
+                self._reply_collector_follows()
         return result
+
+    def _reply_collector_follows(self):
+        """The reminder's collector follows it from the customer's first answer, so that
+        Odoo notifies him of this reply (called before the notification) and of the next
+        ones, as he chose to be notified: reminders are made in batches without following
+        (no subscription per reminder in the dunning run)."""
+        partner = self.sudo().user_id.partner_id
+        if partner and partner not in self.sudo().message_partner_ids:
+            self.sudo().message_subscribe(partner_ids=partner.ids)
 
     def _reply_is_customers(self, message):
         """Whether ``message``, just posted on this reminder, is an email from outside (a

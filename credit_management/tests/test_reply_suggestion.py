@@ -148,6 +148,21 @@ class TestReplySuggestion(CreditCommon):
         with self.assertRaises(UserError, msg="a decided reply is not applied twice"):
             reply.with_user(self.collector).action_accept()
 
+    def test_the_collector_is_notified(self):
+        """The reply reaches the reminder's collector in Odoo (his inbox or his email, as
+        he chose), whoever follows the reminder: he need not open his desk to learn of it."""
+        reply = self._reply(self.reminder, "Nous allons vous payer la semaine prochaine.")
+        notified = self.env["mail.notification"].search(
+            [("mail_message_id", "=", reply.message_id.id)]
+        )
+        self.assertIn(self.collector.partner_id, notified.res_partner_id)
+        self.assertNotIn(self.customer, notified.res_partner_id, "not sent back to its author")
+        self.assertIn(self.collector.partner_id, self.reminder.message_partner_ids)
+        # An automatic reply makes nobody follow the reminder.
+        other = self._reminder(self.company, self._invoice(self.customer, 300.0, due_days=-5))
+        self._reply(other, "Bonjour, je suis actuellement absente et serai de retour le 22 juin.")
+        self.assertNotIn(self.collector.partner_id, other.message_partner_ids)
+
     def test_promise_corrected_before_accepting(self):
         reply = self._reply(self.reminder, "Nous allons vous payer la semaine prochaine.")
         self.assertEqual(reply.intent, "promise")
