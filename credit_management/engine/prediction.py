@@ -48,7 +48,6 @@ most important factors are the loss of AUC on the test invoices when a feature i
 Every figure is reproducible: the models are seeded (``SEED``).
 """
 
-import bisect
 import hashlib
 import hmac
 import io
@@ -147,18 +146,18 @@ class Trained:
     models: dict = None  # classifier, delay (the regressor), spread (see ``_spread``)
 
 
-@dataclass(frozen=True)
-class Prediction:
+class Prediction(NamedTuple):
+    """An open invoice's prediction (a named tuple: the night makes 100,000)."""
+
     invoice_id: int
     probability: float
     delay: float  # expected days between the due date and the payment
     delay_low: float  # 10 % quantile of the backtest's errors around it
     delay_high: float  # 90 % quantile
     basis: str  # "model" | "fallback"
-    # ((feature, value, change of probability), ...), strongest first; None: the same as the
-    # stored prediction's (its features have not changed: see ``predict``'s ``known``)
-    factors: tuple | None = ()
-    digest: int | None = None  # of the features and the training (``digests``)
+    # ((feature, value, change of probability), ...), strongest first (``predict``'s
+    # ``explain``)
+    factors: tuple = ()
 
 
 def days_late(invoice):
@@ -170,140 +169,244 @@ def days_late(invoice):
 # ------------------------------------------------------------
 
 
-class _History:
-    """One customer's history, sorted, with prefix sums: its features on any date in
-    O(log n)."""
+# A key sorting events by customer then day: customer * _SPAN + the day's ordinal (every
+# ordinal up to the year 2870 is below _SPAN).
+_SPAN = 1 << 20
 
-    def __init__(self, invoices, late_days, promises, disputes, reminders, insured):
-        # Ties in order of the invoices' ids: the same history whatever order they come in.
-        paid = sorted(
-            (inv for inv in invoices if inv.date_paid), key=lambda inv: (inv.date_paid, inv.id)
-        )
-        self.paid_dates = [inv.date_paid for inv in paid]
-        delays = [max(days_late(inv), 0) for inv in paid]
-        self.delays = delays
-        self.count = [0]
-        self.amounts = [0.0]
-        self.weighted = [0.0]
-        self.late = [0]
-        self.after_due = [0]
-        self.delay_sum = [0.0]
-        for inv, delay in zip(paid, delays, strict=True):
-            self.count.append(self.count[-1] + 1)
-            self.amounts.append(self.amounts[-1] + inv.amount)
-            self.weighted.append(self.weighted[-1] + inv.amount * delay)
-            self.late.append(self.late[-1] + (delay > late_days))
-            self.after_due.append(self.after_due[-1] + (delay > 0))
-            self.delay_sum.append(self.delay_sum[-1] + delay)
-        # Overdue on date d: due before d and not paid before d (max(paid, due) >= d).
-        self.dues = sorted(inv.date_due for inv in invoices)
-        self.settled = sorted(max(inv.date_paid, inv.date_due) for inv in paid)
-        self.kept = sorted(day for day, kept in promises if kept)
-        self.broken = sorted(day for day, kept in promises if not kept)
-        self.disputes = sorted(disputes)
-        reminders = sorted(reminders)
-        self.reminder_dates = [day for day, _channel in reminders]
-        self.reminder_channels = [channel for _day, channel in reminders]
-        self.insured = insured
-        self._on = self._known = None
 
-    def features(self, invoice, on):
-        """The features of ``invoice`` as known on ``on`` (events strictly before it)."""
-        if self._on != on:
-            # The customer's part, the same for all its invoices on one date (the scoring
-            # reads them all as of today).
-            self._on, self._known = on, self._as_of(on)
-        count, usual, overdue, known = self._known
-        ratio = invoice.amount / usual if count and usual > 0 else 1.0
-        return (
-            *known[:6],
-            max(overdue - (invoice.date_due < on), 0),  # the others, not this one
-            *known[6:],
-            math.log10(max(invoice.amount, 1.0)),
-            ratio,
-            (invoice.date_due - invoice.date).days,
-            invoice.date_due.month,
-            self.insured,
-        )
+def _ordinals(days, count):
+    return np.fromiter((day.toordinal() for day in days), dtype=np.int64, count=count)
 
-    def _as_of(self, on):
-        """``(count, usual amount, invoices overdue, features)``: what the customer's history
-        says on ``on``, for any of its invoices."""
-        n = bisect.bisect_left(self.paid_dates, on)
-        count = self.count[n]
-        if count:
-            amount_sum = self.amounts[n]
-            avg = self.weighted[n] / amount_sum if amount_sum > 0 else self.delay_sum[n] / count
-            recent_n = min(RECENT, count)
-            recent = (self.delay_sum[n] - self.delay_sum[n - recent_n]) / recent_n
-            late_share = self.late[n] / count
-            last = self.delays[n - 1]
-            usual = amount_sum / count
-        else:
-            avg = recent = late_share = last = usual = 0.0
-        overdue = bisect.bisect_left(self.dues, on) - bisect.bisect_left(self.settled, on)
-        broken = bisect.bisect_left(self.broken, on)
-        position = bisect.bisect_left(self.reminder_dates, on)
-        score = score_engine.score(
-            score_engine.ScoreFacts(
-                invoice_count=count,
-                avg_days_late=avg,
-                late_share=self.after_due[n] / count if count else 0.0,
-                promises_broken=broken,
-                disputes_rejected=0,
-            )
-        )
-        known = (
+
+def _prefix(values):
+    """Prefix sums with a leading 0: ``sums[j] - sums[i]`` is the sum of ``values[i:j]``."""
+    return np.concatenate(([0], np.cumsum(values)))
+
+
+class Histories:
+    """Every customer's history as arrays sorted by customer and day, with prefix sums: the
+    features of any invoices, each as known on its own date, in a few vectorised passes
+    (``numpy.searchsorted`` on the keys ``customer * _SPAN + day``). Amounts are summed in
+    cents, exactly: the same history whatever the order of the invoices."""
+
+    def __init__(self, ledger, late_days, partners=None):
+        invoices = [
+            inv for inv in ledger.invoices if partners is None or inv.partner_id in partners
+        ]
+        self.index = {
+            partner: position
+            for position, partner in enumerate(sorted({inv.partner_id for inv in invoices}))
+        }
+        count = len(invoices)
+        part = np.fromiter((self.index[inv.partner_id] for inv in invoices), np.int64, count)
+        due = _ordinals((inv.date_due for inv in invoices), count)
+        paid = np.fromiter(
+            (inv.date_paid.toordinal() if inv.date_paid else -1 for inv in invoices),
+            np.int64,
             count,
-            avg,
-            recent,
-            recent - avg,
-            late_share,
-            last,
-            bisect.bisect_left(self.kept, on),
-            broken,
-            bisect.bisect_left(self.disputes, on),
-            self.reminder_channels[position - 1] if position else 0,
-            score,
         )
-        return count, usual, overdue, known
+        cents = np.rint(np.fromiter((inv.amount for inv in invoices), float, count) * 100)
+        ids = np.fromiter((inv.id for inv in invoices), np.int64, count)
+        # The invoices paid, by customer and day paid (ties in order of their ids).
+        settled = paid >= 0
+        order = np.lexsort((ids[settled], paid[settled], part[settled]))
+        paid_part, paid_day = part[settled][order], paid[settled][order]
+        paid_due, paid_cents = due[settled][order], cents[settled][order].astype(np.int64)
+        self.paid_keys = paid_part * _SPAN + paid_day
+        self.paid_start = np.searchsorted(self.paid_keys, np.arange(len(self.index)) * _SPAN)
+        delays = np.maximum(paid_day - paid_due, 0)
+        self.delays = delays
+        self.amounts = _prefix(paid_cents)
+        self.weighted = _prefix(paid_cents * delays)
+        self.late = _prefix(delays > late_days)
+        self.after_due = _prefix(delays > 0)
+        self.delay_sum = _prefix(delays)
+        # Overdue on day d: due before d and not paid before d (max(paid, due) >= d).
+        self.dues = np.sort(part * _SPAN + due)
+        self.settled = np.sort(paid_part * _SPAN + np.maximum(paid_day, paid_due))
+        self.kept = self._events(ledger.promises, lambda events: [d for d, kept in events if kept])
+        self.broken = self._events(
+            ledger.promises, lambda events: [d for d, kept in events if not kept]
+        )
+        self.disputes = self._events(ledger.disputes, lambda events: events)
+        reminders = [
+            (self.index[partner] * _SPAN + day.toordinal(), channel)
+            for partner, events in ledger.reminders.items()
+            if partner in self.index
+            for day, channel in events
+        ]
+        # The last reminder of a day is the one that went furthest (sorted by channel).
+        reminders.sort()
+        self.reminder_keys = np.array([key for key, _c in reminders], dtype=np.int64)
+        self.reminder_channels = np.array([c for _k, c in reminders], dtype=np.int64)
+        self.insured = np.array(
+            [ledger.insured.get(partner, 0) for partner in self.index], dtype=np.int64
+        )
 
-    def fallback(self, on, prior, median_delay):
-        """The customer's own figures on ``on``: (probability, average days late)."""
-        n = bisect.bisect_left(self.paid_dates, on)
-        count = self.count[n]
-        probability = (self.late[n] + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
+    def _events(self, by_partner, days):
+        keys = [
+            self.index[partner] * _SPAN + day.toordinal()
+            for partner, events in by_partner.items()
+            if partner in self.index
+            for day in days(events)
+        ]
+        return np.sort(np.array(keys, dtype=np.int64))
+
+    @staticmethod
+    def _before(keys, part, on):
+        """How many of each customer's events ``keys`` fall strictly before its day ``on``."""
+        return np.searchsorted(keys, part * _SPAN + on) - np.searchsorted(keys, part * _SPAN)
+
+    def _paid_before(self, part, on):
+        """``(start, end)``: the customers' invoices paid before ``on`` are
+        ``[start, end)`` of the paid arrays."""
+        start = self.paid_start[part]
+        return start, np.searchsorted(self.paid_keys, part * _SPAN + on)
+
+    def _customers(self, part, on):
+        """The customer's side of the features (``FEATURES`` but the invoice's own), and its
+        usual amount, on each ``(part, on)``: a matrix of one row per pair."""
+        start, end = self._paid_before(part, on)
+        n = end - start
+        has = n > 0
+        some = np.maximum(n, 1)
+        amount_sum = self.amounts[end] - self.amounts[start]
+        delay_sum = self.delay_sum[end] - self.delay_sum[start]
+        avg = np.where(
+            amount_sum > 0,
+            (self.weighted[end] - self.weighted[start]) / np.maximum(amount_sum, 1),
+            delay_sum / some,
+        )
+        avg = np.where(has, avg, 0.0)
+        recent_n = np.minimum(n, RECENT)
+        recent = np.where(
+            has,
+            (self.delay_sum[end] - self.delay_sum[end - recent_n]) / np.maximum(recent_n, 1),
+            0.0,
+        )
+        late_share = np.where(has, (self.late[end] - self.late[start]) / some, 0.0)
+        after_due = np.where(has, (self.after_due[end] - self.after_due[start]) / some, 0.0)
+        last = (
+            np.where(has, self.delays[np.maximum(end - 1, 0)], 0)
+            if len(self.delays)
+            else np.zeros(len(part))
+        )
+        broken = self._before(self.broken, part, on)
+        position = np.searchsorted(self.reminder_keys, part * _SPAN + on)
+        first = np.searchsorted(self.reminder_keys, part * _SPAN)
+        channel = (
+            np.where(position > first, self.reminder_channels[np.maximum(position - 1, 0)], 0)
+            if len(self.reminder_keys)
+            else np.zeros(len(part))
+        )
+        score = np.array(
+            [
+                score_engine.score(
+                    score_engine.ScoreFacts(
+                        invoice_count=int(count),
+                        avg_days_late=float(days),
+                        late_share=float(share),
+                        promises_broken=int(promises),
+                        disputes_rejected=0,
+                    )
+                )
+                for count, days, share, promises in zip(n, avg, after_due, broken, strict=True)
+            ],
+            dtype=float,
+        )
+        overdue = self._before(self.dues, part, on) - self._before(self.settled, part, on)
+        usual = np.where(has, amount_sum / 100 / some, 0.0)
+        return np.column_stack(
+            (
+                n,
+                avg,
+                recent,
+                recent - avg,
+                late_share,
+                last,
+                overdue,
+                self._before(self.kept, part, on),
+                broken,
+                self._before(self.disputes, part, on),
+                channel,
+                score,
+                usual,
+            )
+        ).astype(float)
+
+    def _parts(self, invoices):
+        return np.fromiter(
+            (self.index[inv.partner_id] for inv in invoices), np.int64, len(invoices)
+        )
+
+    def matrix(self, invoices, on=None):
+        """The feature matrix of ``invoices``, each as of its invoice date (``on`` None) or
+        as of ``on``."""
+        count = len(invoices)
         if not count:
-            return probability, median_delay
-        amount_sum = self.amounts[n]
-        avg = self.weighted[n] / amount_sum if amount_sum > 0 else self.delay_sum[n] / count
-        return probability, avg
+            return np.zeros((0, len(FEATURES)))
+        part = self._parts(invoices)
+        due = _ordinals((inv.date_due for inv in invoices), count)
+        dated = _ordinals((inv.date for inv in invoices), count)
+        days = dated if on is None else np.full(count, on.toordinal(), dtype=np.int64)
+        amount = np.fromiter((inv.amount for inv in invoices), float, count)
+        month = np.fromiter((inv.date_due.month for inv in invoices), float, count)
+        # The customer's side once per customer and day (the scoring reads every invoice
+        # of a customer on the same day).
+        pairs, inverse = np.unique(part * _SPAN + days, return_inverse=True)
+        customers = self._customers(pairs // _SPAN, pairs % _SPAN)[inverse.reshape(-1)]
+        n, usual = customers[:, 0], customers[:, -1]
+        # The invoices overdue but this one.
+        customers[:, 6] = np.maximum(customers[:, 6] - (due < days), 0)
+        ratio = np.where((n > 0) & (usual > 0), amount / np.where(usual > 0, usual, 1.0), 1.0)
+        return np.column_stack(
+            (
+                customers[:, :-1],
+                np.log10(np.maximum(amount, 1.0)),
+                ratio,
+                due - dated,
+                month,
+                self.insured[part],
+            )
+        ).astype(float)
+
+    def fallback(self, invoices, on, prior, median_delay):
+        """The customers' own figures for ``invoices`` on ``on`` (a day, or None: each
+        invoice's date): (probabilities, average days late)."""
+        count = len(invoices)
+        part = self._parts(invoices)
+        days = (
+            _ordinals((inv.date for inv in invoices), count)
+            if on is None
+            else np.full(count, on.toordinal(), dtype=np.int64)
+        )
+        start, end = self._paid_before(part, days)
+        n = end - start
+        late = self.late[end] - self.late[start]
+        probability = (late + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)
+        amount_sum = self.amounts[end] - self.amounts[start]
+        avg = np.where(
+            amount_sum > 0,
+            (self.weighted[end] - self.weighted[start]) / np.maximum(amount_sum, 1),
+            (self.delay_sum[end] - self.delay_sum[start]) / np.maximum(n, 1),
+        )
+        return probability, np.where(n > 0, avg, median_delay)
+
+    def delays_before(self, partner, on):
+        """The days late of ``partner``'s invoices paid before ``on``, in paying order."""
+        start, end = self._paid_before(np.array([self.index[partner]]), np.array([on.toordinal()]))
+        return self.delays[start[0] : end[0]]
 
 
 def histories(ledger, late_days, partners=None):
-    """``{partner: _History}`` of the ledger (of ``partners`` only, when given)."""
-    by_partner = {}
-    for invoice in ledger.invoices:
-        if partners is None or invoice.partner_id in partners:
-            by_partner.setdefault(invoice.partner_id, []).append(invoice)
-    return {
-        partner: _History(
-            invoices,
-            late_days,
-            ledger.promises.get(partner, ()),
-            ledger.disputes.get(partner, ()),
-            ledger.reminders.get(partner, ()),
-            ledger.insured.get(partner, 0),
-        )
-        for partner, invoices in by_partner.items()
-    }
+    """The ``Histories`` of the ledger's customers (of ``partners`` only, when given)."""
+    return Histories(ledger, late_days, partners)
 
 
 def matrix(invoices, stories, on=None):
     """The feature matrix of ``invoices``, each as of its invoice date (``on`` None) or as of
     ``on``."""
-    rows = [stories[inv.partner_id].features(inv, on or inv.date) for inv in invoices]
-    return np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    return stories.matrix(invoices, on)
 
 
 # ------------------------------------------------------------
@@ -470,11 +573,9 @@ def train(ledger, today, late_days=LATE_DAYS, months=TEST_MONTHS):
         return result
     test_invoices = [row[0] for row in test_rows]
     # The fallback on the test invoices, as known on their invoice dates.
-    fallback = [
-        stories[inv.partner_id].fallback(inv.date, prior, median_delay) for inv in test_invoices
-    ]
-    fallback_probability = np.array([value[0] for value in fallback])
-    fallback_delay = np.array([value[1] for value in fallback])
+    fallback_probability, fallback_delay = stories.fallback(
+        test_invoices, None, prior, median_delay
+    )
     # The model learnt before the cutoff, tested after it.
     x_train = matrix([row[0] for row in train_rows], stories)
     x_test = matrix(test_invoices, stories)
@@ -551,97 +652,65 @@ def _importances(classifier, features, late, sample=4000, repeats=3):
 # ------------------------------------------------------------
 
 
-def predict(trained, ledger, invoices, today, explain=3, known=None, salt=b""):
-    """The ``Prediction`` of each of ``invoices`` (open ones), as known ``today``.
-
-    ``known``: ``{invoice id: digest}`` of the predictions already stored; an invoice whose
-    features (and training, ``salt``) have the same digest keeps its stored factors
-    (``factors`` None): explaining is most of the scoring's time, and from one night to the
-    next most invoices' features do not change."""
+def predict(trained, ledger, invoices, today, explain=0):
+    """The ``Prediction`` of each of ``invoices`` (open ones), as known ``today``; each
+    explained by its ``explain`` strongest factors (explaining costs as many predictions as
+    there are factors to try: the nightly scoring explains nothing, an invoice is explained
+    when it is read)."""
     stories = histories(ledger, trained.late_days, {inv.partner_id for inv in invoices})
     if not invoices:
         return []
     if trained.state != "model":
-        return _predict_fallback(trained, stories, invoices, today, known or {}, salt)
+        return _predict_fallback(trained, stories, invoices, today, explain)
     x = matrix(invoices, stories, on=today)
-    keys = digests(x, salt)
-    known = known or {}
-    changed = np.array(
-        [known.get(inv.id) != value for inv, value in zip(invoices, keys, strict=True)],
-        dtype=bool,
-    )
     models = trained.models
-    factors = [None] * len(x)
     with _one_thread():
         probability = models["classifier"].predict_proba(x)[:, 1]
         if "delay" in models:
             delay = np.maximum(models["delay"].predict(x), 0)
         else:
             delay = np.full(len(invoices), trained.median_delay)
-        if changed.any():
-            rows = np.flatnonzero(changed)
-            found = (
-                _factors(trained, x[rows], probability[rows], explain)
-                if explain
-                else [()] * len(rows)
-            )
-            for row, value in zip(rows, found, strict=True):
-                factors[row] = value
+        factors = _factors(trained, x, probability, explain) if explain else [()] * len(x)
     spread = np.array(models["spread"])[np.searchsorted(SPREAD_BANDS, probability)]
     low = np.minimum(np.maximum(delay + spread[:, 0], 0), delay)
     high = np.maximum(delay + spread[:, 1], delay)
     return [
-        Prediction(inv.id, float(p), float(d), float(lo), float(hi), "model", f, key)
-        for inv, p, d, lo, hi, f, key in zip(
-            invoices, probability, delay, low, high, factors, keys, strict=True
+        Prediction(inv.id, p, d, lo, hi, "model", f)
+        for inv, p, d, lo, hi, f in zip(
+            invoices,
+            probability.tolist(),
+            delay.tolist(),
+            low.tolist(),
+            high.tolist(),
+            factors,
+            strict=True,
         )
     ]
 
 
-def digests(x, salt=b""):
-    """A signed 32-bit digest of each row of the feature matrix ``x`` and ``salt`` (the
-    training's identity), in one pass over the columns: FNV-style multiply and xor of the
-    values' bits, mixed (a changed feature changes the digest but for one chance in four
-    billion)."""
-    seed = int.from_bytes(hashlib.blake2b(salt, digest_size=8).digest(), "big")
-    value = np.full(len(x), seed, dtype=np.uint64)
-    for column in np.ascontiguousarray(x, dtype=np.float64).view(np.uint64).T:
-        value ^= column
-        value *= np.uint64(0x100000001B3)
-        value ^= value >> np.uint64(29)
-    return [int(v) - 2**31 for v in (value >> np.uint64(32))]
-
-
-def _predict_fallback(trained, stories, invoices, today, known, salt):
+def _predict_fallback(trained, stories, invoices, today, explain):
+    probabilities, delays = stories.fallback(invoices, today, trained.prior, trained.median_delay)
     predictions = []
-    for invoice in invoices:
-        story = stories[invoice.partner_id]
-        probability, delay = story.fallback(today, trained.prior, trained.median_delay)
-        n = bisect.bisect_left(story.paid_dates, today)
-        delays = sorted(story.delays[:n])
-        if delays:
-            low = delays[int(0.1 * (len(delays) - 1))]
-            high = delays[math.ceil(0.9 * (len(delays) - 1))]
+    for invoice, probability, delay in zip(invoices, probabilities, delays, strict=True):
+        paid = np.sort(stories.delays_before(invoice.partner_id, today))
+        if len(paid):
+            low = float(paid[int(0.1 * (len(paid) - 1))])
+            high = float(paid[math.ceil(0.9 * (len(paid) - 1))])
         else:
-            low = high = delay
-        late_share = story.late[n] / n if n else 0.0
-        key = digests(np.array([[n, late_share, delay]], dtype=float), salt)[0]
-        if known.get(invoice.id) == key:
-            factors = None
-        elif n:
-            factors = (("late_share", late_share, None), ("avg_days_late", delay, None))
-        else:
-            factors = ()
+            low = high = float(delay)
+        factors = ()
+        if explain and len(paid):
+            late_share = float(np.count_nonzero(paid > trained.late_days)) / len(paid)
+            factors = (("late_share", late_share, None), ("avg_days_late", float(delay), None))
         predictions.append(
             Prediction(
                 invoice.id,
-                probability,
-                delay,
-                min(low, delay),
-                max(high, delay),
+                float(probability),
+                float(delay),
+                min(low, float(delay)),
+                max(high, float(delay)),
                 "fallback",
                 factors,
-                key,
             )
         )
     return predictions

@@ -111,7 +111,7 @@ class AccountMove(models.Model):
         groups=PREDICTION_GROUPS,
     )
     late_factors = fields.Text(
-        string="Why", compute="_compute_late_prediction", groups=PREDICTION_GROUPS
+        string="Why", compute="_compute_late_factors", groups=PREDICTION_GROUPS
     )
 
     @api.depends_context("lang")
@@ -131,7 +131,25 @@ class AccountMove(models.Model):
                 # Stored as predicted: an expected day already past is today.
                 for fname in DATE_FIELDS:
                     move[fname] = max(move[fname], today)
-            move.late_factors = move._late_factors_text(row) if row else False
+
+    @api.depends_context("lang")
+    def _compute_late_factors(self):
+        """Worked out when read, from the invoice's features of today: explaining costs
+        a prediction per factor tried, too much for every open invoice every night, and the
+        form shows one invoice at a time."""
+        scored = (
+            self.env["credit.move.prediction"].search([("move_id", "in", self._origin.ids)]).move_id
+        )
+        found = {}
+        Model = self.env["credit.prediction.model"].sudo()
+        for company in scored.company_id:
+            record = Model.search([("company_id", "=", company.id)], limit=1)
+            mine = scored.filtered(lambda move, company=company: move.company_id == company)
+            if record:
+                found.update(record.with_company(company)._prediction_explain(mine.ids))
+        for move in self:
+            basis, factors = found.get(move._origin.id, (None, ()))
+            move.late_factors = move._late_factors_text(basis, factors) if basis else False
 
     def _search_prediction(self, fname, operator, value):
         """The invoices whose prediction meets ``(fname, operator, value)``; an invoice
@@ -162,13 +180,14 @@ class AccountMove(models.Model):
     def _search_late_basis(self, operator, value):
         return self._search_prediction("late_basis", operator, value)
 
-    def _late_factors_text(self, row):
-        """The factors of the prediction ``row``, a line each, in the reader's language."""
+    def _late_factors_text(self, basis, factors):
+        """The ``factors`` of a prediction (``engine.prediction.Prediction.factors``) made
+        from ``basis``, a line each, in the reader's language."""
         labels = dict(
             self.env["credit.prediction.factor"]._fields["feature"]._description_selection(self.env)
         )
         lines = []
-        for name, value, change in row.factors_data or []:
+        for name, value, change in factors:
             shown = self._late_factor_value(name, value)
             if change is None:
                 lines.append(self.env._("%(factor)s: %(value)s", factor=labels[name], value=shown))
@@ -190,7 +209,7 @@ class AccountMove(models.Model):
                         points=round(-100 * change),
                     )
                 )
-        if row.basis == "fallback":
+        if basis == "fallback":
             lines.append(self.env._("From the customer's own history (no learnt model)."))
         return "\n".join(lines) or False
 

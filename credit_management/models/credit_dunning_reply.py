@@ -38,8 +38,10 @@ class CreditDunning(models.Model):
             automatic = bool(self.env.context.get(AUTOMATIC_KEY))
             # The gateway posts as OdooBot; the suggestion is the reminder's, made by the
             # model itself (no user creates one).
-            reply = self.env["credit.reply"].sudo()._create_from_message(
-                self.sudo(), message.sudo(), automatic=automatic
+            reply = (
+                self.env["credit.reply"]
+                .sudo()
+                ._create_from_message(self.sudo(), message.sudo(), automatic=automatic)
             )
             if not reply.automatic:
                 self._reply_collector_follows()

@@ -15,7 +15,7 @@ one statement (``credit.move.prediction``, shown as ``account.move``'s predictio
 """
 
 import base64
-import json
+import itertools
 import logging
 import threading
 from datetime import timedelta
@@ -423,7 +423,8 @@ class CreditPredictionModel(models.Model):
                 """
                 SELECT l.id, p.commercial_partner_id, COALESCE(m.invoice_date, m.date),
                        l.date_maturity, l.balance::float,
-                       CASE WHEN l.reconciled THEN MAX(apr.max_date) END
+                       CASE WHEN l.reconciled AND MAX(apr.max_date) < %(today)s
+                            THEN MAX(apr.max_date) END
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id
                                         AND a.account_type = 'asset_receivable'
@@ -443,13 +444,8 @@ class CreditPredictionModel(models.Model):
                 partners=partners,
             )
         )
-        invoices = [
-            engine.Invoice(
-                line_id, partner, date, due, float(amount), paid if paid and paid < today else None
-            )
-            for line_id, partner, date, due, amount, paid in rows
-        ]
-        ledger = engine.Ledger(invoices)
+        # (paid on: None while open, or paid from today on)
+        ledger = engine.Ledger(list(itertools.starmap(engine.Invoice, rows)))
         for partner, day, kept in self.env.execute_query(
             SQL(
                 """
@@ -510,19 +506,39 @@ class CreditPredictionModel(models.Model):
 
     def _prediction_score(self, move_ids=None, today=None):
         """Score the company's open invoices (or those of ``move_ids``) and write their
-        probability, expected payment dates and factors in one statement; the invoices no
-        longer open lose theirs."""
+        probability and expected payment dates in one statement; the invoices no longer open
+        lose theirs. Nothing is explained: an invoice's factors are worked out when it is
+        read (``_prediction_explain``)."""
         self.ensure_one()
-        today = today or self._prediction_today()
+        best = self._prediction_run(move_ids, today or self._prediction_today())
+        if best is None:
+            return 0
+        self._prediction_write(best, self._prediction_stored(move_ids))
+        if move_ids is None:
+            self._workflow_write({"date_scored": fields.Datetime.now(), "scored_count": len(best)})
+        return len(best)
+
+    def _prediction_explain(self, move_ids, today=None):
+        """``{move id: (basis, factors)}``: why the open invoices ``move_ids`` are at risk
+        (``engine.prediction.Prediction.factors``), from their features of today."""
+        self.ensure_one()
+        best = self._prediction_run(move_ids, today or self._prediction_today(), explain=3)
+        return {
+            move_id: (prediction.basis, prediction.factors)
+            for move_id, (_invoice, prediction) in (best or {}).items()
+        }
+
+    def _prediction_run(self, move_ids, today, explain=0):
+        """``{move id: (engine Invoice, engine Prediction)}`` of the company's open invoices
+        (or of ``move_ids``), each invoice's riskiest open installment, explained by its
+        ``explain`` strongest factors."""
         trained = self._prediction_trained()
         partner_ids = None
         if move_ids is not None:
-            # An invoice posted: scored with the last training (none yet: the night's
-            # scoring, after the first training, does it).
-            moves = self.env["account.move"].browse(move_ids)
-            partner_ids = set(moves.commercial_partner_id.ids)
-            if trained is None or not partner_ids:
-                return 0
+            partner_ids = set(self.env["account.move"].browse(move_ids).commercial_partner_id.ids)
+            # An invoice posted before the first training is scored by the night after it.
+            if not partner_ids or (trained is None and not explain):
+                return None
         ledger = self._prediction_ledger(today, partner_ids)
         if trained is None:
             # Never trained: the customers' averages, with the company's figures of today.
@@ -533,31 +549,15 @@ class CreditPredictionModel(models.Model):
         lines = self._prediction_open_lines(move_ids)
         by_id = {invoice.id: invoice for invoice in ledger.invoices}
         opened = [by_id[line_id] for line_id in lines if line_id in by_id]
-        stored = self._prediction_stored(move_ids)
-        known = {
-            line_id: stored[move_id][-1] for line_id, move_id in lines.items() if move_id in stored
-        }
-        predictions = engine.predict(
-            trained,
-            ledger,
-            opened,
-            today,
-            known=known,
-            salt=(self._prediction_checksum() or "").encode(),
-        )
-        # One prediction per invoice: the riskiest of its open installments.
         best = {}
-        for prediction in predictions:
+        for prediction in engine.predict(trained, ledger, opened, today, explain=explain):
             move_id = lines[prediction.invoice_id]
             if move_id not in best or prediction.probability > best[move_id][1].probability:
                 best[move_id] = (by_id[prediction.invoice_id], prediction)
-        self._prediction_write(best, today, stored)
-        if move_ids is None:
-            self._workflow_write({"date_scored": fields.Datetime.now(), "scored_count": len(best)})
-        return len(best)
+        return best
 
     def _prediction_stored(self, move_ids=None):
-        """``{move id: (probability, likely late, expected, from, until, basis, digest)}``: the
+        """``{move id: (probability, likely late, expected, from, until, basis)}``: the
         predictions stored for the company's invoices (or those of ``move_ids``)."""
         scope = (
             SQL("move_id = ANY(%s)", list(move_ids))
@@ -571,7 +571,7 @@ class CreditPredictionModel(models.Model):
                 SQL(
                     """
                     SELECT move_id, probability, likely_late, date_expected,
-                           date_expected_from, date_expected_to, basis, features_digest
+                           date_expected_from, date_expected_to, basis
                       FROM credit_move_prediction
                      WHERE %s
                     """,
@@ -603,11 +603,10 @@ class CreditPredictionModel(models.Model):
             )
         )
 
-    def _prediction_write(self, best, today, stored):
+    def _prediction_write(self, best, stored):
         """Write the predictions ``{move id: (invoice, Prediction)}`` that differ from the
         ``stored`` ones (``_prediction_stored``) into ``credit.move.prediction``, in one
-        statement; delete those of the invoices no longer open. A prediction whose factors
-        are None keeps its stored factors (its features have not changed)."""
+        statement; delete those of the invoices no longer open."""
         names = (
             "move_id",
             "partner_id",
@@ -617,10 +616,9 @@ class CreditPredictionModel(models.Model):
             "date_expected_from",
             "date_expected_to",
             "basis",
-            "features_digest",
-            "factors_data",
         )
         columns = {name: [] for name in names}
+        threshold = self.threshold
         for move_id, (invoice, prediction) in best.items():
             # As predicted, even when already past: readers show them from today on (a
             # date kept as it is does not rewrite the row every night).
@@ -630,28 +628,16 @@ class CreditPredictionModel(models.Model):
             ]
             values = (
                 round(prediction.probability, 4),
-                prediction.probability >= self.threshold,
+                prediction.probability >= threshold,
                 *dates,
                 prediction.basis,
-                prediction.digest,
             )
-            if prediction.factors is None and stored.get(move_id) == values:
+            if stored.get(move_id) == values:
                 continue  # unchanged
             columns["move_id"].append(move_id)
             columns["partner_id"].append(invoice.partner_id)
-            for name, value in zip(names[2:-1], values, strict=True):
+            for name, value in zip(names[2:], values, strict=True):
                 columns[name].append(value)
-            columns["factors_data"].append(
-                None
-                if prediction.factors is None
-                else json.dumps(
-                    [
-                        [name, round(value, 4), None if change is None else round(change, 4)]
-                        for name, value, change in prediction.factors
-                    ]
-                )
-            )
-        Prediction = self.env["credit.move.prediction"]
         gone = list(stored.keys() - best.keys())
         if gone:
             self.env.cr.execute(
@@ -666,18 +652,14 @@ class CreditPredictionModel(models.Model):
                     SELECT %(company)s, v.*
                       FROM unnest(%(move)s::int[], %(partner)s::int[], %(probability)s::float[],
                                   %(likely)s::bool[], %(expected)s::date[], %(earliest)s::date[],
-                                  %(latest)s::date[], %(basis)s::varchar[], %(digest)s::int[],
-                                  %(factors)s::jsonb[])
+                                  %(latest)s::date[], %(basis)s::varchar[])
                            AS v(%(listed)s)
                         ON CONFLICT (move_id) DO UPDATE SET (company_id, %(listed)s)
-                           = (EXCLUDED.company_id, %(updated)s)
+                           = (EXCLUDED.company_id, %(excluded)s)
                     """,
                     listed=listed,
-                    updated=SQL(", ").join(
-                        SQL("COALESCE(EXCLUDED.factors_data, credit_move_prediction.factors_data)")
-                        if name == "factors_data"
-                        else SQL("EXCLUDED.%s", SQL.identifier(name))
-                        for name in names
+                    excluded=SQL(", ").join(
+                        SQL("EXCLUDED.%s", SQL.identifier(name)) for name in names
                     ),
                     company=self.company_id.id,
                     move=columns["move_id"],
@@ -688,9 +670,7 @@ class CreditPredictionModel(models.Model):
                     earliest=columns["date_expected_from"],
                     latest=columns["date_expected_to"],
                     basis=columns["basis"],
-                    digest=columns["features_digest"],
-                    factors=columns["factors_data"],
                 )
             )
-        Prediction.invalidate_model()
+        self.env["credit.move.prediction"].invalidate_model()
         self.env["account.move"].invalidate_model([*PREDICTION_FIELDS, "late_factors"])

@@ -330,8 +330,6 @@ class TestCreditAccessMatrix(AccessMatrixCase, CreditCommon):
             "date_expected",
             "date_expected_from",
             "date_expected_to",
-            "factors_data",
-            "features_digest",
             "likely_late",
             "move_id",
             "partner_id",

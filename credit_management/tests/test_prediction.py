@@ -117,6 +117,10 @@ class TestPrediction(CreditCommon):
         move = late.sorted("invoice_date_due")[-1]
         self.assertGreater((move.date_expected_payment - move.invoice_date_due).days, 15)
         self.assertIn("raises the risk", move.late_factors)
+        # Explained when read, for a collector too (the model file is not his to read).
+        collector_sees = move.with_user(self.collector)
+        collector_sees.invalidate_recordset(["late_factors"])
+        self.assertEqual(collector_sees.late_factors, move.late_factors)
         # In French.
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(
@@ -147,22 +151,25 @@ class TestPrediction(CreditCommon):
         self.assertFalse(invoice.likely_late)
 
     def test_the_night_rewrites_only_what_changed(self):
-        move = self._open("late")[:1]
-        marked = '[["late_share", 0.5, 0.25]]'
-        self.env.cr.execute(
-            "UPDATE credit_move_prediction SET factors_data = %s WHERE move_id = %s",
-            [marked, move.id],
-        )
-        self.env.invalidate_all()
+        """A night when nothing changed writes no row (each keeps its place on disk, its
+        ``ctid``); a row that differs from what the night finds is rewritten, alone."""
+
+        def places():
+            self.env.cr.execute("SELECT move_id, ctid::text FROM credit_move_prediction")
+            return dict(self.env.cr.fetchall())
+
+        before = places()
         self.Prediction._cron_score()
-        # Its features did not change: its row, factors included, is left as it was.
-        self.assertIn(
-            "Share of invoices paid late: 50 % (raises the risk by 25 points)", move.late_factors
+        self.assertEqual(places(), before)
+        move = self._open("late")[:1]
+        self.env.cr.execute(
+            "UPDATE credit_move_prediction SET probability = 0.01 WHERE move_id = %s", [move.id]
         )
-        # Another training (late after 20 days: another model) explains every invoice again.
-        self.record.late_days = 20
-        self.record.action_train()
-        self.assertNotIn("50 % (raises the risk by 25 points)", move.late_factors or "")
+        changed = places()
+        self.Prediction._cron_score()
+        after = places()
+        self.assertEqual([key for key in after if after[key] != changed[key]], move.ids)
+        self.assertGreater(move.late_probability, 0.5)
 
     # ------------------------------------------------------------
     # USES

@@ -24,7 +24,7 @@ def world():
     ledger = generate(customers=400, seed=1)
     trained = prediction.train(ledger, TODAY)
     opened = [invoice for invoice in ledger.invoices if invoice.date_paid is None]
-    return ledger, trained, opened, prediction.predict(trained, ledger, opened, TODAY)
+    return ledger, trained, opened, prediction.predict(trained, ledger, opened, TODAY, explain=3)
 
 
 def test_the_model_finds_the_late_payers_and_beats_the_fallback(world):
@@ -93,26 +93,36 @@ def test_predictions_have_a_date_spread_and_readable_factors(world):
     assert strengths == sorted(strengths, reverse=True)
 
 
-def test_unchanged_features_keep_their_stored_factors(world):
-    """The next night: an invoice whose features and training are those of its stored
-    prediction keeps its factors (None: not explained again), the others are explained."""
+def test_explained_on_demand_as_in_the_whole_ledger(world):
+    """The nightly scoring explains nothing (explaining costs a prediction per factor
+    tried); an invoice read alone, with its customer's part of the ledger only, gets the
+    probability and the factors it has among all the invoices."""
     ledger, trained, opened, predictions = world
-    salt = b"trained on day one"
-    first = prediction.predict(trained, ledger, opened, TODAY, salt=salt)
-    known = {p.invoice_id: p.digest for p in first}
-    known[opened[0].id] += 1  # this one's features changed
-    again = prediction.predict(trained, ledger, opened, TODAY, known=known, salt=salt)
-    assert again[0].factors == first[0].factors == predictions[0].factors
-    assert all(p.factors is None for p in again[1:])
-    assert [p.probability for p in again] == [p.probability for p in first]
-    # A day later some features move (overdue invoices, payments known): those only.
-    later = prediction.predict(trained, ledger, opened, TODAY + timedelta(days=20), known=known)
-    assert all(p.factors is not None for p in later)  # another training (salt): all again
-    later = prediction.predict(
-        trained, ledger, opened, TODAY + timedelta(days=20), known=known, salt=salt
+    night = prediction.predict(trained, ledger, opened, TODAY)
+    assert all(p.factors == () for p in night)
+    assert [p.probability for p in night] == [p.probability for p in predictions]
+    invoice, expected = opened[7], predictions[7]
+    own = Ledger([inv for inv in ledger.invoices if inv.partner_id == invoice.partner_id])
+    own.promises, own.disputes = ledger.promises, ledger.disputes
+    own.reminders, own.insured = ledger.reminders, ledger.insured
+    (alone,) = prediction.predict(trained, own, [invoice], TODAY, explain=3)
+    assert alone == expected and alone.factors
+
+
+def test_histories_do_not_depend_on_the_invoices_order(world):
+    """Each customer's history sums amounts in cents: the same features whatever the
+    order the ledger's invoices come in."""
+    ledger, _trained, opened, _predictions = world
+    shuffled = Ledger(
+        random.Random(2).sample(ledger.invoices, len(ledger.invoices)),
+        ledger.promises,
+        ledger.disputes,
+        ledger.reminders,
+        ledger.insured,
     )
-    moved = [p for p in later if p.factors is not None]
-    assert 0 < len(moved) < len(later)
+    first = prediction.matrix(opened, prediction.histories(ledger, 15), on=TODAY)
+    second = prediction.matrix(opened, prediction.histories(shuffled, 15), on=TODAY)
+    assert first.tolist() == second.tolist()
 
 
 def test_too_little_history_falls_back_to_the_customers_average():
@@ -124,11 +134,8 @@ def test_too_little_history_falls_back_to_the_customers_average():
     assert trained.state == "fallback" and trained.reason == "history"
     assert trained.models is None
     opened = [inv for inv in ledger.invoices if inv.date_paid is None]
-    predictions = prediction.predict(trained, ledger, opened, TODAY)
+    predictions = prediction.predict(trained, ledger, opened, TODAY, explain=3)
     assert {p.basis for p in predictions} == {"fallback"}
-    known = {p.invoice_id: p.digest for p in predictions}
-    again = prediction.predict(trained, ledger, opened, TODAY, known=known)
-    assert all(p.factors is None for p in again)  # nothing changed: stored factors kept
     invoice, found = opened[0], predictions[0]
     paid = [
         inv for inv in ledger.invoices if inv.partner_id == invoice.partner_id and inv.date_paid
@@ -139,6 +146,10 @@ def test_too_little_history_falls_back_to_the_customers_average():
     assert found.probability == pytest.approx(expected)
     weighted = sum(inv.amount * max(prediction.days_late(inv), 0) for inv in paid)
     assert found.delay == pytest.approx(weighted / sum(inv.amount for inv in paid))
+    assert {name: value for name, value, _change in found.factors} == {
+        "late_share": pytest.approx(late / len(paid)),
+        "avg_days_late": pytest.approx(found.delay),
+    }
 
 
 def test_no_better_than_the_fallback_uses_the_fallback():
