@@ -418,6 +418,17 @@ class CreditPredictionModel(models.Model):
             if partner_ids
             else SQL()
         )
+        # A few customers (an invoice read or posted): their lines through the index on the
+        # lines' partner, not a scan of the company's.
+        lines = (
+            SQL(
+                "AND l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id "
+                "= ANY(%s))",
+                list(partner_ids),
+            )
+            if partner_ids
+            else SQL()
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -434,14 +445,14 @@ class CreditPredictionModel(models.Model):
              LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
                  WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
                    AND l.balance > 0 AND l.date_maturity >= %(since)s
-                   AND COALESCE(m.invoice_date, m.date) <= %(today)s %(partners)s
+                   AND COALESCE(m.invoice_date, m.date) <= %(today)s %(lines)s
               GROUP BY l.id, p.commercial_partner_id, m.invoice_date, m.date
               ORDER BY l.id
                 """,
                 companies=companies,
                 since=since,
                 today=today,
-                partners=partners,
+                lines=lines,
             )
         )
         # (paid on: None while open, or paid from today on)
