@@ -391,7 +391,10 @@ class CreditPredictionModel(models.Model):
         if loaded and loaded[0] == checksum:
             return loaded[1]
         try:
-            trained = engine.loads(base64.b64decode(self.sudo().model_file), self._prediction_key())
+            # The file itself, even when read for the web client (``bin_size`` would give
+            # its size).
+            blob = self.sudo().with_context(bin_size=False).model_file
+            trained = engine.loads(base64.b64decode(blob), self._prediction_key())
         except ValueError:
             _logger.warning(
                 "the model file of %s is not this database's: ignored", self.company_id.name

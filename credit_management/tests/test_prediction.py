@@ -15,6 +15,7 @@ from odoo.tests import freeze_time
 from odoo.tests import tagged
 
 from ..demo.credit_demo_history import create_history
+from ..models import credit_prediction_model
 from .common import TODAY
 from .common import CreditCommon
 
@@ -121,6 +122,11 @@ class TestPrediction(CreditCommon):
         collector_sees = move.with_user(self.collector)
         collector_sees.invalidate_recordset(["late_factors"])
         self.assertEqual(collector_sees.late_factors, move.late_factors)
+        # As the web client reads the form (binary fields as their sizes): the model's factors.
+        sizes = collector_sees.with_context(bin_size=True)
+        credit_prediction_model._LOADED.clear()  # the model file read again
+        sizes.invalidate_recordset(["late_factors"])
+        self.assertEqual(sizes.late_factors, move.late_factors)
         # In French.
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(
