@@ -198,7 +198,7 @@ class Histories:
             for position, partner in enumerate(sorted({inv.partner_id for inv in invoices}))
         }
         count = len(invoices)
-        part = np.fromiter((self.index[inv.partner_id] for inv in invoices), np.int64, count)
+        part = self._parts(invoices)
         due = _ordinals((inv.date_due for inv in invoices), count)
         paid = np.fromiter(
             (inv.date_paid.toordinal() if inv.date_paid else -1 for inv in invoices),
@@ -263,6 +263,16 @@ class Histories:
         start = self.paid_start[part]
         return start, np.searchsorted(self.paid_keys, part * _SPAN + on)
 
+    def _average_days_late(self, start, end):
+        """The average days late of the invoices paid ``[start, end)``, weighted by their
+        amounts (a plain average when they sum to nothing)."""
+        amount_sum = self.amounts[end] - self.amounts[start]
+        return np.where(
+            amount_sum > 0,
+            (self.weighted[end] - self.weighted[start]) / np.maximum(amount_sum, 1),
+            (self.delay_sum[end] - self.delay_sum[start]) / np.maximum(end - start, 1),
+        )
+
     def _customers(self, part, on):
         """The customer's side of the features (``FEATURES`` but the invoice's own), and its
         usual amount, on each ``(part, on)``: a matrix of one row per pair."""
@@ -271,13 +281,7 @@ class Histories:
         has = n > 0
         some = np.maximum(n, 1)
         amount_sum = self.amounts[end] - self.amounts[start]
-        delay_sum = self.delay_sum[end] - self.delay_sum[start]
-        avg = np.where(
-            amount_sum > 0,
-            (self.weighted[end] - self.weighted[start]) / np.maximum(amount_sum, 1),
-            delay_sum / some,
-        )
-        avg = np.where(has, avg, 0.0)
+        avg = np.where(has, self._average_days_late(start, end), 0.0)
         recent_n = np.minimum(n, RECENT)
         recent = np.where(
             has,
@@ -334,6 +338,13 @@ class Histories:
             )
         ).astype(float)
 
+    @staticmethod
+    def _reference_days(invoices, on):
+        """The day each invoice is known as of: its date (``on`` None), or ``on``."""
+        if on is None:
+            return _ordinals((inv.date for inv in invoices), len(invoices))
+        return np.full(len(invoices), on.toordinal(), dtype=np.int64)
+
     def _parts(self, invoices):
         return np.fromiter(
             (self.index[inv.partner_id] for inv in invoices), np.int64, len(invoices)
@@ -348,7 +359,7 @@ class Histories:
         part = self._parts(invoices)
         due = _ordinals((inv.date_due for inv in invoices), count)
         dated = _ordinals((inv.date for inv in invoices), count)
-        days = dated if on is None else np.full(count, on.toordinal(), dtype=np.int64)
+        days = self._reference_days(invoices, on)
         amount = np.fromiter((inv.amount for inv in invoices), float, count)
         month = np.fromiter((inv.date_due.month for inv in invoices), float, count)
         # The customer's side once per customer and day (the scoring reads every invoice
@@ -373,24 +384,13 @@ class Histories:
     def fallback(self, invoices, on, prior, median_delay):
         """The customers' own figures for ``invoices`` on ``on`` (a day, or None: each
         invoice's date): (probabilities, average days late)."""
-        count = len(invoices)
         part = self._parts(invoices)
-        days = (
-            _ordinals((inv.date for inv in invoices), count)
-            if on is None
-            else np.full(count, on.toordinal(), dtype=np.int64)
-        )
+        days = self._reference_days(invoices, on)
         start, end = self._paid_before(part, days)
         n = end - start
         late = self.late[end] - self.late[start]
         probability = (late + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)
-        amount_sum = self.amounts[end] - self.amounts[start]
-        avg = np.where(
-            amount_sum > 0,
-            (self.weighted[end] - self.weighted[start]) / np.maximum(amount_sum, 1),
-            (self.delay_sum[end] - self.delay_sum[start]) / np.maximum(n, 1),
-        )
-        return probability, np.where(n > 0, avg, median_delay)
+        return probability, np.where(n > 0, self._average_days_late(start, end), median_delay)
 
     def delays_before(self, partner, on):
         """The days late of ``partner``'s invoices paid before ``on``, in paying order."""
