@@ -48,13 +48,12 @@ most important factors are the loss of AUC on the test invoices when a feature i
 Every figure is reproducible: the models are seeded (``SEED``).
 """
 
+import functools
 import hashlib
 import hmac
 import io
-import math
 import pickle
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import date as Date
 from datetime import timedelta
 from typing import NamedTuple
@@ -120,15 +119,85 @@ class Invoice(NamedTuple):
     date_paid: Date | None = None  # paid in full on (None: open)
 
 
-@dataclass
-class Ledger:
-    """What the company knows: its invoices and, per customer, dated events."""
+class Columns(NamedTuple):
+    """Invoices as arrays, one entry each: what ``Invoice`` holds, the days as ordinals
+    (``date.toordinal()``) and -1 for the day paid of an invoice not paid. The night reads
+    its hundreds of thousands of invoices as these, without a Python object each."""
 
-    invoices: list
-    promises: dict = field(default_factory=dict)  # partner: [(date closed, kept)]
-    disputes: dict = field(default_factory=dict)  # partner: [date opened]
-    reminders: dict = field(default_factory=dict)  # partner: [(date, channel code)]
-    insured: dict = field(default_factory=dict)  # partner: code of INSURED
+    id: np.ndarray
+    partner_id: np.ndarray
+    date: np.ndarray
+    date_due: np.ndarray
+    amount: np.ndarray
+    date_paid: np.ndarray
+
+    @classmethod
+    def of(cls, invoices):
+        """``invoices`` (a list of ``Invoice``, or already ``Columns``) as ``Columns``."""
+        if isinstance(invoices, cls):
+            return invoices
+        count = len(invoices)
+        return cls(
+            np.fromiter((inv.id for inv in invoices), np.int64, count),
+            np.fromiter((inv.partner_id for inv in invoices), np.int64, count),
+            _ordinals((inv.date for inv in invoices), count),
+            _ordinals((inv.date_due for inv in invoices), count),
+            np.fromiter((inv.amount for inv in invoices), float, count),
+            np.fromiter(
+                (inv.date_paid.toordinal() if inv.date_paid else -1 for inv in invoices),
+                np.int64,
+                count,
+            ),
+        )
+
+    @classmethod
+    def of_rows(cls, rows):
+        """``(columns, rest)``: the rows ``(id, customer, date, due date, amount, paid on,
+        *more)``, days as ordinals (-1: not paid), as ``Columns``, and the further values of
+        each row as an integer matrix ``rest``."""
+        table = np.array(rows, dtype=float).reshape(len(rows), -1) if rows else np.zeros((0, 6))
+        ints = table.astype(np.int64)
+        return cls(*(ints[:, i] for i in (0, 1, 2, 3)), table[:, 4], ints[:, 5]), ints[:, 6:]
+
+    def __len__(self):
+        return len(self.id)
+
+    def take(self, which):
+        """The invoices ``which`` (a mask or indexes)."""
+        return Columns(*(values[which] for values in self))
+
+    def invoices(self):
+        """The list of ``Invoice``."""
+        day = Date.fromordinal
+        return [
+            Invoice(ident, partner, day(dated), day(due), amount, day(paid) if paid >= 0 else None)
+            for ident, partner, dated, due, amount, paid in zip(
+                *(values.tolist() for values in self), strict=True
+            )
+        ]
+
+
+class Ledger:
+    """What the company knows: its invoices (a list of ``Invoice`` or ``Columns``, each
+    given the other way when asked) and, per customer, dated events."""
+
+    def __init__(self, invoices, promises=None, disputes=None, reminders=None, insured=None):
+        if isinstance(invoices, Columns):
+            self.columns = invoices
+        else:
+            self.invoices = list(invoices)
+        self.promises = promises or {}  # partner: [(date closed, kept)]
+        self.disputes = disputes or {}  # partner: [date opened]
+        self.reminders = reminders or {}  # partner: [(date, channel code)]
+        self.insured = insured or {}  # partner: code of INSURED
+
+    @functools.cached_property
+    def invoices(self):
+        return self.columns.invoices()
+
+    @functools.cached_property
+    def columns(self):
+        return Columns.of(self.invoices)
 
 
 @dataclass
@@ -178,6 +247,22 @@ def _ordinals(days, count):
     return np.fromiter((day.toordinal() for day in days), dtype=np.int64, count=count)
 
 
+def _integers(values):
+    """``values`` (any iterable of integers) as an array."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.int64, copy=False)
+    values = list(values)
+    return np.fromiter(values, np.int64, len(values))
+
+
+_EPOCH = Date(1970, 1, 1).toordinal()
+
+
+def _months(days):
+    """The month (1 to 12) of each day (ordinals)."""
+    return (days - _EPOCH).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+
+
 def _prefix(values):
     """Prefix sums with a leading 0: ``sums[j] - sums[i]`` is the sum of ``values[i:j]``."""
     return np.concatenate(([0], np.cumsum(values)))
@@ -190,23 +275,14 @@ class Histories:
     cents, exactly: the same history whatever the order of the invoices."""
 
     def __init__(self, ledger, late_days, partners=None):
-        invoices = [
-            inv for inv in ledger.invoices if partners is None or inv.partner_id in partners
-        ]
-        self.index = {
-            partner: position
-            for position, partner in enumerate(sorted({inv.partner_id for inv in invoices}))
-        }
-        count = len(invoices)
+        invoices = ledger.columns
+        if partners is not None:
+            invoices = invoices.take(np.isin(invoices.partner_id, _integers(partners)))
+        self.customers = np.unique(invoices.partner_id)
+        self.index = dict(zip(self.customers.tolist(), range(len(self.customers)), strict=True))
         part = self._parts(invoices)
-        due = _ordinals((inv.date_due for inv in invoices), count)
-        paid = np.fromiter(
-            (inv.date_paid.toordinal() if inv.date_paid else -1 for inv in invoices),
-            np.int64,
-            count,
-        )
-        cents = np.rint(np.fromiter((inv.amount for inv in invoices), float, count) * 100)
-        ids = np.fromiter((inv.id for inv in invoices), np.int64, count)
+        due, paid, ids = invoices.date_due, invoices.date_paid, invoices.id
+        cents = np.rint(invoices.amount * 100)
         # The invoices paid, by customer and day paid (ties in order of their ids).
         settled = paid >= 0
         order = np.lexsort((ids[settled], paid[settled], part[settled]))
@@ -342,26 +418,31 @@ class Histories:
     def _reference_days(invoices, on):
         """The day each invoice is known as of: its date (``on`` None), or ``on``."""
         if on is None:
-            return _ordinals((inv.date for inv in invoices), len(invoices))
+            return invoices.date
         return np.full(len(invoices), on.toordinal(), dtype=np.int64)
 
     def _parts(self, invoices):
-        return np.fromiter(
-            (self.index[inv.partner_id] for inv in invoices), np.int64, len(invoices)
-        )
+        """The position of each invoice's customer (``KeyError`` for a customer unknown)."""
+        partners = invoices.partner_id
+        part = np.searchsorted(self.customers, partners)
+        unknown = partners
+        if len(self.customers):
+            found = self.customers[np.minimum(part, len(self.customers) - 1)]
+            unknown = partners[found != partners]
+        if len(unknown):
+            raise KeyError(int(unknown[0]))
+        return part
 
     def matrix(self, invoices, on=None):
-        """The feature matrix of ``invoices``, each as of its invoice date (``on`` None) or
-        as of ``on``."""
-        count = len(invoices)
-        if not count:
+        """The feature matrix of ``invoices`` (a list of ``Invoice`` or ``Columns``), each as
+        of its invoice date (``on`` None) or as of ``on``."""
+        invoices = Columns.of(invoices)
+        if not len(invoices):
             return np.zeros((0, len(FEATURES)))
         part = self._parts(invoices)
-        due = _ordinals((inv.date_due for inv in invoices), count)
-        dated = _ordinals((inv.date for inv in invoices), count)
+        due, dated, amount = invoices.date_due, invoices.date, invoices.amount
         days = self._reference_days(invoices, on)
-        amount = np.fromiter((inv.amount for inv in invoices), float, count)
-        month = np.fromiter((inv.date_due.month for inv in invoices), float, count)
+        month = _months(due)
         # The customer's side once per customer and day (the scoring reads every invoice
         # of a customer on the same day).
         pairs, inverse = np.unique(part * _SPAN + days, return_inverse=True)
@@ -382,8 +463,9 @@ class Histories:
         ).astype(float)
 
     def fallback(self, invoices, on, prior, median_delay):
-        """The customers' own figures for ``invoices`` on ``on`` (a day, or None: each
-        invoice's date): (probabilities, average days late)."""
+        """The customers' own figures for ``invoices`` (a list of ``Invoice`` or ``Columns``)
+        on ``on`` (a day, or None: each invoice's date): (probabilities, average days late)."""
+        invoices = Columns.of(invoices)
         part = self._parts(invoices)
         days = self._reference_days(invoices, on)
         start, end = self._paid_before(part, days)
@@ -652,68 +734,191 @@ def _importances(classifier, features, late, sample=4000, repeats=3):
 # ------------------------------------------------------------
 
 
+class Scores(NamedTuple):
+    """Open invoices scored (``scores``), as arrays: each invoice's id, customer and due day
+    (an ordinal), its probability of being paid late and its expected days late with their
+    spread; the basis of them all ("model" or "fallback")."""
+
+    invoice_id: np.ndarray
+    partner_id: np.ndarray
+    date_due: np.ndarray
+    probability: np.ndarray
+    delay: np.ndarray
+    delay_low: np.ndarray
+    delay_high: np.ndarray
+    basis: str
+
+
+def scores(trained, ledger, invoices, today):
+    """The ``Scores`` of ``invoices`` (open ones: a list of ``Invoice`` or ``Columns``), as
+    known ``today``: the night's scoring, set-based, explaining nothing."""
+    return _scored(trained, ledger, Columns.of(invoices), today)[0]
+
+
+def _scored(trained, ledger, invoices, today):
+    """``(Scores, feature matrix or None, Histories)`` of the ``Columns`` ``invoices``."""
+    stories = histories(ledger, trained.late_days, np.unique(invoices.partner_id))
+    if trained.state != "model":
+        probability, delay, low, high = _fallback(trained, stories, invoices, today)
+        basis, x = "fallback", None
+    else:
+        x = matrix(invoices, stories, on=today)
+        models = trained.models
+        with _one_thread():
+            probability = models["classifier"].predict_proba(x)[:, 1] if len(x) else np.zeros(0)
+            if "delay" in models and len(x):
+                delay = np.maximum(models["delay"].predict(x), 0)
+            else:
+                delay = np.full(len(invoices), trained.median_delay)
+        spread = np.array(models["spread"])[np.searchsorted(SPREAD_BANDS, probability)]
+        low = np.minimum(np.maximum(delay + spread[:, 0], 0), delay)
+        high = np.maximum(delay + spread[:, 1], delay)
+        basis = "model"
+    found = Scores(
+        invoices.id, invoices.partner_id, invoices.date_due, probability, delay, low, high, basis
+    )
+    return found, x, stories
+
+
+def _fallback(trained, stories, invoices, today):
+    """The customers' own figures for ``invoices`` on ``today``: probabilities, days late and
+    their spread (the 10 % and 90 % quantiles of the customer's days late)."""
+    probability, delay = stories.fallback(invoices, today, trained.prior, trained.median_delay)
+    part = stories._parts(invoices)
+    start, end = stories._paid_before(part, np.full(len(part), today.toordinal()))
+    count = end - start
+    # Each customer's days late paid before today, sorted within the customer: its paid
+    # invoices before today are the first of its paid arrays.
+    before = stories.paid_keys % _SPAN < today.toordinal()
+    customer = stories.paid_keys[before] // _SPAN
+    ordered = stories.delays[before][np.lexsort((stories.delays[before], customer))]
+    first = np.searchsorted(customer, part)  # customer is sorted: the paid arrays are
+    some = count > 0
+    last = np.maximum(count - 1, 0)
+    low_at = first + np.floor(0.1 * last).astype(np.int64)
+    high_at = first + np.ceil(0.9 * last).astype(np.int64)
+    low = np.where(some, ordered[np.where(some, low_at, 0)] if len(ordered) else 0, delay)
+    high = np.where(some, ordered[np.where(some, high_at, 0)] if len(ordered) else 0, delay)
+    return probability, delay, np.minimum(low, delay), np.maximum(high, delay)
+
+
 def predict(trained, ledger, invoices, today, explain=0):
     """The ``Prediction`` of each of ``invoices`` (open ones), as known ``today``; each
     explained by its ``explain`` strongest factors (explaining costs as many predictions as
-    there are factors to try: the nightly scoring explains nothing, an invoice is explained
-    when it is read)."""
-    stories = histories(ledger, trained.late_days, {inv.partner_id for inv in invoices})
-    if not invoices:
+    there are factors to try: an invoice is explained when it is read)."""
+    invoices = Columns.of(invoices)
+    if not len(invoices):
         return []
-    if trained.state != "model":
-        return _predict_fallback(trained, stories, invoices, today, explain)
-    x = matrix(invoices, stories, on=today)
-    models = trained.models
-    with _one_thread():
-        probability = models["classifier"].predict_proba(x)[:, 1]
-        if "delay" in models:
-            delay = np.maximum(models["delay"].predict(x), 0)
-        else:
-            delay = np.full(len(invoices), trained.median_delay)
-        factors = _factors(trained, x, probability, explain) if explain else [()] * len(x)
-    spread = np.array(models["spread"])[np.searchsorted(SPREAD_BANDS, probability)]
-    low = np.minimum(np.maximum(delay + spread[:, 0], 0), delay)
-    high = np.maximum(delay + spread[:, 1], delay)
+    found, x, stories = _scored(trained, ledger, invoices, today)
+    if not explain:
+        factors = [()] * len(invoices)
+    elif x is not None:
+        with _one_thread():
+            factors = _factors(trained, x, found.probability, explain)
+    else:
+        factors = _fallback_factors(trained, stories, invoices, today, found.delay)
     return [
-        Prediction(inv.id, p, d, lo, hi, "model", f)
-        for inv, p, d, lo, hi, f in zip(
-            invoices,
-            probability.tolist(),
-            delay.tolist(),
-            low.tolist(),
-            high.tolist(),
+        Prediction(ident, p, d, lo, hi, found.basis, f)
+        for ident, p, d, lo, hi, f in zip(
+            found.invoice_id.tolist(),
+            found.probability.tolist(),
+            found.delay.tolist(),
+            found.delay_low.tolist(),
+            found.delay_high.tolist(),
             factors,
             strict=True,
         )
     ]
 
 
-def _predict_fallback(trained, stories, invoices, today, explain):
-    probabilities, delays = stories.fallback(invoices, today, trained.prior, trained.median_delay)
-    predictions = []
-    for invoice, probability, delay in zip(invoices, probabilities, delays, strict=True):
-        paid = np.sort(stories.delays_before(invoice.partner_id, today))
-        if len(paid):
-            low = float(paid[int(0.1 * (len(paid) - 1))])
-            high = float(paid[math.ceil(0.9 * (len(paid) - 1))])
-        else:
-            low = high = float(delay)
-        factors = ()
-        if explain and len(paid):
-            late_share = float(np.count_nonzero(paid > trained.late_days)) / len(paid)
-            factors = (("late_share", late_share, None), ("avg_days_late", float(delay), None))
-        predictions.append(
-            Prediction(
-                invoice.id,
-                float(probability),
-                float(delay),
-                min(low, float(delay)),
-                max(high, float(delay)),
-                "fallback",
-                factors,
-            )
+def _fallback_factors(trained, stories, invoices, today, delays):
+    """The fallback's reasons: the customer's share of invoices paid late and its average
+    days late (none for a customer without any invoice paid)."""
+    found = []
+    for partner, delay in zip(invoices.partner_id.tolist(), delays.tolist(), strict=True):
+        paid = stories.delays_before(partner, today)
+        if not len(paid):
+            found.append(())
+            continue
+        late_share = float(np.count_nonzero(paid > trained.late_days)) / len(paid)
+        found.append((("late_share", late_share, None), ("avg_days_late", float(delay), None)))
+    return found
+
+
+def riskiest(found, groups):
+    """The indexes of the riskiest of ``found`` (``Scores``) in each group (``groups``: an
+    array, the group of each invoice scored, such as the move of each installment), ordered
+    by group; the first scored wins a tie."""
+    order = np.lexsort((-found.probability, groups))
+    ordered = groups[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return order[first]
+
+
+class Stored(NamedTuple):
+    """Predictions as stored, one per group of installments (an invoice), as arrays sorted by
+    group: its customer, the probability rounded to four places, whether it is likely late,
+    the expected day and its spread (ordinals), the basis."""
+
+    group: np.ndarray
+    partner_id: np.ndarray
+    probability: np.ndarray
+    likely_late: np.ndarray
+    expected: np.ndarray
+    earliest: np.ndarray
+    latest: np.ndarray
+    basis: np.ndarray
+
+    @classmethod
+    def of(cls, found, groups, threshold):
+        """What to store of ``found`` (``Scores``): each group's riskiest installment
+        (``riskiest``), likely late from ``threshold`` on; the days as predicted (from the
+        due date), even when already past."""
+        pick = riskiest(found, groups)
+        probability = found.probability[pick]
+        due = found.date_due[pick]
+        days = [due + np.rint(delays[pick]).astype(np.int64) for delays in found[4:7]]
+        return cls(
+            groups[pick],
+            found.partner_id[pick],
+            np.round(probability, 4),
+            probability >= threshold,
+            *days,
+            np.full(len(pick), found.basis, dtype=object),
         )
-    return predictions
+
+    @classmethod
+    def of_rows(cls, rows):
+        """The rows ``(group, customer, probability, likely late, expected, earliest,
+        latest, basis)`` (days as ordinals) as ``Stored``."""
+        columns = list(zip(*rows, strict=True)) or [()] * 8
+        ints = (np.array(values, dtype=np.int64) for values in columns[4:7])
+        found = cls(
+            np.array(columns[0], dtype=np.int64),
+            np.array(columns[1], dtype=np.int64),
+            np.array(columns[2], dtype=float),
+            np.array(columns[3], dtype=bool),
+            *ints,
+            np.array(columns[7], dtype=object),
+        )
+        return found.take(np.argsort(found.group, kind="stable"))
+
+    def take(self, which):
+        return Stored(*(values[which] for values in self))
+
+    def changes(self, stored):
+        """``(to write, groups gone)``: the rows of ``self`` that differ from ``stored`` (or
+        are not in it), and the groups of ``stored`` not in ``self``."""
+        at = np.searchsorted(stored.group, self.group)
+        inside = np.minimum(at, max(len(stored.group) - 1, 0))
+        same = np.zeros(len(self.group), dtype=bool)
+        if len(stored.group):
+            same = stored.group[inside] == self.group
+            for mine, theirs in zip(self[1:], stored[1:], strict=True):
+                same &= theirs[inside] == mine
+        gone = stored.group[~np.isin(stored.group, self.group)]
+        return self.take(~same), gone
 
 
 def _factors(trained, x, probability, count):

@@ -15,10 +15,8 @@ one statement (``credit.move.prediction``, shown as ``account.move``'s predictio
 """
 
 import base64
-import itertools
 import logging
 import threading
-from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -320,7 +318,7 @@ class CreditPredictionModel(models.Model):
         """Backtest and train on the company's ledger; keep the result and its figures."""
         self.ensure_one()
         today = today or self._prediction_today()
-        ledger = self._prediction_ledger(today)
+        ledger, _moves = self._prediction_ledger(today)
         trained = engine.train(ledger, today, self.late_days)
         figures = trained.figures
         values = {
@@ -408,9 +406,11 @@ class CreditPredictionModel(models.Model):
     # THE LEDGER
     # ------------------------------------------------------------
 
-    def _prediction_ledger(self, today, partner_ids=None):
-        """The company's ``engine.prediction.Ledger`` on ``today`` (of ``partner_ids`` only
-        when given)."""
+    def _prediction_ledger(self, today, partner_ids=None, move_ids=None):
+        """``(ledger, moves)``: the company's ``engine.prediction.Ledger`` on ``today`` (of
+        ``partner_ids`` only when given), its invoices as ``engine.prediction.Columns``; and
+        the move of each of them that is an open installment of the company to score (of
+        ``move_ids`` only when given), -1 for the others."""
         self.ensure_one()
         self.env.flush_all()
         company = self.company_id
@@ -432,13 +432,20 @@ class CreditPredictionModel(models.Model):
             if partner_ids
             else SQL()
         )
+        moves = SQL("AND l.move_id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
+        # Days as ordinals (``date.toordinal()``), -1 for none: integers are read many times
+        # faster than dates, and the engine counts in days.
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT l.id, p.commercial_partner_id, COALESCE(m.invoice_date, m.date),
-                       l.date_maturity, l.balance::float,
+                SELECT l.id, p.commercial_partner_id,
+                       COALESCE(m.invoice_date, m.date) - DATE '0001-01-01' + 1,
+                       l.date_maturity - DATE '0001-01-01' + 1, l.balance::float,
                        CASE WHEN l.reconciled AND MAX(apr.max_date) < %(today)s
-                            THEN MAX(apr.max_date) END
+                            THEN MAX(apr.max_date) - DATE '0001-01-01' + 1 ELSE -1 END,
+                       CASE WHEN l.company_id = %(company)s AND NOT l.reconciled
+                                 AND l.amount_residual > 0 %(moves)s
+                            THEN l.move_id ELSE -1 END
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id
                                         AND a.account_type = 'asset_receivable'
@@ -453,13 +460,16 @@ class CreditPredictionModel(models.Model):
               ORDER BY l.id
                 """,
                 companies=companies,
+                company=company.id,
                 since=since,
                 today=today,
                 lines=lines,
+                moves=moves,
             )
         )
-        # (paid on: None while open, or paid from today on)
-        ledger = engine.Ledger(list(itertools.starmap(engine.Invoice, rows)))
+        # (paid on: -1 while open, or paid from today on)
+        invoices, more = engine.Columns.of_rows(rows)
+        ledger = engine.Ledger(invoices)
         for partner, day, kept in self.env.execute_query(
             SQL(
                 """
@@ -507,7 +517,7 @@ class CreditPredictionModel(models.Model):
         ):
             ledger.reminders.setdefault(partner, []).append((day, channel))
         ledger.insured = self._prediction_insured(company)
-        return ledger
+        return ledger, more[:, 0]
 
     def _prediction_insured(self, company):
         """``{commercial partner id: code of engine.prediction.INSURED}``: the customers'
@@ -524,28 +534,44 @@ class CreditPredictionModel(models.Model):
         lose theirs. Nothing is explained: an invoice's factors are worked out when it is
         read (``_prediction_explain``)."""
         self.ensure_one()
-        best = self._prediction_run(move_ids, today or self._prediction_today())
-        if best is None:
+        today = today or self._prediction_today()
+        inputs = self._prediction_inputs(move_ids, today)
+        if inputs is None:
             return 0
-        self._prediction_write(best, self._prediction_stored(move_ids))
+        trained, ledger, opened, moves = inputs
+        found = engine.scores(trained, ledger, opened, today)
+        scored = engine.Stored.of(found, moves, self.threshold)
+        self._prediction_write(scored, self._prediction_stored(move_ids))
         if move_ids is None:
-            self._workflow_write({"date_scored": fields.Datetime.now(), "scored_count": len(best)})
-        return len(best)
+            self._workflow_write(
+                {"date_scored": fields.Datetime.now(), "scored_count": len(scored.group)}
+            )
+        return len(scored.group)
 
     def _prediction_explain(self, move_ids, today=None):
         """``{move id: (basis, factors)}``: why the open invoices ``move_ids`` are at risk
-        (``engine.prediction.Prediction.factors``), from their features of today."""
+        (``engine.prediction.Prediction.factors``), from their features of today; each
+        invoice's riskiest open installment."""
         self.ensure_one()
-        best = self._prediction_run(move_ids, today or self._prediction_today(), explain=3)
+        today = today or self._prediction_today()
+        inputs = self._prediction_inputs(move_ids, today, explain=True)
+        if inputs is None:
+            return {}
+        trained, ledger, opened, moves = inputs
+        best = {}
+        predictions = engine.predict(trained, ledger, opened, today, explain=3)
+        for move_id, prediction in zip(moves.tolist(), predictions, strict=True):
+            if move_id not in best or prediction.probability > best[move_id].probability:
+                best[move_id] = prediction
         return {
-            move_id: (prediction.basis, prediction.factors)
-            for move_id, (_invoice, prediction) in (best or {}).items()
+            move_id: (prediction.basis, prediction.factors) for move_id, prediction in best.items()
         }
 
-    def _prediction_run(self, move_ids, today, explain=0):
-        """``{move id: (engine Invoice, engine Prediction)}`` of the company's open invoices
-        (or of ``move_ids``), each invoice's riskiest open installment, explained by its
-        ``explain`` strongest factors."""
+    def _prediction_inputs(self, move_ids, today, explain=False):
+        """``(trained, ledger, open invoices, their moves)``: what scores the company's open
+        installments (or those of ``move_ids``) on ``today``, the ``engine.prediction``
+        ``Trained``, ``Ledger`` and ``Columns`` and the move of each installment; None when
+        nothing is to be scored."""
         trained = self._prediction_trained()
         partner_ids = None
         if move_ids is not None:
@@ -553,137 +579,86 @@ class CreditPredictionModel(models.Model):
             # An invoice posted before the first training is scored by the night after it.
             if not partner_ids or (trained is None and not explain):
                 return None
-        ledger = self._prediction_ledger(today, partner_ids)
+        ledger, moves = self._prediction_ledger(today, partner_ids, move_ids)
         if trained is None:
             # Never trained: the customers' averages, with the company's figures of today.
             prior, median = engine.company_figures(
                 engine.labelled(ledger.invoices, today, self.late_days)
             )
             trained = engine.Trained(self.late_days, "fallback", "history", {}, [], prior, median)
-        lines = self._prediction_open_lines(move_ids)
-        by_id = {invoice.id: invoice for invoice in ledger.invoices}
-        opened = [by_id[line_id] for line_id in lines if line_id in by_id]
-        best = {}
-        for prediction in engine.predict(trained, ledger, opened, today, explain=explain):
-            move_id = lines[prediction.invoice_id]
-            if move_id not in best or prediction.probability > best[move_id][1].probability:
-                best[move_id] = (by_id[prediction.invoice_id], prediction)
-        return best
+        opened = moves >= 0
+        return trained, ledger, ledger.columns.take(opened), moves[opened]
 
     def _prediction_stored(self, move_ids=None):
-        """``{move id: (probability, likely late, expected, from, until, basis)}``: the
-        predictions stored for the company's invoices (or those of ``move_ids``)."""
+        """The predictions stored for the company's invoices (or those of ``move_ids``), as
+        ``engine.prediction.Stored``."""
         scope = (
             SQL("move_id = ANY(%s)", list(move_ids))
             if move_ids is not None
             else SQL("company_id = %s", self.company_id.id)
         )
         self.env["credit.move.prediction"].flush_model()
-        return {
-            row[0]: tuple(row[1:])
-            for row in self.env.execute_query(
+        return engine.Stored.of_rows(
+            self.env.execute_query(
                 SQL(
                     """
-                    SELECT move_id, probability, likely_late, date_expected,
-                           date_expected_from, date_expected_to, basis
+                    SELECT move_id, partner_id, probability, likely_late,
+                           date_expected - DATE '0001-01-01' + 1,
+                           date_expected_from - DATE '0001-01-01' + 1,
+                           date_expected_to - DATE '0001-01-01' + 1, basis
                       FROM credit_move_prediction
                      WHERE %s
                     """,
                     scope,
                 )
             )
-        }
-
-    def _prediction_open_lines(self, move_ids=None):
-        """``{receivable line id: move id}`` of the company's open customer invoices."""
-        moves = SQL("AND l.move_id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
-        return dict(
-            self.env.execute_query(
-                SQL(
-                    """
-                    SELECT l.id, l.move_id
-                      FROM account_move_line l
-                      JOIN account_account a ON a.id = l.account_id
-                                            AND a.account_type = 'asset_receivable'
-                      JOIN account_move m ON m.id = l.move_id
-                                         AND m.move_type IN ('out_invoice', 'out_receipt')
-                     WHERE l.company_id = %s AND l.parent_state = 'posted'
-                       AND NOT l.reconciled AND l.balance > 0 AND l.amount_residual > 0
-                       AND l.date_maturity IS NOT NULL %s
-                    """,
-                    self.company_id.id,
-                    moves,
-                )
-            )
         )
 
-    def _prediction_write(self, best, stored):
-        """Write the predictions ``{move id: (invoice, Prediction)}`` that differ from the
-        ``stored`` ones (``_prediction_stored``) into ``credit.move.prediction``, in one
-        statement; delete those of the invoices no longer open."""
-        names = (
-            "move_id",
-            "partner_id",
-            "probability",
-            "likely_late",
-            "date_expected",
-            "date_expected_from",
-            "date_expected_to",
-            "basis",
-        )
-        columns = {name: [] for name in names}
-        threshold = self.threshold
-        for move_id, (invoice, prediction) in best.items():
-            # As predicted, even when already past: readers show them from today on (a
-            # date kept as it is does not rewrite the row every night).
-            dates = [
-                invoice.date_due + timedelta(days=round(days))
-                for days in (prediction.delay, prediction.delay_low, prediction.delay_high)
-            ]
-            values = (
-                round(prediction.probability, 4),
-                prediction.probability >= threshold,
-                *dates,
-                prediction.basis,
-            )
-            if stored.get(move_id) == values:
-                continue  # unchanged
-            columns["move_id"].append(move_id)
-            columns["partner_id"].append(invoice.partner_id)
-            for name, value in zip(names[2:], values, strict=True):
-                columns[name].append(value)
-        gone = list(stored.keys() - best.keys())
-        if gone:
+    def _prediction_write(self, scored, stored):
+        """Write the predictions ``scored`` (``engine.prediction.Stored``) that differ from
+        the ``stored`` ones into ``credit.move.prediction``, in one statement; delete those
+        of the invoices no longer open. The expected dates are kept as predicted, even when
+        already past: readers show them from today on (a date kept as it is does not rewrite
+        the row every night)."""
+        changed, gone = scored.changes(stored)
+        if len(gone):
             self.env.cr.execute(
-                SQL("DELETE FROM credit_move_prediction WHERE move_id = ANY(%s)", gone)
+                SQL("DELETE FROM credit_move_prediction WHERE move_id = ANY(%s)", gone.tolist())
             )
-        if columns["move_id"]:
-            listed = SQL(", ").join(SQL.identifier(name) for name in names)
+        if len(changed.group):
+            names = SQL(
+                "move_id, partner_id, probability, likely_late, date_expected, "
+                "date_expected_from, date_expected_to, basis"
+            )
             self.env.cr.execute(
                 SQL(
                     """
-                    INSERT INTO credit_move_prediction (company_id, %(listed)s)
-                    SELECT %(company)s, v.*
+                    INSERT INTO credit_move_prediction (company_id, %(names)s)
+                    SELECT %(company)s, v.move_id, v.partner_id, v.probability, v.likely_late,
+                           DATE '0001-01-01' + (v.expected - 1),
+                           DATE '0001-01-01' + (v.earliest - 1),
+                           DATE '0001-01-01' + (v.latest - 1), v.basis
                       FROM unnest(%(move)s::int[], %(partner)s::int[], %(probability)s::float[],
-                                  %(likely)s::bool[], %(expected)s::date[], %(earliest)s::date[],
-                                  %(latest)s::date[], %(basis)s::varchar[])
-                           AS v(%(listed)s)
-                        ON CONFLICT (move_id) DO UPDATE SET (company_id, %(listed)s)
-                           = (EXCLUDED.company_id, %(excluded)s)
+                                  %(likely)s::bool[], %(expected)s::int[], %(earliest)s::int[],
+                                  %(latest)s::int[], %(basis)s::varchar[])
+                           AS v(move_id, partner_id, probability, likely_late, expected,
+                                earliest, latest, basis)
+                        ON CONFLICT (move_id) DO UPDATE SET (company_id, %(names)s)
+                           = (EXCLUDED.company_id, EXCLUDED.move_id, EXCLUDED.partner_id,
+                              EXCLUDED.probability, EXCLUDED.likely_late,
+                              EXCLUDED.date_expected, EXCLUDED.date_expected_from,
+                              EXCLUDED.date_expected_to, EXCLUDED.basis)
                     """,
-                    listed=listed,
-                    excluded=SQL(", ").join(
-                        SQL("EXCLUDED.%s", SQL.identifier(name)) for name in names
-                    ),
+                    names=names,
                     company=self.company_id.id,
-                    move=columns["move_id"],
-                    partner=columns["partner_id"],
-                    probability=columns["probability"],
-                    likely=columns["likely_late"],
-                    expected=columns["date_expected"],
-                    earliest=columns["date_expected_from"],
-                    latest=columns["date_expected_to"],
-                    basis=columns["basis"],
+                    move=changed.group.tolist(),
+                    partner=changed.partner_id.tolist(),
+                    probability=changed.probability.tolist(),
+                    likely=changed.likely_late.tolist(),
+                    expected=changed.expected.tolist(),
+                    earliest=changed.earliest.tolist(),
+                    latest=changed.latest.tolist(),
+                    basis=changed.basis.tolist(),
                 )
             )
         self.env["credit.move.prediction"].invalidate_model()

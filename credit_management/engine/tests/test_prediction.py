@@ -2,12 +2,14 @@
 metrics, the backtest on a generated ledger whose late payers are known, the fallback, the
 explanations and the signed storage."""
 
+import math
 import random
 import statistics
 from dataclasses import replace
 from datetime import date
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from engine import prediction
 from engine.prediction import Invoice
@@ -123,6 +125,107 @@ def test_histories_do_not_depend_on_the_invoices_order(world):
     first = prediction.matrix(opened, prediction.histories(ledger, 15), on=TODAY)
     second = prediction.matrix(opened, prediction.histories(shuffled, 15), on=TODAY)
     assert first.tolist() == second.tolist()
+
+
+def test_the_night_reads_columns_as_invoices(world):
+    """The night reads its ledger as arrays (``Columns``, days as ordinals): the same
+    invoices, the same scores as the ``Invoice`` tuples give, and the same predictions."""
+    ledger, trained, opened, predictions = world
+    rows = [
+        (
+            inv.id,
+            inv.partner_id,
+            inv.date.toordinal(),
+            inv.date_due.toordinal(),
+            inv.amount,
+            inv.date_paid.toordinal() if inv.date_paid else -1,
+            inv.id * 10,
+        )
+        for inv in ledger.invoices
+    ]
+    columns, more = prediction.Columns.of_rows(rows)
+    assert more[:, 0].tolist() == [inv.id * 10 for inv in ledger.invoices]
+    read = Ledger(columns, ledger.promises, ledger.disputes, ledger.reminders, ledger.insured)
+    assert read.invoices == ledger.invoices
+    found = prediction.scores(trained, read, columns.take(columns.date_paid < 0), TODAY)
+    assert found.basis == "model"
+    assert found.invoice_id.tolist() == [inv.id for inv in opened]
+    assert found.probability.tolist() == [p.probability for p in predictions]
+    assert found.delay_low.tolist() == [p.delay_low for p in predictions]
+    assert found.delay_high.tolist() == [p.delay_high for p in predictions]
+    assert prediction.predict(trained, read, opened, TODAY, explain=3) == predictions
+    with pytest.raises(KeyError):
+        prediction.histories(read, 15, {1, 2}).matrix(opened, TODAY)
+
+
+def test_the_night_stores_each_invoice_riskiest_installment_once():
+    """An invoice's installments are scored each; its riskiest is stored (the first on a
+    tie), its days as predicted from the due date; a night writes only the rows that
+    changed, and removes those of the invoices no longer open."""
+    due = date(2026, 12, 1).toordinal()
+    found = prediction.Scores(
+        invoice_id=np.array([11, 12, 21, 31, 32]),
+        partner_id=np.array([5, 5, 6, 7, 7]),
+        date_due=np.array([due, due + 30, due, due, due + 30]),
+        probability=np.array([0.2, 0.61237, 0.5, 0.3, 0.3]),
+        delay=np.array([1.0, 12.4, 3.5, 0.0, 8.0]),
+        delay_low=np.array([0.0, 2.6, 0.0, 0.0, 1.0]),
+        delay_high=np.array([9.0, 30.5, 8.0, 4.0, 20.0]),
+        basis="model",
+    )
+    moves = np.array([100, 100, 200, 300, 300])
+    stored = prediction.Stored.of(found, moves, threshold=0.5)
+    assert stored.group.tolist() == [100, 200, 300]
+    assert stored.probability.tolist() == [0.6124, 0.5, 0.3]
+    assert stored.likely_late.tolist() == [True, True, False]
+    # Rounded half to even, as Python rounds: 12.4 -> 12, 3.5 -> 4, 30.5 -> 30.
+    assert stored.expected.tolist() == [due + 42, due + 4, due]
+    assert stored.earliest.tolist() == [due + 33, due, due]
+    assert stored.latest.tolist() == [due + 60, due + 8, due + 4]
+    assert stored.basis.tolist() == ["model"] * 3
+    rows = [
+        (int(group), int(partner), float(p), bool(likely), int(e), int(lo), int(hi), basis)
+        for group, partner, p, likely, e, lo, hi, basis in zip(*stored, strict=True)
+    ]
+    # What the database gives back, in any order: nothing to write.
+    same = prediction.Stored.of_rows(list(reversed(rows)))
+    changed, gone = stored.changes(same)
+    assert changed.group.tolist() == [] and gone.tolist() == []
+    # One row put out of line, one missing, one of an invoice paid since.
+    rows[0] = (*rows[0][:4], rows[0][4] + 1, *rows[0][5:])
+    before = prediction.Stored.of_rows(
+        [rows[0], rows[2], (400, 8, 0.1, False, due, due, due, "model")]
+    )
+    changed, gone = stored.changes(before)
+    assert changed.group.tolist() == [100, 200] and gone.tolist() == [400]
+    changed, gone = stored.changes(prediction.Stored.of_rows([]))
+    assert changed.group.tolist() == [100, 200, 300] and gone.tolist() == []
+
+
+def test_the_fallback_spread_is_each_customer_quantiles():
+    """Without a model, an invoice's date spread is the 10 % and 90 % quantiles of its
+    customer's days late paid before today (none paid: its average), worked out for every
+    customer at once."""
+    ledger = generate(customers=60, seed=5, months=12)
+    trained = prediction.Trained(15, "fallback", "history", {}, [], 0.3, 4.0)
+    opened = [inv for inv in ledger.invoices if inv.date_paid is None]
+    newcomer = Invoice(10**6, 10**6, TODAY - timedelta(days=3), TODAY + timedelta(days=27), 90.0)
+    ledger = Ledger([*ledger.invoices, newcomer], ledger.promises, reminders=ledger.reminders)
+    predictions = prediction.predict(trained, ledger, [*opened, newcomer], TODAY)
+    for invoice, found in zip([*opened, newcomer], predictions, strict=True):
+        paid = sorted(
+            max(prediction.days_late(inv), 0)
+            for inv in ledger.invoices
+            if inv.partner_id == invoice.partner_id and inv.date_paid and inv.date_paid < TODAY
+        )
+        if not paid:
+            assert invoice is newcomer
+            assert found.delay == found.delay_low == found.delay_high == trained.median_delay
+            continue
+        low = paid[int(0.1 * (len(paid) - 1))]
+        high = paid[math.ceil(0.9 * (len(paid) - 1))]
+        assert found.delay_low == min(low, found.delay)
+        assert found.delay_high == max(high, found.delay)
 
 
 def test_too_little_history_falls_back_to_the_customers_average():
