@@ -66,6 +66,18 @@ _LOADED_LOCK = threading.Lock()
 PREDICTION_FIELDS = sorted(PREDICTION_COLUMNS)
 
 
+def _array(values):
+    """``values`` (a numpy array of numbers, booleans or words) as the text of a PostgreSQL
+    array: one parameter, built five to twenty times faster than psycopg2 adapts a list
+    value by value (0.2 s for a hundred thousand integers: the night writes eight such
+    columns). Numbers are written as Python writes them, which PostgreSQL reads back
+    exactly."""
+    values = values.tolist()
+    if values and isinstance(values[0], str):
+        values = ('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 class CreditPredictionModel(models.Model):
     _name = "credit.prediction.model"
     _inherit = ["credit.workflow.mixin"]
@@ -433,6 +445,14 @@ class CreditPredictionModel(models.Model):
             else SQL()
         )
         moves = SQL("AND l.move_id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
+        # The receivable accounts by their ids: the planner then knows how many lines they
+        # hold (a join on the accounts' type hides it, and it would loop over every line).
+        receivable = [
+            account_id
+            for (account_id,) in self.env.execute_query(
+                SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'")
+            )
+        ]
         # Days as ordinals (``date.toordinal()``), -1 for none: integers are read many times
         # faster than dates, and the engine counts in days.
         rows = self.env.execute_query(
@@ -447,18 +467,18 @@ class CreditPredictionModel(models.Model):
                                  AND l.amount_residual > 0 %(moves)s
                             THEN l.move_id ELSE -1 END
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
-                                        AND a.account_type = 'asset_receivable'
                   JOIN account_move m ON m.id = l.move_id
                                      AND m.move_type IN ('out_invoice', 'out_receipt')
                   JOIN res_partner p ON p.id = l.partner_id
              LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                 WHERE l.company_id = ANY(%(companies)s) AND l.parent_state = 'posted'
+                 WHERE l.account_id = ANY(%(receivable)s) AND l.company_id = ANY(%(companies)s)
+                   AND l.parent_state = 'posted'
                    AND l.balance > 0 AND l.date_maturity >= %(since)s
                    AND COALESCE(m.invoice_date, m.date) <= %(today)s %(lines)s
               GROUP BY l.id, p.commercial_partner_id, m.invoice_date, m.date
               ORDER BY l.id
                 """,
+                receivable=receivable,
                 companies=companies,
                 company=company.id,
                 since=since,
@@ -623,7 +643,10 @@ class CreditPredictionModel(models.Model):
         changed, gone = scored.changes(stored)
         if len(gone):
             self.env.cr.execute(
-                SQL("DELETE FROM credit_move_prediction WHERE move_id = ANY(%s)", gone.tolist())
+                SQL(
+                    "DELETE FROM credit_move_prediction WHERE move_id = ANY(%s::int[])",
+                    _array(gone),
+                )
             )
         if len(changed.group):
             names = SQL(
@@ -651,14 +674,14 @@ class CreditPredictionModel(models.Model):
                     """,
                     names=names,
                     company=self.company_id.id,
-                    move=changed.group.tolist(),
-                    partner=changed.partner_id.tolist(),
-                    probability=changed.probability.tolist(),
-                    likely=changed.likely_late.tolist(),
-                    expected=changed.expected.tolist(),
-                    earliest=changed.earliest.tolist(),
-                    latest=changed.latest.tolist(),
-                    basis=changed.basis.tolist(),
+                    move=_array(changed.group),
+                    partner=_array(changed.partner_id),
+                    probability=_array(changed.probability),
+                    likely=_array(changed.likely_late),
+                    expected=_array(changed.expected),
+                    earliest=_array(changed.earliest),
+                    latest=_array(changed.latest),
+                    basis=_array(changed.basis),
                 )
             )
         self.env["credit.move.prediction"].invalidate_model()
