@@ -10,19 +10,22 @@ their portfolio, credit managers may take everything (the desk's scope). ``actio
 does the row's next action in one click.
 """
 
-import dataclasses
+import ast
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.addons.base.models.res_lang import intersperse
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools import float_round
 from odoo.tools import format_date
 from odoo.tools import get_lang
 
 from ..engine import score as score_engine
 from ..engine import worklist as worklist_engine
+from ..sql import array_text
 
 ACTIONS = [
     ("reply", "Read the reply"),
@@ -132,7 +135,11 @@ class CreditWorklist(models.Model):
         items = worklist_engine.rank(facts.values(), today)
         collectors = self._worklist_collectors(company, [item.partner_id for item in items])
         reason = self._worklist_reasons(company)
-        currency = company.currency_id
+        rounding = company.currency_id.rounding
+
+        def round_amount(amount):
+            return float_round(amount, precision_rounding=rounding)
+
         # The user's rows replaced in two set-based queries (thousands of rows for a manager):
         # the model's own table, which nothing else references; amounts rounded as the ORM
         # stores them.
@@ -172,17 +179,21 @@ class CreditWorklist(models.Model):
                     company=company.id,
                     today=today,
                     now=self.env.cr.now(),
-                    partners=[item.partner_id for item in items],
-                    collectors=[collectors.get(item.partner_id) or None for item in items],
-                    ranks=[item.rank for item in items],
-                    values=[currency.round(item.value) for item in items],
-                    overdue=[
-                        currency.round(facts[item.partner_id].overdue_amount) for item in items
-                    ],
-                    days=[facts[item.partner_id].days_overdue for item in items],
-                    risks=[worklist_engine.probability(facts[item.partner_id]) for item in items],
-                    actions=[item.next_action for item in items],
-                    reasons=[reason(item.reasons) for item in items],
+                    partners=array_text([item.partner_id for item in items]),
+                    collectors=array_text(
+                        [collectors.get(item.partner_id) or None for item in items]
+                    ),
+                    ranks=array_text([item.rank for item in items]),
+                    values=array_text([round_amount(item.value) for item in items]),
+                    overdue=array_text(
+                        [round_amount(facts[item.partner_id].overdue_amount) for item in items]
+                    ),
+                    days=array_text([facts[item.partner_id].days_overdue for item in items]),
+                    risks=array_text(
+                        [worklist_engine.probability(facts[item.partner_id]) for item in items]
+                    ),
+                    actions=array_text([item.next_action for item in items]),
+                    reasons=array_text([reason(item.reasons) for item in items]),
                 )
             )
             ids = [row[0] for row in rows]
@@ -192,14 +203,13 @@ class CreditWorklist(models.Model):
     def _worklist_facts(self, company, today, user):
         """``{partner id: CustomerFacts}`` of the portfolio of ``user`` (None: everyone)."""
         mine = [("user_id", "=", user.id)] if user else []
-        facts = {}
+        found = {}  # partner id: {field of CustomerFacts: value}
 
         def add(partner_id, **values):
-            current = facts.get(partner_id) or worklist_engine.CustomerFacts(partner_id)
-            facts[partner_id] = dataclasses.replace(current, **values)
+            found.setdefault(partner_id, {}).update(values)
 
         def get(partner_id, fname):
-            return getattr(facts.get(partner_id), fname, 0)
+            return found.get(partner_id, {}).get(fname, 0)
 
         for partner, overdue, oldest in self.env["credit.aged.balance"]._read_group(
             [("company_id", "=", company.id), ("amount_total", ">", 0), *mine],
@@ -211,7 +221,7 @@ class CreditWorklist(models.Model):
                 overdue_amount=overdue or 0.0,
                 days_overdue=max((today - oldest).days, 0) if oldest else 0,
             )
-        for partner_id, risk in self._worklist_risks(company, list(facts)):
+        for partner_id, risk in self._worklist_risks(company, list(found)):
             add(partner_id, late_probability=risk)
         Promise = self.env["credit.payment.promise"]
         base = [("company_id", "=", company.id), ("state", "=", "open"), *mine]
@@ -267,7 +277,7 @@ class CreditWorklist(models.Model):
             add(partner.id, replies_to_read=count)
         # The behaviour score and the pause, read for these customers only (not every field of
         # thousands of partners): the score as ``res.partner.credit_score`` gives it.
-        partners = self.env["res.partner"].with_company(company).browse(list(facts))
+        partners = self.env["res.partner"].with_company(company).browse(list(found))
         partners.fetch(["commercial_partner_id", "dunning_block_until"])
         scores = {
             score.partner_id.id: score.score
@@ -288,7 +298,10 @@ class CreditWorklist(models.Model):
                 score=credit_score if credit_score else None,
                 paused_until=partner.dunning_block_until or None,
             )
-        return facts
+        return {
+            partner_id: worklist_engine.CustomerFacts(partner_id, **values)
+            for partner_id, values in found.items()
+        }
 
     @api.model
     def _worklist_risks(self, company, partner_ids):
@@ -330,14 +343,24 @@ class CreditWorklist(models.Model):
         """A function giving the reasons of a row in the user's language: the texts
         translated and the language read once for all the rows (amounts formatted as
         ``odoo.tools.format_amount`` does)."""
+        if not self.env.context.get("lang") and self.env.user.lang:
+            # No language in the context (a scheduled action, a call from code): the user's,
+            # for the amounts and dates as for the texts (which would guess it alone).
+            return self.with_context(lang=self.env.user.lang)._worklist_reasons(company)
         currency = company.currency_id
+        rounding = currency.rounding
         lang = self.env["res.lang"].browse(get_lang(self.env).id)
         digits = f"%.{currency.decimal_places}f"
         symbol = currency.symbol or ""
+        # ``res.lang.format`` with grouping, its settings read once for every row.
+        grouping = ast.literal_eval(lang.grouping)
+        thousands, point = lang.thousands_sep or "", lang.decimal_point
 
         def money(amount):
+            parts = (digits % float_round(amount, precision_rounding=rounding)).split(".")
+            parts[0] = intersperse(parts[0], grouping, thousands)[0]
             text = (
-                lang.format(digits, currency.round(amount), grouping=True)
+                point.join(parts)
                 .replace(" ", "\N{NO-BREAK SPACE}")
                 .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
             )

@@ -9,6 +9,7 @@ from odoo.fields import Command
 from odoo.tests import freeze_time
 from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import TODAY
 from .common import CreditCommon
@@ -79,9 +80,24 @@ class TestWorklist(CreditCommon):
         self.assertEqual(rows.mapped("rank"), [1, 2, 3])
         first = rows[0]
         self.assertEqual(first.value, 5000.0, "a promise due is worth what it promised")
-        self.assertIn("5", first.reason)
+        self.assertIn(
+            format_amount(self.env, 5000.0, self.currency),
+            first.reason,
+            "the amount written as Odoo writes amounts, in the user's language",
+        )
         self.assertGreater(rows[1].value, rows[2].value)
         self.assertEqual(rows[1].days_overdue, 90)
+
+    def test_amounts_in_the_user_language(self):
+        """A French collector reads the amounts of the reasons as Odoo writes them in French
+        (grouping, decimal comma)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.collector.lang = "fr_FR"
+        first = self._rows(self.collector)[0]
+        amount = format_amount(self.env, 5000.0, self.currency, "fr_FR")
+        self.assertIn("5", amount)
+        self.assertIn(",00", amount)
+        self.assertIn(amount, first.reason)
 
     def test_one_click(self):
         rows = self._rows(self.collector)
