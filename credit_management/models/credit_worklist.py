@@ -140,23 +140,41 @@ class CreditWorklist(models.Model):
         def round_amount(amount):
             return float_round(amount, precision_rounding=rounding)
 
-        # The user's rows replaced in two set-based queries (thousands of rows for a manager):
-        # the model's own table, which nothing else references; amounts rounded as the ORM
-        # stores them.
+        # The user's rows replaced in one set-based statement (thousands of rows for a
+        # manager), in the model's own table, which nothing else references: a customer
+        # still listed keeps its row, updated (its keys unchanged, nothing for PostgreSQL to
+        # check against the users, companies and customers: four times faster than a row
+        # inserted); the others are inserted or deleted. Amounts rounded as the ORM stores
+        # them.
         self.flush_model()
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
-                "DELETE FROM credit_worklist WHERE user_id = %(uid)s AND company_id = %(company)s",
-                uid=self.env.uid,
-                company=company.id,
-            )
-        )
-        self.invalidate_model()
-        ids = []
-        if items:
-            rows = self.env.execute_query(
-                SQL(
-                    """
+                """
+                WITH r AS (
+                    SELECT *
+                      FROM unnest(%(partners)s::int[], %(collectors)s::int[], %(ranks)s::int[],
+                                  %(values)s::numeric[], %(overdue)s::numeric[],
+                                  %(days)s::int[], %(risks)s::float8[], %(actions)s::varchar[],
+                                  %(reasons)s::varchar[])
+                           WITH ORDINALITY AS r(partner_id, collector_id, rank, value,
+                                                overdue_amount, days_overdue, late_probability,
+                                                next_action, reason, position)
+                ), gone AS (
+                    DELETE FROM credit_worklist w
+                     WHERE w.user_id = %(uid)s AND w.company_id = %(company)s
+                       AND NOT EXISTS (SELECT FROM r WHERE r.partner_id = w.partner_id)
+                ), kept AS (
+                    UPDATE credit_worklist w
+                       SET date = %(today)s, collector_id = r.collector_id, rank = r.rank,
+                           value = r.value, overdue_amount = r.overdue_amount,
+                           days_overdue = r.days_overdue, late_probability = r.late_probability,
+                           next_action = r.next_action, reason = r.reason, done = FALSE,
+                           write_uid = %(uid)s, write_date = %(now)s
+                      FROM r
+                     WHERE w.user_id = %(uid)s AND w.company_id = %(company)s
+                       AND w.partner_id = r.partner_id
+                 RETURNING w.id, r.position
+                ), added AS (
                     INSERT INTO credit_worklist (
                         user_id, company_id, date, partner_id, collector_id, rank, value,
                         overdue_amount, days_overdue, late_probability, next_action, reason,
@@ -165,38 +183,40 @@ class CreditWorklist(models.Model):
                            r.rank, r.value, r.overdue_amount, r.days_overdue,
                            r.late_probability, r.next_action, r.reason, FALSE, %(uid)s,
                            %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(partners)s::int[], %(collectors)s::int[], %(ranks)s::int[],
-                                  %(values)s::numeric[], %(overdue)s::numeric[],
-                                  %(days)s::int[], %(risks)s::float8[], %(actions)s::varchar[],
-                                  %(reasons)s::varchar[])
-                           WITH ORDINALITY AS r(partner_id, collector_id, rank, value,
-                                                overdue_amount, days_overdue, late_probability,
-                                                next_action, reason, position)
+                      FROM r
+                     WHERE NOT EXISTS (
+                               SELECT FROM credit_worklist w
+                                WHERE w.user_id = %(uid)s AND w.company_id = %(company)s
+                                  AND w.partner_id = r.partner_id)
                      ORDER BY r.position
-                    RETURNING id
-                    """,
-                    uid=self.env.uid,
-                    company=company.id,
-                    today=today,
-                    now=self.env.cr.now(),
-                    partners=array_text([item.partner_id for item in items]),
-                    collectors=array_text(
-                        [collectors.get(item.partner_id) or None for item in items]
-                    ),
-                    ranks=array_text([item.rank for item in items]),
-                    values=array_text([round_amount(item.value) for item in items]),
-                    overdue=array_text(
-                        [round_amount(facts[item.partner_id].overdue_amount) for item in items]
-                    ),
-                    days=array_text([facts[item.partner_id].days_overdue for item in items]),
-                    risks=array_text(
-                        [worklist_engine.probability(facts[item.partner_id]) for item in items]
-                    ),
-                    actions=array_text([item.next_action for item in items]),
-                    reasons=array_text([reason(item.reasons) for item in items]),
+                 RETURNING id, partner_id
                 )
+                SELECT id, position FROM kept
+                 UNION ALL
+                SELECT added.id, r.position FROM added JOIN r ON r.partner_id = added.partner_id
+                 ORDER BY 2
+                """,
+                uid=self.env.uid,
+                company=company.id,
+                today=today,
+                now=self.env.cr.now(),
+                partners=array_text([item.partner_id for item in items]),
+                collectors=array_text([collectors.get(item.partner_id) or None for item in items]),
+                ranks=array_text([item.rank for item in items]),
+                values=array_text([round_amount(item.value) for item in items]),
+                overdue=array_text(
+                    [round_amount(facts[item.partner_id].overdue_amount) for item in items]
+                ),
+                days=array_text([facts[item.partner_id].days_overdue for item in items]),
+                risks=array_text(
+                    [worklist_engine.probability(facts[item.partner_id]) for item in items]
+                ),
+                actions=array_text([item.next_action for item in items]),
+                reasons=array_text([reason(item.reasons) for item in items]),
             )
-            ids = [row[0] for row in rows]
+        )
+        self.invalidate_model()
+        ids = [row[0] for row in rows]
         return self.browse(ids)
 
     @api.model
