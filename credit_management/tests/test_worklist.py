@@ -26,7 +26,7 @@ class TestWorklist(CreditCommon):
         cls.old_debtor = cls.customer  # 1,000 overdue by 90 days
         cls.promising = Partner.create({"name": "Minoterie Durand", "is_company": True})
         cls.to_validate = Partner.create({"name": "Fournil Petit", "is_company": True})
-        cls._invoice(cls.old_debtor, 1000.0, due_days=-90)
+        cls.old_debtor_invoice = cls._invoice(cls.old_debtor, 1000.0, due_days=-90)
         promised = cls._invoice(cls.promising, 5000.0, due_days=-10)
         small = cls._invoice(cls.to_validate, 300.0, due_days=-5)
         env["credit.payment.promise"].create(
@@ -98,6 +98,26 @@ class TestWorklist(CreditCommon):
         self.assertIn("5", amount)
         self.assertIn(",00", amount)
         self.assertIn(amount, first.reason)
+
+    def test_a_refresh_keeps_the_rows_of_customers_still_listed(self):
+        """A customer still listed keeps its row (ranked anew, marked to do again); a customer
+        paid up loses it; a customer newly overdue gets one."""
+        rows = self._rows(self.collector)
+        validate = rows.filtered(lambda r: r.next_action == "validate")
+        validate.with_user(self.collector).action_do()
+        self.assertTrue(validate.done)
+        kept = rows.filtered(lambda r: r.partner_id == self.promising)
+        paid = rows.filtered(lambda r: r.partner_id == self.old_debtor)
+        self._pay(self.old_debtor_invoice, 1000.0)
+        newcomer = self.env["res.partner"].create({"name": "Moulin Bertin", "is_company": True})
+        self._invoice(newcomer, 700.0, due_days=-20)
+        again = self._rows(self.collector)
+        self.assertIn(kept, again)
+        self.assertIn(validate, again)
+        self.assertFalse(validate.done, "listed again: to do again")
+        self.assertFalse(paid.exists(), "paid up: no longer listed")
+        self.assertIn(newcomer, again.partner_id)
+        self.assertEqual(again.mapped("rank"), list(range(1, len(again) + 1)))
 
     def test_one_click(self):
         rows = self._rows(self.collector)
