@@ -151,11 +151,11 @@ class Columns(NamedTuple):
         )
 
     @classmethod
-    def of_rows(cls, rows):
+    def of_rows(cls, rows, more=0):
         """``(columns, rest)``: the rows ``(id, customer, date, due date, amount, paid on,
-        *more)``, days as ordinals (-1: not paid), as ``Columns``, and the further values of
-        each row as an integer matrix ``rest``."""
-        table = np.array(rows, dtype=float).reshape(len(rows), -1) if rows else np.zeros((0, 6))
+        *more)``, days as ordinals (-1: not paid), as ``Columns``, and the ``more`` further
+        values of each row as an integer matrix ``rest``."""
+        table = np.array(rows, dtype=float).reshape(len(rows), 6 + more)
         ints = table.astype(np.int64)
         return cls(*(ints[:, i] for i in (0, 1, 2, 3)), table[:, 4], ints[:, 5]), ints[:, 6:]
 

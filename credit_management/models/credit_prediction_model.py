@@ -477,7 +477,7 @@ class CreditPredictionModel(models.Model):
             )
         )
         # (paid on: -1 while open, or paid from today on)
-        invoices, more = engine.Columns.of_rows(rows)
+        invoices, more = engine.Columns.of_rows(rows, more=1)
         ledger = engine.Ledger(invoices)
         for partner, day, kept in self.env.execute_query(
             SQL(

@@ -322,6 +322,17 @@ class TestPrediction(CreditCommon):
             row.with_user(self.sales_user).read(["probability"])
         self.assertEqual(record.with_user(self.collector).read(["auc"])[0]["auc"], record.auc)
 
+    def test_a_company_without_invoices_is_scored_without_error(self):
+        """A new company: nothing to learn from, nothing to score, the night goes on."""
+        other = self.setup_other_company(name="Société Naissante")["company"]
+        self.env.user.company_ids |= other
+        record = self.Prediction.with_company(other)._prediction_of(other)
+        record.with_company(other).action_train()
+        self.assertEqual((record.state, record.reason), ("fallback", "history"))
+        self.assertEqual(record.with_company(other)._prediction_score(), 0)
+        self.assertEqual(record.scored_count, 0)
+        self.assertFalse(self.env["credit.move.prediction"].search([("company_id", "=", other.id)]))
+
     def test_too_little_history_uses_the_average_and_says_so(self):
         other = self.setup_other_company(name="Petite Société")["company"]
         self.env.user.company_ids |= other

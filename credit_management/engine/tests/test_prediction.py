@@ -143,8 +143,16 @@ def test_the_night_reads_columns_as_invoices(world):
         )
         for inv in ledger.invoices
     ]
-    columns, more = prediction.Columns.of_rows(rows)
+    columns, more = prediction.Columns.of_rows(rows, more=1)
     assert more[:, 0].tolist() == [inv.id * 10 for inv in ledger.invoices]
+    nothing, none_more = prediction.Columns.of_rows([], more=1)
+    assert len(nothing) == 0 and none_more[:, 0].tolist() == []
+    empty = Ledger(nothing)
+    assert prediction.scores(trained, empty, nothing, TODAY).probability.tolist() == []
+    stored = prediction.Stored.of(
+        prediction.scores(trained, empty, nothing, TODAY), none_more[:, 0], 0.5
+    )
+    assert stored.group.tolist() == []
     read = Ledger(columns, ledger.promises, ledger.disputes, ledger.reminders, ledger.insured)
     assert read.invoices == ledger.invoices
     found = prediction.scores(trained, read, columns.take(columns.date_paid < 0), TODAY)
