@@ -216,7 +216,8 @@ class Trained:
 
 
 class Prediction(NamedTuple):
-    """An open invoice's prediction (a named tuple: the night makes 100,000)."""
+    """An open invoice's prediction, with its factors (``predict``; the night scores in
+    arrays, ``scores``)."""
 
     invoice_id: int
     probability: float
